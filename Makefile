@@ -1,0 +1,47 @@
+# Inkwell — every target sets up what it needs first.
+#   make play    the console playground on the embedded model (no Discord, no GPU, no server)
+#   make test    lint, type-check and the whole test suite
+#   make run     the Discord bot (needs INKWELL_DISCORD_TOKEN in .env)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.inkwell-installed
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup prepare play run test lint typecheck clean
+
+setup: $(STAMP)
+
+# torch is installed first and pinned: the CPU build comes from local disk, and an
+# unpinned torch would pull a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e ".[embedded,dev]"
+	touch $(STAMP)
+
+prepare: setup
+	$(BIN)/python -m serving prepare
+
+play: prepare
+	$(BIN)/python -m bot play
+
+run: setup
+	@if grep -qs '^INKWELL_LLM__BACKEND=openai' .env || [ "$$INKWELL_LLM__BACKEND" = openai ]; then :; else $(MAKE) --no-print-directory prepare; fi
+	$(BIN)/python -m bot run
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+test: prepare lint typecheck
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

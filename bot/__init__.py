@@ -1,0 +1,1 @@
+"""Inkwell: a Discord bot for creator communities."""

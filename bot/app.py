@@ -1,0 +1,100 @@
+"""The Discord client: opens services in ``setup_hook``, loads the cogs, syncs the commands."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import InkwellError
+from bot.runtime import Services, open_services
+from bot.settings import Settings
+from bot.ui.errors import report_error
+from serving.backend import BackendUnavailable
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("cogs.create", "cogs.style")
+
+
+class InkwellBot(commands.AutoShardedBot):
+    def __init__(self, settings: Settings, *, services: Services | None = None) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents.default(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+        )
+        self.settings = settings
+        self._services = services
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("services are opened in setup_hook")
+        return self._services
+
+    async def setup_hook(self) -> None:
+        if self._services is None:
+            self._services = await open_services(self.settings)
+        await self.load_features()
+        await self.sync_commands()
+
+    async def load_features(self) -> None:
+        """Load every cog and the tree's error handler (tests call this without logging in)."""
+        self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+
+    async def sync_commands(self) -> None:
+        guild_id = self.settings.dev_guild_id
+        if guild_id is not None:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to the dev guild %s", len(synced), guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands (may take up to an hour to appear)", len(synced))
+
+    async def on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await report_error(interaction, error)
+
+    async def on_ready(self) -> None:
+        log.info("logged in as %s in %d servers", self.user, len(self.guilds))
+
+    async def close(self) -> None:
+        await super().close()
+        if self._services is not None:
+            await self._services.close()
+
+
+def run_bot(settings: Settings) -> int:
+    """Connect and run until stopped; one clear line (not a traceback) for known failures."""
+    assert settings.discord_token is not None
+    bot = InkwellBot(settings)
+    try:
+        bot.run(settings.discord_token.get_secret_value(), log_handler=None)
+    except discord.LoginFailure:
+        print(
+            "inkwell: Discord rejected INKWELL_DISCORD_TOKEN; "
+            "copy the bot token again from the Developer Portal."
+        )
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        print(
+            "inkwell: Discord refused the gateway intents; "
+            "check the bot's settings in the Developer Portal."
+        )
+        return 1
+    except (InkwellError, BackendUnavailable) as error:
+        print(f"inkwell: {error}")
+        return 1
+    except OSError as error:
+        print(f"inkwell: cannot reach Discord ({error}).")
+        return 1
+    return 0

@@ -1,0 +1,218 @@
+"""The console playground: Inkwell's commands in a terminal, no Discord needed.
+
+``python -m bot play`` uses the same services as the bot (the embedded model by default, the
+same SQLite file), so what a person tries here is what members get.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import TextIO
+
+from bot.console_parsing import ConsoleCommand, parse_command_line
+from bot.errors import InkwellError, InvalidInput
+from bot.runtime import Services
+from bot.services.creation import Author, Creation
+from bot.services.forms import FORMS
+from bot.storage.styles import StyleRecord
+from serving.backend import BackendUnavailable
+
+log = logging.getLogger(__name__)
+
+# The playground's one member. Styles set here live in the same SQLite file as the bot's,
+# under an id no Discord account can have (snowflakes are far larger).
+LOCAL_USER_ID = 1
+
+LineReader = Callable[[], Awaitable[str | None]]
+
+HELP = """\
+Commands (the same as in Discord):
+  /story prompt:"…" [genre:…] [tone:…] [length:short|medium|long] [pov:first|second|third]
+  /lyrics topic:"…" [genre:…] [mood:…] [structure:verse-chorus|verse-chorus-bridge|freeform]
+  /poem topic:"…" [form:free|haiku|tanka|limerick|sonnet|villanelle|acrostic] [tone:…]
+  /post topic:"…" [platform:x|bluesky|threads|mastodon|instagram|linkedin] [tone:…] [variants:1-3]
+  /style set [voice:…] [tone:…] [pov:…] [tense:past|present|future] [rating:g|pg|pg13|mature]
+             [favourite_forms:…] [avoid:…] [sample:…]
+  /style show · /style reset [field:…] · /style forget-me
+After a piece: r regenerate · c continue (story, lyrics) · n / p next / previous variant
+While it writes: Ctrl-C stops and keeps the text.   /help · /quit (or Ctrl-D)
+Tip: words without a name become the topic: /poem first snow form:haiku"""
+
+
+async def stdin_reader() -> str | None:
+    """Read one line from the terminal without blocking the event loop; None at end of input."""
+    try:
+        return await asyncio.to_thread(input, "inkwell> ")
+    except EOFError:
+        return None
+
+
+class Playground:
+    def __init__(self, services: Services, read_line: LineReader, out: TextIO = sys.stdout) -> None:
+        self._services = services
+        self._read_line = read_line
+        self._out = out
+        self._author = Author(LOCAL_USER_ID, guild_id=None)
+        self._creation: Creation | None = None
+
+    def say(self, text: str = "") -> None:
+        self._out.write(text + "\n")
+        self._out.flush()
+
+    async def run(self) -> None:
+        self.say(f"Inkwell playground · model: {self._services.backend.name} · /help for commands")
+        while True:
+            line = await self._read_line()
+            if line is None:
+                self.say()
+                break
+            line = line.strip()
+            if not line:
+                continue
+            if line.lower() in {"/quit", "/exit", "quit", "exit", "q"}:
+                break
+            try:
+                await self.handle(line)
+            except (InkwellError, BackendUnavailable) as error:
+                self.say(f"! {error}")
+            except Exception:
+                log.exception("playground command failed: %r", line)
+                self.say("! Something went wrong on our side; the details are in the log.")
+        self.say("Bye.")
+
+    async def handle(self, line: str) -> None:
+        shortcut = line.lower()
+        if shortcut in {"r", "regen", "regenerate"}:
+            await self._stream(self._require_creation().write())
+        elif shortcut in {"c", "continue"}:
+            creation = self._require_creation()
+            if not FORMS[creation.form].can_continue:
+                raise InvalidInput(f"A {creation.form} can't be continued; try r to regenerate.")
+            await self._stream(creation.extend())
+        elif shortcut in {"n", "next", "p", "prev", "previous"}:
+            creation = self._require_creation()
+            creation.flip(1 if shortcut.startswith("n") else -1)
+            self.say(creation.current)
+            self._footer(creation)
+        elif line.startswith("/"):
+            await self._command(parse_command_line(line, subcommands=frozenset({"style"})))
+        else:
+            raise InvalidInput("Commands start with /. Type /help to see them.")
+
+    async def _command(self, command: ConsoleCommand) -> None:
+        if command.name == "help":
+            self.say(HELP)
+        elif command.name == "style":
+            await self._style(command)
+        elif command.name in FORMS:
+            await self._create(command)
+        else:
+            raise InvalidInput(f"Unknown command /{command.name}. Type /help to see the commands.")
+
+    async def _create(self, command: ConsoleCommand) -> None:
+        spec = FORMS[command.name]  # type: ignore[index]
+        options: dict[str, str | int | None] = dict(command.options)
+        subject = options.pop(spec.subject.name, None)
+        if command.words:
+            subject = " ".join(filter(None, [str(subject or ""), *command.words]))
+        for option in spec.options:
+            value = options.get(option.name)
+            if option.integer_range and isinstance(value, str):
+                if not value.strip().isdigit():
+                    low, high = option.integer_range
+                    raise InvalidInput(
+                        f"{option.name} must be a whole number from {low} to {high}."
+                    )
+                options[option.name] = int(value)
+        creation_service = self._services.creation
+        request = creation_service.validate(spec.name, str(subject or ""), options)
+        self._creation = await creation_service.begin(request, self._author)
+        await self._stream(self._creation.write())
+
+    async def _stream(self, texts: AsyncIterator[str]) -> None:
+        creation = self._require_creation()
+        shown = ""
+        loop = asyncio.get_running_loop()
+        with _stop_on_interrupt(loop, creation.stop):
+            async for text in texts:
+                if text.startswith(shown):
+                    self._out.write(text[len(shown) :])
+                else:  # the text was reshaped at the end (a post fitted to its platform)
+                    self._out.write("\n\n— fitted to the platform —\n" + text)
+                self._out.flush()
+                shown = text
+        self.say()
+        if creation.stopped:
+            self.say("(stopped)")
+        self._footer(creation)
+
+    def _footer(self, creation: Creation) -> None:
+        hints = ["r regenerate"]
+        if FORMS[creation.form].can_continue:
+            hints.append("c continue")
+        if len(creation.variants) > 1:
+            hints.append("n/p flip")
+        count = f"variant {creation.index + 1}/{len(creation.variants)}"
+        self.say(f"[{count} · {' · '.join(hints)}]")
+
+    def _require_creation(self) -> Creation:
+        if self._creation is None:
+            raise InvalidInput("Nothing written yet. Try /poem first snow form:haiku")
+        return self._creation
+
+    async def _style(self, command: ConsoleCommand) -> None:
+        styles = self._services.styles
+        user = self._author.user_id
+        match command.subcommand:
+            case "set":
+                options: dict[str, str | None] = dict(command.options)
+                await styles.update(user, options)
+                self.say("Saved. Your style now:")
+                self.say(describe_style((await styles.overview(user, None)).mine))
+            case "show" | None:
+                overview = await styles.overview(user, None)
+                self.say(describe_style(overview.mine))
+            case "reset":
+                field = command.options.get("field")
+                changed = await styles.reset(user, field)
+                self.say("Reset." if changed else "Nothing to reset.")
+            case "forget-me":
+                self.say("This deletes everything Inkwell stores about you. Type yes to confirm.")
+                answer = await self._read_line()
+                if (answer or "").strip().lower() == "yes":
+                    rows = await styles.forget(user)
+                    self.say(f"Done: {rows} record(s) deleted.")
+                else:
+                    self.say("Kept everything.")
+            case other:
+                raise InvalidInput(f"/style has no “{other}”. Try set, show, reset or forget-me.")
+
+
+def describe_style(style: StyleRecord) -> str:
+    if style.is_empty():
+        return "No preferences set. Try /style set tone:wry pov:first"
+    lines = []
+    for name in StyleRecord.field_names():
+        value = getattr(style, name)
+        if value:
+            lines.append(f"  {name.replace('_', ' ')}: {value}")
+    return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def _stop_on_interrupt(loop: asyncio.AbstractEventLoop, stop: Callable[[], None]) -> Iterator[None]:
+    """While a piece is being written, Ctrl-C stops it instead of quitting."""
+    try:
+        loop.add_signal_handler(signal.SIGINT, stop)
+    except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or Windows
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)

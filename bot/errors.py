@@ -1,0 +1,64 @@
+"""Domain errors raised by services.
+
+Each carries a sentence fit to show the member (``str(error)``). The Discord error handler
+and the console playground turn them into a short reply; anything else is a bug, logged
+with a traceback, and the member gets an apology with an error id.
+"""
+
+from __future__ import annotations
+
+import math
+
+from serving.backend import BackendUnavailable
+
+
+class InkwellError(Exception):
+    """An expected failure with a message for the member."""
+
+
+class InvalidInput(InkwellError):
+    """What the member wrote cannot be used as it is (empty, too long, an unknown choice)."""
+
+
+class OnCooldown(InkwellError):
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            f"You're going a little fast. Try again in {max(1, math.ceil(retry_after))} s."
+        )
+
+
+class TooBusy(InkwellError):
+    """The guild already runs as many generations as it is allowed."""
+
+    def __init__(self, running: int, retry_after: float) -> None:
+        self.running = running
+        self.retry_after = retry_after
+        super().__init__(
+            f"This server already has {running} generations running. "
+            f"Try again in about {max(retry_after, 1):.0f} s."
+        )
+
+
+class Blocked(InkwellError):
+    """A content filter refused the text. The message names the category, never the pattern."""
+
+
+class NotFound(InkwellError):
+    """The thing asked for does not exist (or no longer does)."""
+
+
+class StorageUnavailable(InkwellError):
+    """The database cannot be opened or written. The message names the path."""
+
+
+__all__ = [
+    "BackendUnavailable",
+    "Blocked",
+    "InkwellError",
+    "InvalidInput",
+    "NotFound",
+    "OnCooldown",
+    "StorageUnavailable",
+    "TooBusy",
+]

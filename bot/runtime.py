@@ -1,0 +1,88 @@
+"""Builds Inkwell's services from settings; shared by the Discord bot and the console."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.services.creation import CreationService
+from bot.services.limits import Cooldowns, GuildConcurrency
+from bot.services.prompts import PromptLibrary
+from bot.services.styles import StyleService
+from bot.settings import Settings
+from bot.storage.database import Database
+from serving.backend import Backend, Sampling
+
+log = logging.getLogger(__name__)
+
+
+def build_backend(settings: Settings) -> Backend:
+    """The backend ``INKWELL_LLM__BACKEND`` names; heavy imports happen only here."""
+    llm = settings.llm
+    if llm.backend == "openai":
+        from serving.openai_backend import OpenAIBackend
+
+        return OpenAIBackend(
+            llm.base_url,
+            llm.model,
+            api_key=llm.api_key.get_secret_value() if llm.api_key else None,
+            connect_timeout=llm.connect_timeout,
+            read_timeout=llm.read_timeout,
+        )
+    from serving.embedded import EmbeddedBackend
+
+    return EmbeddedBackend(settings.embedded_model_path)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    database: Database
+    backend: Backend
+    styles: StyleService
+    creation: CreationService
+
+    async def close(self) -> None:
+        await self.backend.close()
+        await self.database.close()
+
+
+async def open_services(
+    settings: Settings,
+    *,
+    backend: Backend | None = None,
+    prompts: PromptLibrary | None = None,
+    apply_cooldowns: bool = True,
+) -> Services:
+    """Open the database, start the backend and wire the services together.
+
+    Raises :class:`~bot.errors.StorageUnavailable` or
+    :class:`~serving.backend.BackendUnavailable` with a sentence for the person starting it.
+    """
+    database = Database(settings.database)
+    await database.open()
+    backend = backend or build_backend(settings)
+    try:
+        await backend.start()
+    except BaseException:
+        await database.close()
+        raise
+    limits = settings.limits
+    llm = settings.llm
+    styles = StyleService(database)
+    creation = CreationService(
+        backend,
+        styles,
+        prompts or PromptLibrary.load(),
+        Cooldowns(limits.cooldown_rate, limits.cooldown_seconds if apply_cooldowns else 0),
+        GuildConcurrency(limits.guild_concurrency),
+        sampling=Sampling(
+            temperature=llm.temperature,
+            top_p=llm.top_p,
+            top_k=llm.top_k,
+            repetition_penalty=llm.repetition_penalty,
+        ),
+        structured_posts=llm.backend == "openai",
+        max_subject_chars=limits.max_prompt_chars,
+    )
+    return Services(settings, database, backend, styles, creation)

@@ -1,0 +1,1 @@
+"""Inkwell's services: plain async Python. No discord, openai, transformers or torch here."""

@@ -1,0 +1,329 @@
+"""Generating stories, lyrics, poems and posts: the engine behind /story /lyrics /poem /post.
+
+A :class:`Creation` is one member's piece of work. It holds the variants made so far and
+streams new ones; the Discord cog and the console playground drive it the same way:
+
+    creation = await service.begin(request, author)
+    async for text in creation.write():      # the growing text of the new variant
+        show(text)
+    creation.flip(-1); creation.extend(); creation.stop()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bot.errors import InvalidInput
+from bot.services.forms import FORMS, CreationRequest, FormName
+from bot.services.limits import Cooldowns, GuildConcurrency
+from bot.services.prompts import PromptLibrary
+from bot.services.styles import StyleService
+from bot.text.cleaning import clean_text, defuse_mentions
+from bot.text.posts import (
+    PLATFORM_LIMITS,
+    PLATFORMS,
+    Platform,
+    fit_post,
+    parse_post,
+    parse_post_json,
+)
+from serving.backend import (
+    INTERACTIVE_PRIORITY,
+    Backend,
+    ChatMessage,
+    GenerationRequest,
+    Sampling,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PLATFORM: Platform = "x"
+# How much more the model may write when asked to continue a piece.
+CONTINUE_TOKENS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """Who asked: the member and, outside DMs, the guild."""
+
+    user_id: int
+    guild_id: int | None = None
+
+
+def post_schema(platform: Platform, max_hashtags: int = 3) -> dict[str, Any]:
+    """JSON schema for structured post output; the bounds keep a small model from rambling."""
+    return {
+        "type": "object",
+        "properties": {
+            "text": {"type": "string", "minLength": 1, "maxLength": PLATFORM_LIMITS[platform]},
+            "hashtags": {
+                "type": "array",
+                "items": {"type": "string", "pattern": "^#[A-Za-z][A-Za-z0-9_]{0,30}$"},
+                "maxItems": max_hashtags,
+            },
+        },
+        "required": ["text", "hashtags"],
+        "additionalProperties": False,
+    }
+
+
+_PARTIAL_JSON_TEXT = re.compile(r'"text"\s*:\s*"((?:[^"\\]|\\.)*)')
+
+
+def _partial_post_text(raw: str) -> str:
+    """The readable part of a half-written JSON post, for display while it streams."""
+    match = _PARTIAL_JSON_TEXT.search(raw)
+    if not match:
+        return ""
+    fragment = match.group(1)
+    # Drop a dangling escape before decoding what has arrived so far.
+    fragment = re.sub(r"\\u?[0-9a-fA-F]{0,3}$|\\$", "", fragment)
+    try:
+        return str(json.loads(f'"{fragment}"'))
+    except json.JSONDecodeError:
+        return fragment
+
+
+def platform_of(request: CreationRequest) -> Platform:
+    value = request.text_option("platform")
+    return next((platform for platform in PLATFORMS if platform == value), DEFAULT_PLATFORM)
+
+
+class Creation:
+    """One member's piece of work and its variants."""
+
+    def __init__(
+        self,
+        service: CreationService,
+        request: CreationRequest,
+        author: Author,
+        messages: tuple[ChatMessage, ...],
+        sampling: Sampling,
+    ) -> None:
+        self._service = service
+        self.request = request
+        self.author = author
+        self._messages = messages
+        self._sampling = sampling
+        self.variants: list[str] = []
+        self.index = 0
+        self._stop = asyncio.Event()
+        self._running = False
+        self.stopped = False
+
+    @property
+    def form(self) -> FormName:
+        return self.request.form
+
+    @property
+    def current(self) -> str:
+        return self.variants[self.index] if self.variants else ""
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @property
+    def can_continue(self) -> bool:
+        return FORMS[self.form].can_continue and bool(self.current) and not self._running
+
+    def flip(self, step: int) -> str:
+        """Show the previous (-1) or next (+1) variant; wraps around."""
+        if self.variants:
+            self.index = (self.index + step) % len(self.variants)
+        return self.current
+
+    def stop(self) -> None:
+        """Stop the generation in progress; what was written so far is kept."""
+        if self._running:
+            self._stop.set()
+
+    async def write(self) -> AsyncIterator[str]:
+        """Make new variants (``variants`` of them the first time, then one per call).
+
+        Yields the growing text of the first new variant; the others arrive with it in the
+        same request. Afterwards :attr:`current` is that first new variant.
+        """
+        n = self.request.variants if not self.variants else 1
+        first_new = len(self.variants)
+        self.variants.extend("" for _ in range(n))
+        self.index = first_new
+        sampling = replace(self._sampling, n=n)
+        async for text in self._run(self._messages, sampling, first_new, prefix=""):
+            yield text
+        if self.form == "post":
+            for i in range(first_new, first_new + n):
+                self.variants[i] = self._service.finish_post(self.request, self.variants[i])
+            yield self.current
+
+    async def extend(self) -> AsyncIterator[str]:
+        """Continue the current variant where it stopped."""
+        if not FORMS[self.form].can_continue:
+            raise InvalidInput(f"A {self.form} can't be continued; try Regenerate.")
+        base = self.current.rstrip()
+        sampling = replace(self._sampling, n=1, max_tokens=CONTINUE_TOKENS)
+        request_messages = self._messages
+        async for text in self._run(
+            request_messages, sampling, self.index, prefix=base, continue_from=base
+        ):
+            yield text
+
+    async def _run(
+        self,
+        messages: tuple[ChatMessage, ...],
+        sampling: Sampling,
+        first_index: int,
+        *,
+        prefix: str,
+        continue_from: str | None = None,
+    ) -> AsyncIterator[str]:
+        if self._running:
+            raise InvalidInput("Still writing — press Stop first, or wait for it to finish.")
+        self._running = True
+        self._stop.clear()
+        self.stopped = False
+        structured = self.form == "post" and self._service.structured_posts and not continue_from
+        generation = GenerationRequest(
+            messages=messages,
+            sampling=sampling,
+            priority=INTERACTIVE_PRIORITY,
+            json_schema=post_schema(self._platform) if structured else None,
+            continue_from=continue_from,
+        )
+        raw = ["" for _ in range(sampling.n)]
+
+        def shown(index: int) -> str:
+            text = _partial_post_text(raw[index]) if structured else raw[index]
+            return self._join(prefix, text)
+
+        try:
+            async with self._service.concurrency.slot(self.author.guild_id):
+                stream = self._service.backend.stream(generation)
+                async with contextlib.aclosing(stream):
+                    while True:
+                        delta = await self._next_or_stop(stream)
+                        if delta is None:
+                            break
+                        raw[delta.index] += delta.text
+                        # Kept as it grows, so a failure or Stop loses nothing written.
+                        self.variants[first_index + delta.index] = self._join(
+                            prefix, raw[delta.index]
+                        )
+                        if delta.index == 0 and delta.text:
+                            yield shown(0)
+        finally:
+            self._running = False
+            for index in range(sampling.n):
+                self.variants[first_index + index] = self.variants[first_index + index].rstrip()
+        yield shown(0).rstrip()
+
+    async def _next_or_stop(self, stream: AsyncIterator[Any]) -> Any:
+        """The next delta, or ``None`` when the stream ends or Stop is pressed."""
+        next_delta = asyncio.ensure_future(anext(stream, None))
+        stop_pressed = asyncio.ensure_future(self._stop.wait())
+        try:
+            done, _ = await asyncio.wait(
+                {next_delta, stop_pressed}, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            stop_pressed.cancel()
+        if next_delta in done:
+            return next_delta.result()
+        next_delta.cancel()
+        with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+            await next_delta
+        self.stopped = True
+        return None
+
+    @staticmethod
+    def _join(prefix: str, text: str) -> str:
+        if not prefix:
+            return text.lstrip()
+        if not text or text[0].isspace() or prefix[-1].isspace():
+            return prefix + text
+        return f"{prefix} {text}" if text[0].isalnum() else prefix + text
+
+    @property
+    def _platform(self) -> Platform:
+        return platform_of(self.request)
+
+
+class CreationService:
+    def __init__(
+        self,
+        backend: Backend,
+        styles: StyleService,
+        prompts: PromptLibrary,
+        cooldowns: Cooldowns,
+        concurrency: GuildConcurrency,
+        *,
+        sampling: Sampling | None = None,
+        structured_posts: bool = False,
+        max_subject_chars: int = 1000,
+    ) -> None:
+        self.backend = backend
+        self.styles = styles
+        self.prompts = prompts
+        self.cooldowns = cooldowns
+        self.concurrency = concurrency
+        self.sampling = sampling or Sampling()
+        self.structured_posts = structured_posts
+        self.max_subject_chars = max_subject_chars
+
+    def validate(
+        self, form: str, subject: str | None, options: Mapping[str, str | int | None]
+    ) -> CreationRequest:
+        """Check a request as a member typed it; raise :class:`InvalidInput` if it can't be used."""
+        if form not in FORMS:
+            raise InvalidInput(f"Unknown form “{form}”. Try one of: {', '.join(FORMS)}.")
+        spec = FORMS[form]
+        limit = min(spec.subject.max_length, self.max_subject_chars)
+        cleaned_subject = clean_text(subject or "", field=spec.subject.name, max_chars=limit)
+        cleaned: dict[str, str | int] = {}
+        for name, value in options.items():
+            option = spec.option(name)
+            if option is None or option is spec.subject:
+                known = ", ".join(o.name for o in spec.options)
+                raise InvalidInput(f"/{form} has no option “{name}”. Its options: {known}.")
+            if value is None:
+                continue
+            if option.integer_range is not None:
+                low, high = option.integer_range
+                if not isinstance(value, int) or not low <= value <= high:
+                    raise InvalidInput(f"{name} must be a whole number from {low} to {high}.")
+                cleaned[name] = value
+            elif option.choices:
+                choice = str(value).strip().lower()
+                if choice not in option.choices:
+                    raise InvalidInput(f"{name} must be one of: {', '.join(option.choices)}.")
+                cleaned[name] = choice
+            else:
+                text = clean_text(
+                    str(value), field=name, max_chars=option.max_length, required=False
+                )
+                if text:
+                    cleaned[name] = text
+        return CreationRequest(spec.name, cleaned_subject, cleaned)
+
+    async def begin(self, request: CreationRequest, author: Author) -> Creation:
+        """Check the member's cooldown and prepare the prompt; nothing is generated yet."""
+        self.cooldowns.check(author.user_id)
+        style = await self.styles.for_call(author.user_id, author.guild_id, request.options)
+        model_request = replace(request, subject=defuse_mentions(request.subject))
+        messages = self.prompts.messages(model_request, style)
+        sampling = replace(self.sampling, max_tokens=self.prompts.max_tokens(request))
+        return Creation(self, request, author, messages, sampling)
+
+    def finish_post(self, request: CreationRequest, raw: str) -> str:
+        """Parse a generated post and make it fit its platform, counted the platform's way."""
+        post = parse_post_json(raw) if self.structured_posts else None
+        if post is None:
+            post = parse_post(raw)
+        return fit_post(post, platform_of(request)).render()

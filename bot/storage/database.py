@@ -1,0 +1,151 @@
+"""The one owner of Inkwell's SQLite connection.
+
+WAL journal, foreign keys on, migrations from ``migrations/NNNN_name.sql`` applied in order
+at open and recorded in ``PRAGMA user_version``. Writes go through :meth:`Database.transaction`,
+which serialises writers in-process and rolls back on any error, so a crash mid-write never
+leaves half a row behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+from bot.errors import StorageUnavailable
+
+log = logging.getLogger(__name__)
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def load_migrations() -> list[tuple[int, str, str]]:
+    """Return ``(version, filename, sql)`` for every migration file, in version order."""
+    found: list[tuple[int, str, str]] = []
+    folder = resources.files("bot.storage") / "migrations"
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [version for version, _, _ in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migrations must be numbered 0001, 0002, … without gaps: {versions}")
+    return found
+
+
+def _explain(error: sqlite3.Error, path: Path) -> str:
+    text = str(error).lower()
+    if "readonly" in text or "read-only" in text:
+        return f"The database {path} is read-only; give Inkwell write access to it and its folder."
+    if "locked" in text or "busy" in text:
+        return f"The database {path} is locked by another program; close it and try again."
+    if "not a database" in text or "malformed" in text or "file is encrypted" in text:
+        return f"{path} is not an Inkwell database (not SQLite, or damaged); move it aside."
+    if "unable to open" in text:
+        return (
+            f"The database {path} cannot be opened; check that its folder exists and is writable."
+        )
+    return f"The database {path} failed: {error}."
+
+
+class Database:
+    """Opens, migrates and hands out the single aiosqlite connection."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        if self._connection is None:
+            raise RuntimeError("Database.open() has not been called")
+        return self._connection
+
+    async def open(self) -> None:
+        if str(self.path) != ":memory:":
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StorageUnavailable(
+                    f"Cannot create the folder for the database {self.path}: {error.strerror}."
+                ) from error
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves, explicitly.
+            self._connection = await aiosqlite.connect(self.path, isolation_level=None)
+            self._connection.row_factory = aiosqlite.Row
+            await self._connection.execute("PRAGMA busy_timeout = 5000")
+            await self._connection.execute("PRAGMA journal_mode = WAL")
+            await self._connection.execute("PRAGMA foreign_keys = ON")
+            await self._connection.execute("PRAGMA synchronous = NORMAL")
+            await self._migrate()
+        except sqlite3.Error as error:
+            await self.close()
+            raise StorageUnavailable(_explain(error, self.path)) from error
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+
+    async def _migrate(self) -> None:
+        connection = self.connection
+        async with connection.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        current = int(row[0]) if row else 0
+        migrations = load_migrations()
+        if current > len(migrations):
+            raise StorageUnavailable(
+                f"The database {self.path} was written by a newer Inkwell "
+                f"(schema {current}, this one knows {len(migrations)}); upgrade Inkwell."
+            )
+        for version, name, sql in migrations[current:]:
+            log.info("applying migration %s", name)
+            # executescript would COMMIT on its own; run statements inside one transaction
+            # so a failing migration leaves the schema at the previous version.
+            await connection.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(sql):
+                    await connection.execute(statement)
+                await connection.execute(f"PRAGMA user_version = {version}")
+                await connection.execute("COMMIT")
+            except BaseException:
+                await connection.execute("ROLLBACK")
+                raise
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error or cancellation."""
+        async with self._write_lock:
+            connection = self.connection
+            try:
+                await connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise StorageUnavailable(_explain(error, self.path)) from error
+            try:
+                yield connection
+            except sqlite3.Error as error:
+                await connection.execute("ROLLBACK")
+                raise StorageUnavailable(_explain(error, self.path)) from error
+            except BaseException:
+                await connection.execute("ROLLBACK")
+                raise
+            try:
+                await connection.execute("COMMIT")
+            except sqlite3.Error as error:
+                await connection.execute("ROLLBACK")
+                raise StorageUnavailable(_explain(error, self.path)) from error
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration file into statements (our migrations hold no ';' inside strings)."""
+    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
+    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]

@@ -1,0 +1,1 @@
+"""Text helpers that know Discord's rules (message limits, markdown) but not discord.py."""

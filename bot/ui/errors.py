@@ -1,0 +1,60 @@
+"""One place that turns errors from commands and buttons into replies to the member."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import discord
+from discord import app_commands
+
+from bot.errors import InkwellError
+from bot.ui.replies import reply_privately
+from serving.backend import BackendUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def describe_check_failure(error: app_commands.AppCommandError) -> str | None:
+    """A sentence for the failures discord.py's checks raise, or None for anything else."""
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"You're going a little fast. Try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.MissingPermissions):
+        needed = ", ".join(p.replace("_", " ") for p in error.missing_permissions)
+        return f"You need the {needed} permission for that."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        needed = ", ".join(p.replace("_", " ") for p in error.missing_permissions)
+        return f"I need the {needed} permission here for that."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "That only works in a server."
+    if isinstance(error, app_commands.TransformerError):
+        return f"“{error.value}” isn't a valid value for that option."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use that here."
+    return None
+
+
+def unwrap(error: BaseException) -> BaseException:
+    while isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    return error
+
+
+async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """Answer the member: expected failures in their own words, bugs with an error id."""
+    original = unwrap(error)
+    if isinstance(original, InkwellError | BackendUnavailable):
+        message = str(original)
+    elif isinstance(original, app_commands.AppCommandError) and (
+        text := describe_check_failure(original)
+    ):
+        message = text
+    else:
+        error_id = secrets.token_hex(4)
+        command = interaction.command.qualified_name if interaction.command else "component"
+        log.error("error %s in %s", error_id, command, exc_info=original)
+        message = f"Sorry, something went wrong on our side (error id {error_id})."
+    try:
+        await reply_privately(interaction, message)
+    except discord.HTTPException:
+        log.warning("could not tell the member about an error", exc_info=True)

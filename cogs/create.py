@@ -1,0 +1,131 @@
+"""/story /lyrics /poem /post: parse the options, start a Creation, stream it in."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from bot.ui.streaming import StreamingEditor
+from discord import app_commands
+from discord.ext import commands
+
+from bot.services.creation import Author
+from bot.services.forms import (
+    MAX_POST_VARIANTS,
+    SHORT_TEXT_MAX,
+    SUBJECT_MAX,
+    LyricsStructure,
+    PoemForm,
+    PointOfView,
+    StoryLength,
+)
+from bot.text.posts import Platform
+from bot.ui.creation_view import CreationView, stream_into
+from bot.ui.errors import report_error
+
+if TYPE_CHECKING:
+    from bot.app import InkwellBot
+
+Subject = app_commands.Range[str, 1, SUBJECT_MAX]
+ShortText = app_commands.Range[str, 1, SHORT_TEXT_MAX]
+
+
+class Create(commands.Cog):
+    """The four creative commands."""
+
+    def __init__(self, bot: InkwellBot) -> None:
+        self.bot = bot
+
+    async def cog_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await report_error(interaction, error)
+
+    async def _create(
+        self, interaction: discord.Interaction, form: str, subject: str, **options: str | int | None
+    ) -> None:
+        service = self.bot.services.creation
+        request = service.validate(form, subject, options)
+        creation = await service.begin(request, Author(interaction.user.id, interaction.guild_id))
+        await interaction.response.defer(thinking=True)
+        editor = StreamingEditor(interaction, edit_interval=self.bot.settings.stream.edit_interval)
+        view = CreationView(creation, editor, owner_id=interaction.user.id)
+        await stream_into(editor, creation, creation.write(), view)
+
+    @app_commands.command(description="Write a short story from your prompt.")
+    @app_commands.describe(
+        prompt="What the story is about",
+        genre="Genre, e.g. fantasy, noir, cosy mystery",
+        tone="Tone, e.g. wry, hopeful, eerie (overrides your style for this story)",
+        length="How long the story should be",
+        pov="Point of view (overrides your style for this story)",
+    )
+    async def story(
+        self,
+        interaction: discord.Interaction,
+        prompt: Subject,
+        genre: ShortText | None = None,
+        tone: ShortText | None = None,
+        length: StoryLength | None = None,
+        pov: PointOfView | None = None,
+    ) -> None:
+        await self._create(
+            interaction, "story", prompt, genre=genre, tone=tone, length=length, pov=pov
+        )
+
+    @app_commands.command(description="Write song lyrics about a topic.")
+    @app_commands.describe(
+        topic="What the song is about",
+        genre="Musical genre, e.g. folk, synth-pop",
+        mood="Mood, e.g. bittersweet, defiant",
+        structure="How the song is built",
+    )
+    async def lyrics(
+        self,
+        interaction: discord.Interaction,
+        topic: Subject,
+        genre: ShortText | None = None,
+        mood: ShortText | None = None,
+        structure: LyricsStructure | None = None,
+    ) -> None:
+        await self._create(
+            interaction, "lyrics", topic, genre=genre, mood=mood, structure=structure
+        )
+
+    @app_commands.command(description="Write a poem about a topic.")
+    @app_commands.describe(
+        topic="What the poem is about",
+        form="Poetic form",
+        tone="Tone, e.g. tender, playful (overrides your style for this poem)",
+    )
+    async def poem(
+        self,
+        interaction: discord.Interaction,
+        topic: Subject,
+        form: PoemForm | None = None,
+        tone: ShortText | None = None,
+    ) -> None:
+        await self._create(interaction, "poem", topic, form=form, tone=tone)
+
+    @app_commands.command(description="Write a social-media post that fits its platform.")
+    @app_commands.describe(
+        topic="What the post is about",
+        platform="Where it will be posted (sets the length limit and hashtags)",
+        tone="Tone, e.g. upbeat, professional",
+        variants="How many versions to write (flip between them with ‹ ›)",
+    )
+    async def post(
+        self,
+        interaction: discord.Interaction,
+        topic: Subject,
+        platform: Platform = "x",
+        tone: ShortText | None = None,
+        variants: app_commands.Range[int, 1, MAX_POST_VARIANTS] = 1,
+    ) -> None:
+        await self._create(
+            interaction, "post", topic, platform=platform, tone=tone, variants=variants
+        )
+
+
+async def setup(bot: InkwellBot) -> None:
+    await bot.add_cog(Create(bot))

@@ -1,0 +1,204 @@
+"""/style set|show|reset|forget-me|server-defaults: members' style preferences."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.services.forms import PointOfView, Rating, Tense
+from bot.services.styles import TEXT_LIMITS
+from bot.storage.styles import StyleRecord
+from bot.ui.confirm import Confirm
+from bot.ui.errors import report_error
+from bot.ui.replies import NO_PINGS
+
+if TYPE_CHECKING:
+    from bot.app import InkwellBot
+
+StyleField = Literal[
+    "voice", "tone", "pov", "tense", "rating", "favourite_forms", "avoid", "sample"
+]
+Voice = app_commands.Range[str, 1, TEXT_LIMITS["voice"]]
+Tone = app_commands.Range[str, 1, TEXT_LIMITS["tone"]]
+Forms = app_commands.Range[str, 1, TEXT_LIMITS["favourite_forms"]]
+Avoid = app_commands.Range[str, 1, TEXT_LIMITS["avoid"]]
+Sample = app_commands.Range[str, 1, TEXT_LIMITS["sample"]]
+
+STYLE_OPTIONS = {
+    "voice": "Your narrative voice, e.g. lyrical, plain-spoken, hard-boiled",
+    "tone": "Your usual tone, e.g. wry, warm, eerie",
+    "pov": "Point of view you prefer",
+    "tense": "Tense you prefer",
+    "rating": "The most mature content you want",
+    "favourite_forms": "Forms you enjoy, e.g. sonnets, flash fiction",
+    "avoid": "Topics or words to keep out of your pieces",
+    "sample": "A few lines of your own writing, so the model can match your voice",
+}
+
+
+def style_embed(title: str, style: StyleRecord, *, note: str | None = None) -> discord.Embed:
+    embed = discord.Embed(title=title, colour=discord.Colour.blurple(), description=note)
+    for name in StyleRecord.field_names():
+        value = getattr(style, name)
+        if value:
+            embed.add_field(
+                name=name.replace("_", " "), value=value[:1024], inline=name != "sample"
+            )
+    if not embed.fields and note is None:
+        embed.description = "Nothing set yet — try `/style set tone:wry pov:first`."
+    return embed
+
+
+def given(**values: str | None) -> dict[str, str | None]:
+    return {name: value for name, value in values.items() if value is not None}
+
+
+class Style(commands.GroupCog, group_name="style", group_description="Your writing style"):
+    def __init__(self, bot: InkwellBot) -> None:
+        self.bot = bot
+
+    async def cog_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await report_error(interaction, error)
+
+    @app_commands.command(
+        name="set",
+        description="Set your style preferences; they shape everything Inkwell writes for you.",
+    )
+    @app_commands.describe(**STYLE_OPTIONS)
+    async def set_style(
+        self,
+        interaction: discord.Interaction,
+        voice: Voice | None = None,
+        tone: Tone | None = None,
+        pov: PointOfView | None = None,
+        tense: Tense | None = None,
+        rating: Rating | None = None,
+        favourite_forms: Forms | None = None,
+        avoid: Avoid | None = None,
+        sample: Sample | None = None,
+    ) -> None:
+        changes = given(
+            voice=voice,
+            tone=tone,
+            pov=pov,
+            tense=tense,
+            rating=rating,
+            favourite_forms=favourite_forms,
+            avoid=avoid,
+            sample=sample,
+        )
+        saved = await self.bot.services.styles.update(interaction.user.id, changes)
+        await interaction.response.send_message(
+            embed=style_embed("Saved — your style", saved),
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+    @app_commands.command(
+        name="show", description="See your style preferences and this server's defaults."
+    )
+    async def show(self, interaction: discord.Interaction) -> None:
+        overview = await self.bot.services.styles.overview(
+            interaction.user.id, interaction.guild_id
+        )
+        embeds = [style_embed("Your style", overview.mine)]
+        if not overview.guild_defaults.is_empty():
+            embeds.append(
+                style_embed("This server's defaults (yours win)", overview.guild_defaults)
+            )
+        await interaction.response.send_message(
+            embeds=embeds, ephemeral=True, allowed_mentions=NO_PINGS
+        )
+
+    @app_commands.command(name="reset", description="Clear one preference, or all of them.")
+    @app_commands.describe(field="The preference to clear (leave empty to clear all)")
+    async def reset(
+        self, interaction: discord.Interaction, field: StyleField | None = None
+    ) -> None:
+        changed = await self.bot.services.styles.reset(interaction.user.id, field)
+        what = f"your {field.replace('_', ' ')}" if field else "your style preferences"
+        message = f"Cleared {what}." if changed else f"Nothing to clear: {what} wasn't set."
+        await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_PINGS)
+
+    @app_commands.command(
+        name="forget-me", description="Delete everything Inkwell stores about you."
+    )
+    async def forget_me(self, interaction: discord.Interaction) -> None:
+        confirm = Confirm(interaction.user.id, confirm_label="Delete my data")
+        await interaction.response.send_message(
+            "This deletes every record Inkwell keeps about you, in every server. Sure?",
+            view=confirm,
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+        await confirm.wait()
+        if confirm.confirmed:
+            rows = await self.bot.services.styles.forget(interaction.user.id)
+            message = (
+                f"Done — {rows} record(s) about you deleted."
+                if rows
+                else "Done — there was nothing stored about you."
+            )
+        else:
+            message = (
+                "Kept everything." if confirm.confirmed is False else "No answer — kept everything."
+            )
+        await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_PINGS)
+
+    @app_commands.command(
+        name="server-defaults",
+        description="Set this server's default style (members' own preferences win).",
+    )
+    @app_commands.describe(
+        reset="Clear all of this server's defaults",
+        **{k: v for k, v in STYLE_OPTIONS.items() if k != "sample"},
+    )
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def server_defaults(
+        self,
+        interaction: discord.Interaction,
+        voice: Voice | None = None,
+        tone: Tone | None = None,
+        pov: PointOfView | None = None,
+        tense: Tense | None = None,
+        rating: Rating | None = None,
+        favourite_forms: Forms | None = None,
+        avoid: Avoid | None = None,
+        reset: bool = False,
+    ) -> None:
+        assert interaction.guild_id is not None  # guild_only
+        styles = self.bot.services.styles
+        changes = given(
+            voice=voice,
+            tone=tone,
+            pov=pov,
+            tense=tense,
+            rating=rating,
+            favourite_forms=favourite_forms,
+            avoid=avoid,
+        )
+        if reset:
+            await styles.reset_guild_defaults(interaction.guild_id)
+        if changes or not reset:
+            saved = await styles.update_guild_defaults(
+                interaction.guild_id, interaction.user.id, changes
+            )
+        else:
+            saved = StyleRecord()
+        note = "Cleared the old defaults." if reset else None
+        await interaction.response.send_message(
+            embed=style_embed("This server's style defaults", saved, note=note),
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+
+async def setup(bot: InkwellBot) -> None:
+    await bot.add_cog(Style(bot))

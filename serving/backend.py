@@ -1,0 +1,98 @@
+"""The one interface every model backend speaks.
+
+A backend turns a :class:`GenerationRequest` into an async stream of :class:`Delta` s.
+Cancellation is the consumer's business: it stops iterating and closes the stream
+(``await stream.aclose()``, or leaving an ``async with contextlib.aclosing(...)`` block);
+the backend then stops generating (the embedded backend stops its worker thread, the
+OpenAI-compatible backend closes the HTTP stream so vLLM aborts the request).
+
+This module imports nothing heavy: services and tests depend on it freely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+Role = Literal["system", "user", "assistant"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sampling:
+    """Sampling knobs shared by every backend (vLLM names and meanings)."""
+
+    temperature: float = 0.8
+    top_p: float = 0.95
+    top_k: int = 50
+    max_tokens: int = 400
+    repetition_penalty: float = 1.1
+    stop: tuple[str, ...] = ()
+    n: int = 1
+    seed: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationRequest:
+    messages: tuple[ChatMessage, ...]
+    sampling: Sampling = field(default_factory=Sampling)
+    # vLLM's priority scheduling: lower values are served first. Interactive commands use
+    # INTERACTIVE_PRIORITY, background work (relay AI turns, summaries) BACKGROUND_PRIORITY.
+    priority: int = 0
+    # A JSON schema the output must follow (structured output). Backends that cannot
+    # enforce one ignore it; callers always validate what comes back.
+    json_schema: Mapping[str, Any] | None = None
+    # If set, the model's reply is continued from this text (assistant prefill).
+    continue_from: str | None = None
+
+
+INTERACTIVE_PRIORITY = 0
+BACKGROUND_PRIORITY = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """A piece of text for variant ``index``; ``finish_reason`` is set on its last piece."""
+
+    index: int
+    text: str
+    finish_reason: str | None = None
+
+
+class BackendError(Exception):
+    """Base class for failures of a backend."""
+
+
+class BackendUnavailable(BackendError):
+    """The backend cannot serve: server down, too slow, or model missing.
+
+    ``str(error)`` is a sentence fit to show a person.
+    """
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """A source of generated text."""
+
+    @property
+    def name(self) -> str:
+        """A short label for logs and the playground banner, e.g. ``embedded:SmolLM2``."""
+        ...
+
+    async def start(self) -> None:
+        """Load the model or check the server; raise :class:`BackendUnavailable` if not possible."""
+        ...
+
+    def stream(self, request: GenerationRequest) -> AsyncGenerator[Delta, None]:
+        """Generate ``request.sampling.n`` variants, yielding their text as it is made."""
+        ...
+
+    async def close(self) -> None:
+        """Release the model or the HTTP client."""
+        ...

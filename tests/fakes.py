@@ -1,0 +1,73 @@
+"""Test doubles that honour the real interfaces."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, Callable, Sequence
+
+from serving.backend import BackendUnavailable, Delta, GenerationRequest
+
+
+class ScriptedBackend:
+    """A Backend that streams scripted text, one chunk per delta, for every variant
+    (variant ``i > 0`` starts with ``v{i} `` so variants differ).
+
+    ``script`` is a list of chunks, or a function of the request returning them, so a test
+    can answer differently per request. ``pause`` (an Event) holds the stream after its first
+    chunk until set, to test Stop and concurrency; ``fail_after`` raises BackendUnavailable
+    after that many chunks.
+    """
+
+    name = "scripted"
+
+    def __init__(
+        self,
+        script: Sequence[str] | Callable[[GenerationRequest], Sequence[str]] = (
+            "Once ",
+            "upon ",
+            "a time.",
+        ),
+        *,
+        pause: asyncio.Event | None = None,
+        fail_after: int | None = None,
+    ) -> None:
+        self.script = script
+        self.pause = pause
+        self.fail_after = fail_after
+        self.requests: list[GenerationRequest] = []
+        self.closed_streams = 0
+        self.started = False
+
+    async def start(self) -> None:
+        self.started = True
+
+    async def close(self) -> None:
+        self.started = False
+
+    async def stream(self, request: GenerationRequest) -> AsyncGenerator[Delta, None]:
+        self.requests.append(request)
+        chunks = list(self.script(request) if callable(self.script) else self.script)
+        try:
+            for index in range(request.sampling.n):
+                for position, chunk in enumerate(chunks):
+                    if self.fail_after is not None and position >= self.fail_after:
+                        raise BackendUnavailable("The model server at test did not answer in 1 s.")
+                    last = position == len(chunks) - 1
+                    text = f"v{index} {chunk}" if index and position == 0 else chunk
+                    yield Delta(index, text, "stop" if last else None)
+                    if position == 0 and self.pause is not None:
+                        await self.pause.wait()
+                    await asyncio.sleep(0)
+        finally:
+            self.closed_streams += 1
+
+
+class FakeClock:
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds

@@ -1,0 +1,105 @@
+"""The console playground, driven with scripted input as a person would type it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.console import LOCAL_USER_ID, Playground
+from bot.runtime import Services, open_services
+from bot.settings import Settings
+from tests.fakes import ScriptedBackend
+
+
+@pytest.fixture
+async def services(tmp_path: Path) -> AsyncIterator[Services]:
+    settings = Settings(_env_file=None, database=tmp_path / "inkwell.sqlite3")  # type: ignore[call-arg]
+    backend = ScriptedBackend(["Snow ", "on ", "the ", "pine."])
+    services = await open_services(settings, backend=backend, apply_cooldowns=False)
+    yield services
+    await services.close()
+
+
+async def play(services: Services, *lines: str) -> str:
+    """Type ``lines`` into the playground, then end the input; return what it printed."""
+    pending = list(lines)
+
+    async def read_line() -> str | None:
+        return pending.pop(0) if pending else None
+
+    out = io.StringIO()
+    await Playground(services, read_line, out).run()
+    return out.getvalue()
+
+
+async def test_a_poem_streams_into_the_terminal(services: Services) -> None:
+    output = await play(services, '/poem form:haiku topic:"first snow"')
+    assert "Snow on the pine." in output
+    assert "[variant 1/1 · r regenerate]" in output
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    assert "5, 7 and 5 syllables" in backend.requests[0].messages[1].content
+    assert "first snow" in backend.requests[0].messages[1].content
+
+
+async def test_free_words_become_the_topic(services: Services) -> None:
+    await play(services, "/poem first snow form:haiku")
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    assert "Write a poem about: first snow" in backend.requests[0].messages[1].content
+
+
+async def test_regenerate_continue_and_flip(services: Services) -> None:
+    output = await play(services, "/story a lighthouse", "r", "c", "p", "n")
+    assert "[variant 2/2 · r regenerate · c continue · n/p flip]" in output
+    assert "[variant 1/2 · r regenerate · c continue · n/p flip]" in output
+
+
+async def test_style_set_shapes_later_commands_and_is_stored(services: Services) -> None:
+    output = await play(services, "/style set tone:wry voice:lyrical", "/style show", "/poem snow")
+    assert "tone: wry" in output
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    assert "Tone: wry" in backend.requests[0].messages[1].content
+    stored = await services.styles.overview(LOCAL_USER_ID, None)
+    assert stored.mine.voice == "lyrical"
+
+
+async def test_forget_me_asks_first(services: Services) -> None:
+    await services.styles.update(LOCAL_USER_ID, {"tone": "wry"})
+    output = await play(services, "/style forget-me", "no", "/style forget-me", "yes")
+    assert "Kept everything." in output
+    assert "Done: 1 record(s) deleted." in output
+    assert (await services.styles.overview(LOCAL_USER_ID, None)).mine.is_empty()
+
+
+@pytest.mark.parametrize(
+    ("line", "answer"),
+    [
+        pytest.param("/dance", "Unknown command /dance", id="unknown-command"),
+        pytest.param("/poem", "The topic is empty", id="missing-topic"),
+        pytest.param("/poem snow form:ballad", "form must be one of", id="bad-choice"),
+        pytest.param("/post launch variants:lots", "variants must be a whole number", id="bad-int"),
+        pytest.param('/poem "unclosed', "Check your quotes", id="bad-quotes"),
+        pytest.param("r", "Nothing written yet", id="regenerate-first"),
+        pytest.param("hello", "Commands start with /", id="no-slash"),
+        pytest.param("/style set pov:fourth", "pov must be one of", id="bad-style"),
+    ],
+)
+async def test_bad_input_gets_one_line_not_a_traceback(
+    services: Services, line: str, answer: str
+) -> None:
+    output = await play(services, line)
+    complaint = [text for text in output.splitlines() if text.startswith("! ")]
+    assert len(complaint) == 1
+    assert answer in complaint[0]
+    assert "Traceback" not in output
+
+
+async def test_help_lists_every_command(services: Services) -> None:
+    output = await play(services, "/help")
+    for command in ("/story", "/lyrics", "/poem", "/post", "/style set", "/style forget-me"):
+        assert command in output
