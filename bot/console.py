@@ -17,7 +17,8 @@ from typing import TextIO
 from bot.console_parsing import ConsoleCommand, parse_command_line
 from bot.errors import InkwellError, InvalidInput
 from bot.runtime import Services
-from bot.services.creation import Author, Creation
+from bot.services.origin import Origin
+from bot.services.creation import Creation
 from bot.services.forms import FORMS
 from bot.storage.styles import StyleRecord
 from serving.backend import BackendUnavailable
@@ -57,7 +58,7 @@ class Playground:
         self._services = services
         self._read_line = read_line
         self._out = out
-        self._author = Author(LOCAL_USER_ID, guild_id=None)
+        self._author = Origin(LOCAL_USER_ID, guild_id=None)
         self._creation: Creation | None = None
 
     def say(self, text: str = "") -> None:

@@ -9,7 +9,6 @@ from bot.ui.streaming import StreamingEditor
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services.creation import Author
 from bot.services.forms import (
     MAX_POST_VARIANTS,
     SHORT_TEXT_MAX,
@@ -46,7 +45,7 @@ class Create(commands.Cog):
     ) -> None:
         service = self.bot.services.creation
         request = service.validate(form, subject, options)
-        creation = await service.begin(request, Author(interaction.user.id, interaction.guild_id))
+        creation = await service.begin(request, Origin(interaction.user.id, interaction.guild_id))
         await interaction.response.defer(thinking=True)
         editor = StreamingEditor(interaction, edit_interval=self.bot.settings.stream.edit_interval)
         view = CreationView(creation, editor, owner_id=interaction.user.id)

@@ -18,7 +18,9 @@ from serving.prepare import CACHE_ENV, PrepareError, default_cache_dir, prepare_
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m serving", description="Model-serving chores that run outside the bot.")
+    parser = argparse.ArgumentParser(
+        prog="python -m serving", description="Model-serving chores that run outside the bot."
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
 
     prepare = commands.add_parser(

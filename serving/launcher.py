@@ -604,18 +604,28 @@ class VllmServer:
         return self.process
 
     def last_log_line(self) -> str:
+        """The most telling recent log line: the last one that mentions an error, else the
+        last non-empty one (for one-line error messages)."""
         try:
             with self.spec.log_path.open("rb") as handle:
                 handle.seek(0, os.SEEK_END)
-                handle.seek(max(0, handle.tell() - 8192))
+                handle.seek(max(0, handle.tell() - 16384))
                 lines = handle.read().decode("utf-8", "replace").splitlines()
         except OSError:
             return "(no log)"
-        for line in reversed(lines):
-            stripped = line.strip()
-            if stripped and "warnings.warn" not in stripped:
-                return stripped[:300]
-        return "(empty log)"
+        useful = [
+            line.strip()
+            for line in lines[-60:]
+            if line.strip()
+            and "warnings.warn" not in line
+            and not line.strip().startswith("For further information")
+        ]
+        if not useful:
+            return "(empty log)"
+        for line in reversed(useful):
+            if "error" in line.lower() and "DeprecationWarning" not in line:
+                return line[:300]
+        return useful[-1][:300]
 
     # -- context manager
     def __enter__(self) -> VllmServer:

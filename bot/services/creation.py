@@ -3,7 +3,7 @@
 A :class:`Creation` is one member's piece of work. It holds the variants made so far and
 streams new ones; the Discord cog and the console playground drive it the same way:
 
-    creation = await service.begin(request, author)
+    creation = await service.begin(request, origin)
     async for text in creation.write():      # the growing text of the new variant
         show(text)
     creation.flip(-1); creation.extend(); creation.stop()
@@ -21,8 +21,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.errors import InvalidInput
+from bot.services.filtering import AllowEverything, ContentFilter
 from bot.services.forms import FORMS, CreationRequest, FormName
 from bot.services.limits import Cooldowns, GuildConcurrency
+from bot.services.origin import Origin
 from bot.services.prompts import PromptLibrary
 from bot.services.styles import StyleService
 from bot.text.cleaning import clean_text, defuse_mentions
@@ -47,14 +49,6 @@ log = logging.getLogger(__name__)
 DEFAULT_PLATFORM: Platform = "x"
 # How much more the model may write when asked to continue a piece.
 CONTINUE_TOKENS = 300
-
-
-@dataclass(frozen=True, slots=True)
-class Author:
-    """Who asked: the member and, outside DMs, the guild."""
-
-    user_id: int
-    guild_id: int | None = None
 
 
 def post_schema(platform: Platform, max_hashtags: int = 3) -> dict[str, Any]:
@@ -103,13 +97,13 @@ class Creation:
         self,
         service: CreationService,
         request: CreationRequest,
-        author: Author,
+        origin: Origin,
         messages: tuple[ChatMessage, ...],
         sampling: Sampling,
     ) -> None:
         self._service = service
         self.request = request
-        self.author = author
+        self.origin = origin
         self._messages = messages
         self._sampling = sampling
         self.variants: list[str] = []
@@ -117,6 +111,7 @@ class Creation:
         self._stop = asyncio.Event()
         self._running = False
         self.stopped = False
+        self.blocked = False
 
     @property
     def form(self) -> FormName:
@@ -158,7 +153,7 @@ class Creation:
         sampling = replace(self._sampling, n=n)
         async for text in self._run(self._messages, sampling, first_new, prefix=""):
             yield text
-        if self.form == "post":
+        if self.form == "post" and not self.blocked:
             for i in range(first_new, first_new + n):
                 self.variants[i] = self._service.finish_post(self.request, self.variants[i])
             yield self.current
@@ -189,6 +184,7 @@ class Creation:
         self._running = True
         self._stop.clear()
         self.stopped = False
+        self.blocked = False
         structured = self.form == "post" and self._service.structured_posts and not continue_from
         generation = GenerationRequest(
             messages=messages,
@@ -203,8 +199,10 @@ class Creation:
             text = _partial_post_text(raw[index]) if structured else raw[index]
             return self._join(prefix, text)
 
+        content_filter = self._service.content_filter
+
         try:
-            async with self._service.concurrency.slot(self.author.guild_id):
+            async with self._service.concurrency.slot(self.origin.guild_id):
                 stream = self._service.backend.stream(generation)
                 async with contextlib.aclosing(stream):
                     while True:
@@ -217,12 +215,36 @@ class Creation:
                             prefix, raw[delta.index]
                         )
                         if delta.index == 0 and delta.text:
-                            yield shown(0)
+                            verdict = await content_filter.check_output(
+                                shown(0), self.origin, final=False
+                            )
+                            if verdict.blocked:
+                                self._block(first_index, sampling.n, verdict.category)
+                                break
+                            yield verdict.text
         finally:
             self._running = False
             for index in range(sampling.n):
                 self.variants[first_index + index] = self.variants[first_index + index].rstrip()
-        yield shown(0).rstrip()
+        if self.blocked:
+            yield self.current
+            return
+        for index in range(sampling.n):
+            verdict = await content_filter.check_output(
+                self.variants[first_index + index], self.origin, final=True
+            )
+            if verdict.blocked:
+                self._block(first_index + index, 1, verdict.category)
+            else:
+                self.variants[first_index + index] = verdict.text
+        yield self.current if self.blocked else shown(0).rstrip()
+
+    def _block(self, first_index: int, count: int, category: str | None) -> None:
+        """Replace blocked variants with a notice; the model's words are never kept."""
+        what = f" ({category})" if category else ""
+        for index in range(first_index, first_index + count):
+            self.variants[index] = f"*This text was withheld by the server's content filter{what}.*"
+        self.blocked = True
 
     async def _next_or_stop(self, stream: AsyncIterator[Any]) -> Any:
         """The next delta, or ``None`` when the stream ends or Stop is pressed."""
@@ -267,6 +289,7 @@ class CreationService:
         sampling: Sampling | None = None,
         structured_posts: bool = False,
         max_subject_chars: int = 1000,
+        content_filter: ContentFilter | None = None,
     ) -> None:
         self.backend = backend
         self.styles = styles
@@ -276,6 +299,7 @@ class CreationService:
         self.sampling = sampling or Sampling()
         self.structured_posts = structured_posts
         self.max_subject_chars = max_subject_chars
+        self.content_filter: ContentFilter = content_filter or AllowEverything()
 
     def validate(
         self, form: str, subject: str | None, options: Mapping[str, str | int | None]
@@ -312,14 +336,16 @@ class CreationService:
                     cleaned[name] = text
         return CreationRequest(spec.name, cleaned_subject, cleaned)
 
-    async def begin(self, request: CreationRequest, author: Author) -> Creation:
+    async def begin(self, request: CreationRequest, origin: Origin) -> Creation:
         """Check the member's cooldown and prepare the prompt; nothing is generated yet."""
-        self.cooldowns.check(author.user_id)
-        style = await self.styles.for_call(author.user_id, author.guild_id, request.options)
+        self.cooldowns.check(origin.user_id)
+        for text in (request.subject, *(v for v in request.options.values() if isinstance(v, str))):
+            (await self.content_filter.check_prompt(text, origin)).raise_if_blocked()
+        style = await self.styles.for_call(origin.user_id, origin.guild_id, request.options)
         model_request = replace(request, subject=defuse_mentions(request.subject))
         messages = self.prompts.messages(model_request, style)
         sampling = replace(self.sampling, max_tokens=self.prompts.max_tokens(request))
-        return Creation(self, request, author, messages, sampling)
+        return Creation(self, request, origin, messages, sampling)
 
     def finish_post(self, request: CreationRequest, raw: str) -> str:
         """Parse a generated post and make it fit its platform, counted the platform's way."""

@@ -159,7 +159,7 @@ class _Cut:
 class _Cutter:
     """Finds where the chunk starting at ``start`` should end."""
 
-    def __init__(self, text: str, spans: list[_Span], start: int, prefix: str, limit: int):
+    def __init__(self, text: str, spans: list[_Span], start: int, prefix: str, limit: int) -> None:
         self.text = text
         self.start = start
         self.prefix = prefix

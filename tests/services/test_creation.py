@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import InvalidInput, OnCooldown, TooBusy
-from bot.services.creation import Author, CreationService, post_schema
+from bot.errors import Blocked, InvalidInput, OnCooldown, TooBusy
+from bot.services.origin import Origin
+from bot.services.creation import CreationService, post_schema
+from bot.services.filtering import Verdict
 from bot.services.limits import Cooldowns, GuildConcurrency
 from bot.services.prompts import PromptLibrary
 from bot.services.styles import StyleService
@@ -18,7 +20,7 @@ from bot.storage.database import Database
 from bot.text.posts import post_length
 from tests.fakes import FakeClock, ScriptedBackend
 
-ALICE = Author(user_id=11, guild_id=500)
+ALICE = Origin(user_id=11, guild_id=500)
 
 
 @pytest.fixture
@@ -212,7 +214,7 @@ async def test_a_guild_at_its_cap_refuses_more_generations(database: Database) -
     service = make_service(database, ScriptedBackend(pause=pause), concurrency=1)
     first = await service.begin(service.validate("story", "one", {}), ALICE)
     second = await service.begin(
-        service.validate("story", "two", {}), Author(user_id=12, guild_id=500)
+        service.validate("story", "two", {}), Origin(user_id=12, guild_id=500)
     )
     running = asyncio.create_task(collect(first.write()))
     await asyncio.sleep(0.01)
@@ -234,3 +236,39 @@ async def test_a_backend_failure_mid_stream_keeps_the_partial_text(database: Dat
         await collect(creation.write())
     assert creation.current == "Half a"
     assert not creation.running
+
+
+class BlockWord:
+    """A content filter that blocks one word, in prompts and outputs."""
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+        self.seen_outputs: list[str] = []
+
+    async def check_prompt(self, text: str, origin: Origin) -> Verdict:
+        return Verdict(text, blocked=self.word in text, category="test")
+
+    async def check_output(self, text: str, origin: Origin, *, final: bool) -> Verdict:
+        self.seen_outputs.append(text)
+        return Verdict(text, blocked=self.word in text, category="test")
+
+
+async def test_a_blocked_prompt_generates_nothing(database: Database) -> None:
+    backend = ScriptedBackend()
+    service = make_service(database, backend)
+    service.content_filter = BlockWord("forbidden")
+    with pytest.raises(Blocked, match=r"content filter.*\(test\)"):
+        await service.begin(service.validate("poem", "a forbidden poem", {}), ALICE)
+    assert backend.requests == []
+
+
+async def test_a_blocked_output_is_never_shown_and_generation_stops(database: Database) -> None:
+    backend = ScriptedBackend(["A calm ", "start, ", "then forbidden ", "words ", "follow."])
+    service = make_service(database, backend)
+    service.content_filter = BlockWord("forbidden")
+    creation = await service.begin(service.validate("story", "x", {}), ALICE)
+    shown = await collect(creation.write())
+    assert not any("forbidden" in text for text in shown)
+    assert "withheld" in creation.current
+    assert "forbidden" not in creation.current
+    assert backend.closed_streams == 1

@@ -9,7 +9,18 @@ import pytest
 
 from bot.text.splitting import MESSAGE_LIMIT, split_message
 
-WORDS = "quill ink margin stanza verse chapter draft ember lantern harbour".split()
+WORDS = [
+    "quill",
+    "ink",
+    "margin",
+    "stanza",
+    "verse",
+    "chapter",
+    "draft",
+    "ember",
+    "lantern",
+    "harbour",
+]
 
 
 def prose(n_words: int, *, offset: int = 0) -> str:
@@ -141,8 +152,10 @@ def test_bold_open_at_the_cut_is_closed_and_reopened():
     chunks = split_message(text)
 
     assert len(chunks) == 2
-    assert chunks[0].startswith("**") and chunks[0].endswith("**")
-    assert chunks[1].startswith("**") and chunks[1].endswith("**")
+    assert chunks[0].startswith("**")
+    assert chunks[0].endswith("**")
+    assert chunks[1].startswith("**")
+    assert chunks[1].endswith("**")
 
 
 def test_cut_outside_a_span_is_preferred_when_it_keeps_most_of_the_chunk():
@@ -157,7 +170,8 @@ def test_every_inline_span_survives_the_cut(marker: str):
     chunks = split_message(text)
 
     assert len(chunks) == 2
-    assert chunks[0].startswith(marker) and chunks[0].endswith(marker)
+    assert chunks[0].startswith(marker)
+    assert chunks[0].endswith(marker)
     assert chunks[1].startswith(marker)
     assert chunks[1].endswith("and the rest")
 

@@ -1,0 +1,1 @@
+"""Discord-only helpers for the cogs: the streaming editor, views, replies."""
