@@ -20,7 +20,7 @@ from bot.services.forms import (
 )
 from bot.text.posts import Platform
 from bot.ui.creation_view import CreationView, stream_into
-from bot.ui.errors import report_error
+from bot.ui.origin import origin_of
 
 if TYPE_CHECKING:
     from bot.app import InkwellBot
@@ -35,17 +35,17 @@ class Create(commands.Cog):
     def __init__(self, bot: InkwellBot) -> None:
         self.bot = bot
 
-    async def cog_app_command_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
-        await report_error(interaction, error)
-
     async def _create(
-        self, interaction: discord.Interaction, form: str, subject: str, **options: str | int | None
+        self,
+        interaction: discord.Interaction,
+        form_name: str,
+        subject: str,
+        /,
+        **options: str | int | None,
     ) -> None:
         service = self.bot.services.creation
-        request = service.validate(form, subject, options)
-        creation = await service.begin(request, Origin(interaction.user.id, interaction.guild_id))
+        request = service.validate(form_name, subject, options)
+        creation = await service.begin(request, origin_of(interaction))
         await interaction.response.defer(thinking=True)
         editor = StreamingEditor(interaction, edit_interval=self.bot.settings.stream.edit_interval)
         view = CreationView(creation, editor, owner_id=interaction.user.id)

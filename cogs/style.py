@@ -12,7 +12,6 @@ from bot.services.forms import PointOfView, Rating, Tense
 from bot.services.styles import TEXT_LIMITS
 from bot.storage.styles import StyleRecord
 from bot.ui.confirm import Confirm
-from bot.ui.errors import report_error
 from bot.ui.replies import NO_PINGS
 
 if TYPE_CHECKING:
@@ -59,11 +58,6 @@ def given(**values: str | None) -> dict[str, str | None]:
 class Style(commands.GroupCog, group_name="style", group_description="Your writing style"):
     def __init__(self, bot: InkwellBot) -> None:
         self.bot = bot
-
-    async def cog_app_command_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
-        await report_error(interaction, error)
 
     @app_commands.command(
         name="set",

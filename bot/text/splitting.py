@@ -31,6 +31,8 @@ _INLINE_DELIMITERS: Final = ("**", "__", "~~", "||", "*")
 _FENCE: Final = "```"
 # A fence's language tag: one word on the fence's own line.
 _FENCE_LANGUAGE: Final = re.compile(r"[A-Za-z0-9_+#.\-]{0,24}\n")
+# Where markdown can start: everything else is skipped in one go.
+_MARKUP: Final = re.compile(r"[`*_~|\\]")
 # Characters that belong to the character before them: never cut right before these.
 _JOINERS: Final = frozenset({"\u200d", "\ufe0e", "\ufe0f"})
 _EMOJI_MODIFIERS: Final = ("\U0001f3fb", "\U0001f3ff")  # skin tones, first and last
@@ -98,7 +100,8 @@ def _find_spans(text: str) -> list[_Span]:
     opened: list[tuple[str, int]] = []  # inline delimiter, position
     i = 0
     n = len(text)
-    while i < n:
+    while (found := _MARKUP.search(text, i)) is not None:
+        i = found.start()
         if text.startswith(_FENCE, i):
             language = _FENCE_LANGUAGE.match(text, i + len(_FENCE))
             body = language.end() if language else i + len(_FENCE)
@@ -131,7 +134,7 @@ def _find_spans(text: str) -> list[_Span]:
         if delimiter == "*":
             # Discord's italic asterisks hug their text; the double delimiters need not.
             can_open = after < n and not text[after].isspace()
-            can_close = not text[i - 1].isspace()
+            can_close = i > 0 and not text[i - 1].isspace()
         else:
             can_open = after < n
             can_close = match is not None and opened[match][1] + len(delimiter) < i
@@ -210,19 +213,17 @@ class _Cutter:
         """
         best: tuple[int, _Cut] | None = None
         for offset in reversed(breaks):
-            cut = self._cut_at(self.start + offset)
+            position = self.start + offset
+            if best is not None:
+                if offset * 2 < best[0] - len(self.prefix):
+                    break  # too short to be worth leaving the span whole
+                if self._inline_open_at(position):
+                    continue
+            cut = self._cut_at(position)
             if cut is None:
                 continue
-            length = len(cut.chunk)
-            if best is None:
-                best = (length, cut)
-                if not cut.inside_inline:
-                    break
-            elif not cut.inside_inline:
-                if length * 2 >= best[0]:
-                    best = (length, cut)
-                break
-            elif length * 2 < best[0]:
+            best = (len(cut.chunk), cut)
+            if not cut.inside_inline:
                 break
         return best
 
@@ -259,6 +260,9 @@ class _Cutter:
             return None
         inside_inline = any(not span.is_fence for span in open_spans)
         return _Cut(chunk, next_start, reopen, inside_inline)
+
+    def _inline_open_at(self, position: int) -> bool:
+        return any(not span.is_fence and span.is_open_at(position) for span in self.spans)
 
     def _inside_marker(self, position: int) -> bool:
         """Whether ``position`` falls between the characters of an opener or a closer."""

@@ -31,8 +31,10 @@ async def stream_into(
 ) -> None:
     """Show ``texts`` as they grow, then the final piece with the buttons under it."""
     view.refresh()
+    editor.attach(view)
     try:
         async for text in texts:
+            view.refresh()  # running now: Stop on, the rest off
             await editor.update(displayed(text))
     except BackendUnavailable:
         view.refresh()

@@ -68,6 +68,8 @@ class StreamingEditor:
         self._view: discord.ui.View | None = None
         self._last_edit: float | None = None
         self._latest: str | None = None
+        # Continuations of an ephemeral answer must be ephemeral too (learnt from its edit).
+        self._ephemeral = False
         # Renders must not interleave: a button's show() can race the stream's update().
         self._lock = asyncio.Lock()
 
@@ -85,6 +87,11 @@ class StreamingEditor:
     def message_ids(self) -> list[int | None]:
         """Ids of the followup messages in order; ``None`` stands for the original response."""
         return [shown.message.id if shown.message else None for shown in self._shown]
+
+    def attach(self, view: discord.ui.View | None) -> None:
+        """Show ``view`` under the last message from the next render on (e.g. a Stop button
+        while streaming)."""
+        self._view = view
 
     async def update(self, text: str) -> None:
         """Show ``text`` if ``edit_interval`` has passed since the last edit; else keep it
@@ -149,12 +156,17 @@ class StreamingEditor:
         extra_view: Any = view if view is not None else MISSING
         if index > 0:
             return await interaction.followup.send(
-                content, view=extra_view, wait=True, allowed_mentions=NO_PINGS
+                content,
+                view=extra_view,
+                wait=True,
+                ephemeral=self._ephemeral,
+                allowed_mentions=NO_PINGS,
             )
         if interaction.response.is_done():
-            await interaction.edit_original_response(
+            original = await interaction.edit_original_response(
                 content=content, view=extra_view, allowed_mentions=NO_PINGS
             )
+            self._ephemeral = original.flags.ephemeral
         else:
             await interaction.response.send_message(
                 content, view=extra_view, allowed_mentions=NO_PINGS
@@ -163,8 +175,9 @@ class StreamingEditor:
 
     async def _edit(self, shown: _Shown, *, content: Any, view: Any) -> None:
         if shown.message is None:
-            await self._interaction.edit_original_response(
+            original = await self._interaction.edit_original_response(
                 content=content, view=view, allowed_mentions=NO_PINGS
             )
+            self._ephemeral = original.flags.ephemeral
         else:
             await shown.message.edit(content=content, view=view, allowed_mentions=NO_PINGS)

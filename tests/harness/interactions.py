@@ -79,7 +79,9 @@ class FakeUser:
     name: str
     global_name: str | None = None
     bot: bool = False
-    permissions: discord.Permissions = field(default_factory=lambda: MEMBER_PERMISSIONS)
+    permissions: discord.Permissions = field(
+        default_factory=lambda: discord.Permissions(MEMBER_PERMISSIONS.value)
+    )
     roles: tuple[int, ...] = ()
     nick: str | None = None
     locale: str = "en-US"
@@ -363,7 +365,8 @@ def option(
     options: Sequence[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """One entry of ``data.options``: a value, or a subcommand (1) / group (2) with ``options``."""
-    entry: dict[str, Any] = {"name": name, "type": int(getattr(type, "value", type))}
+    kind = type.value if isinstance(type, AppCommandOptionType) else type
+    entry: dict[str, Any] = {"name": name, "type": int(kind)}
     if value is not MISSING:
         entry["value"] = value
     if options is not None:
@@ -478,7 +481,8 @@ def modal_submit(
 
 def _command_id(name: str) -> int:
     # Stable per name, like a registered command's id.
-    return APPLICATION_ID + 1 + sum(ord(c) * 31**i for i, c in enumerate(name)) % 10**9
+    digest: int = sum(ord(c) * 31**i for i, c in enumerate(name)) % 10**9
+    return APPLICATION_ID + 1 + digest
 
 
 # --- a bot that never connects ------------------------------------------------------------

@@ -351,7 +351,7 @@ class Recorder(AsyncWebhookAdapter):
     )
 
     def __init__(self, *, application_id: int, bot_user: dict[str, Any]) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.application_id = application_id
         self.bot_user = bot_user
         self.events: list[Event] = []
@@ -420,11 +420,13 @@ class Recorder(AsyncWebhookAdapter):
         self._failures.append(_PlannedFailure(status, code, message, kinds, times))
 
     # -- the endpoints interactions use --
+    # (They answer with plain JSON dicts, as Discord does, and take the HTTP session and
+    # proxy arguments as ``**_``: hence the override ignores.)
 
     async def request(self, route: Any, session: Any, **kwargs: Any) -> Any:
         raise AssertionError(f"unexpected webhook request in a test: {route.method} {route.url}")
 
-    async def create_interaction_response(
+    async def create_interaction_response(  # type: ignore[override]
         self, interaction_id: int, token: str, *, params: Any, **_: Any
     ) -> dict[str, Any]:
         body = _body(params.payload, params.multipart)
@@ -483,12 +485,12 @@ class Recorder(AsyncWebhookAdapter):
                 answer["resource"]["message"] = self._payload(message)
         return answer
 
-    async def get_original_interaction_response(
+    async def get_original_interaction_response(  # type: ignore[override]
         self, application_id: int, token: str, **_: Any
     ) -> dict[str, Any]:
         return self._payload(self._original(token))
 
-    async def edit_original_interaction_response(
+    async def edit_original_interaction_response(  # type: ignore[override]
         self,
         application_id: int,
         token: str,
@@ -514,7 +516,7 @@ class Recorder(AsyncWebhookAdapter):
         message.deleted = True
         self._record(Event("delete_original", token, self._id_of(token), message.id, {}))
 
-    async def execute_webhook(
+    async def execute_webhook(  # type: ignore[override]
         self,
         webhook_id: int,
         token: str,
@@ -545,12 +547,12 @@ class Recorder(AsyncWebhookAdapter):
         self._record(_with_replaced(event, replaced))
         return self._payload(message) if wait else None
 
-    async def get_webhook_message(
+    async def get_webhook_message(  # type: ignore[override]
         self, webhook_id: int, token: str, message_id: int, **_: Any
     ) -> dict[str, Any]:
         return self._payload(self._existing(message_id))
 
-    async def edit_webhook_message(
+    async def edit_webhook_message(  # type: ignore[override]
         self,
         webhook_id: int,
         token: str,
