@@ -98,6 +98,8 @@ class EmbeddedBackend:
         self._eos_ids: frozenset[int] = frozenset()
         self._lock = asyncio.Lock()
         self._dtype = _preferred_dtype()
+        # Cancel flags of generations in flight, so close() can stop them.
+        self._running: set[threading.Event] = set()
 
     @property
     def name(self) -> str:
@@ -134,8 +136,10 @@ class EmbeddedBackend:
 
     async def close(self) -> None:
         executor, self._executor = self._executor, None
+        for cancel in self._running:
+            cancel.set()
         if executor is not None:
-            # Waits for a generation still winding down after its consumer left.
+            # Waits for a generation to wind down (it stops at its next token).
             await asyncio.get_running_loop().run_in_executor(None, executor.shutdown)
         self._model = None
         self._tokenizer = None
@@ -213,7 +217,9 @@ class EmbeddedBackend:
         max_new_tokens: int,
         seed: int | None,
     ) -> AsyncGenerator[Delta, None]:
-        assert self._executor is not None
+        executor = self._executor
+        if executor is None:
+            raise BackendUnavailable("The embedded model has been closed.")
         loop = asyncio.get_running_loop()
         pieces: asyncio.Queue[str | None] = asyncio.Queue()
         cancel = threading.Event()
@@ -229,8 +235,9 @@ class EmbeddedBackend:
             StoppingCriteriaList(criteria),
             seed,
         )
-        worker = loop.run_in_executor(self._executor, job)
+        worker = loop.run_in_executor(executor, job)
         trimmer = _StopTrimmer(sampling.stop)
+        self._running.add(cancel)
         try:
             while (piece := await pieces.get()) is not None:
                 text = trimmer.feed(piece)
@@ -251,6 +258,7 @@ class EmbeddedBackend:
             cancel.set()
             if not worker.done():
                 await _wait_quietly(worker)
+            self._running.discard(cancel)
 
     def _generate(
         self,

@@ -72,7 +72,7 @@ class OpenAIBackend:
         try:
             page = await client.models.list(timeout=Timeout(self._connect_timeout))
         except openai.APIError as error:
-            raise self._translate(error) from error
+            raise self._translate(error, waited=self._connect_timeout) from error
         served = [model.id for model in page.data]
         if self._model not in served:
             listing = ", ".join(served) if served else "none"
@@ -170,11 +170,16 @@ class OpenAIBackend:
             extra_body=extra_body,
         )
 
-    def _translate(self, error: openai.APIError) -> BackendError:
+    def _translate(self, error: openai.APIError, *, waited: float | None = None) -> BackendError:
         """Turn a client error into a backend error whose text is fit to show a person."""
         where = f"The model server at {self._base_url}"
         if isinstance(error, openai.APITimeoutError):
-            return BackendUnavailable(f"{where} did not answer in {self._read_timeout:g} s.")
+            if _is_connect_timeout(error):
+                return BackendUnavailable(
+                    f"{where} is not reachable (no connection in {self._connect_timeout:g} s)."
+                )
+            seconds = self._read_timeout if waited is None else waited
+            return BackendUnavailable(f"{where} did not answer in {seconds:g} s.")
         if isinstance(error, openai.APIConnectionError):
             return BackendUnavailable(f"{where} is not reachable.")
         if isinstance(error, openai.APIStatusError):
@@ -197,6 +202,19 @@ def _message(role: str, content: str) -> ChatCompletionMessageParam:
     if role == "assistant":
         return {"role": "assistant", "content": content}
     return {"role": "user", "content": content}
+
+
+def _is_connect_timeout(error: BaseException) -> bool:
+    """Whether the timeout happened while connecting rather than while waiting for text.
+
+    Matched by name: the client raises these from httpx2 or, if given one, a legacy httpx.
+    """
+    cause = error.__cause__
+    while cause is not None:
+        if type(cause).__name__ in ("ConnectTimeout", "PoolTimeout"):
+            return True
+        cause = cause.__cause__
+    return False
 
 
 def _refuses_priority(error: openai.APIStatusError) -> bool:

@@ -35,6 +35,7 @@ from bot.text.posts import (
     fit_post,
     parse_post,
     parse_post_json,
+    suggest_hashtags,
 )
 from serving.backend import (
     INTERACTIVE_PRIORITY,
@@ -352,4 +353,7 @@ class CreationService:
         post = parse_post_json(raw) if self.structured_posts else None
         if post is None:
             post = parse_post(raw)
-        return fit_post(post, platform_of(request)).render()
+        platform = platform_of(request)
+        if not post.hashtags:
+            post = replace(post, hashtags=suggest_hashtags(request.subject, platform))
+        return fit_post(post, platform).render()

@@ -621,3 +621,22 @@ def fit_post(post: Post, platform: Platform) -> Post:
             return replace(post, body=body, hashtags=hashtags)
     body = _trim_body(post.body, fits_with(()), hard_cut=True) or ""
     return replace(post, body=body, hashtags=())
+
+
+_COMMON_WORDS = frozenset(
+    "a an and are at be but by for from has have in into is it its of on or our so that the "
+    "their this to was we were will with you your about after before new today".split()
+)
+
+
+def suggest_hashtags(topic: str, platform: Platform) -> tuple[str, ...]:
+    """Hashtags from the topic's first distinctive words, for a post the model left without
+    any: every platform here uses them, so a post should carry at least one."""
+    words = re.findall(r"[^\W_]+", topic.casefold())
+    candidates = [
+        word
+        for word in dict.fromkeys(words)
+        if word not in _COMMON_WORDS and not word.isdigit() and len(word) > 2
+    ]
+    wanted = 1 if MAX_HASHTAGS[platform] <= 2 else 2
+    return tuple(f"#{word}" for word in candidates[:wanted])

@@ -19,6 +19,7 @@ from bot.text.posts import (
     parse_post,
     parse_post_json,
     post_length,
+    suggest_hashtags,
 )
 
 WOMAN_TECHNOLOGIST = "\U0001f469\u200d\U0001f4bb"
@@ -429,3 +430,19 @@ def test_every_fitted_post_fits_and_never_ends_in_part_of_a_word(seed: int) -> N
         last, whole = kept[-1], original[len(kept) - 1]
         assert whole.startswith(last)
         assert all(not char.isalnum() for char in whole[len(last) :]), (last, whole)
+
+
+@pytest.mark.parametrize(
+    ("topic", "platform", "expected"),
+    [
+        pytest.param("our bakery opens saturday", "x", ("#bakery",), id="one-for-x"),
+        pytest.param(
+            "the new poetry zine", "mastodon", ("#poetry", "#zine"), id="two-for-mastodon"
+        ),
+        pytest.param("a an the", "x", (), id="nothing-distinctive"),
+    ],
+)
+def test_hashtags_are_suggested_from_the_topic(
+    topic: str, platform: Platform, expected: tuple[str, ...]
+) -> None:
+    assert suggest_hashtags(topic, platform) == expected

@@ -11,7 +11,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from serving.prepare import CACHE_ENV, PrepareError, prepare_model  # noqa: E402
+from serving.prepare import CACHE_ENV, PrepareError, prepare_model
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -108,7 +109,8 @@ async def test_n_variants_stream_one_after_another(backend: EmbeddedBackend) -> 
     assert set(indices) == {0, 1}
     finals = [delta for delta in deltas if delta.finish_reason is not None]
     assert [delta.index for delta in finals] == [0, 1]
-    assert text_of(deltas, 0) and text_of(deltas, 1)
+    assert text_of(deltas, 0)
+    assert text_of(deltas, 1)
 
 
 async def test_same_seed_same_text(backend: EmbeddedBackend) -> None:
@@ -190,7 +192,7 @@ async def test_event_loop_keeps_running_while_generating(backend: EmbeddedBacken
     finally:
         ticking.cancel()
 
-    gaps = [later - earlier for earlier, later in zip(ticks_at_delta, ticks_at_delta[1:])]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(ticks_at_delta)]
     assert len(gaps) > 1
     assert any(gap > 0 for gap in gaps)
     assert ticks_at_delta[-1] > ticks_at_delta[0]
@@ -216,3 +218,27 @@ async def test_concurrent_requests_queue(backend: EmbeddedBackend) -> None:
     # One generation at a time: all of a's pieces come before any of b's.
     assert order == sorted(order)
     assert set(order) == {"a", "b"}
+
+
+async def test_stop_button_pattern_cancel_pending_anext_then_aclose(
+    backend: EmbeddedBackend,
+) -> None:
+    # How the creation service stops: anext() runs in its own task, Stop cancels that task,
+    # waits for it, then closes the stream.
+    with ForwardCounter(backend._model) as counter:
+        stream = backend.stream(request(400, temperature=0.8))
+        assert (await anext(stream)).text
+        pending = asyncio.ensure_future(anext(stream))
+        await asyncio.sleep(0)
+        pending.cancel()
+        with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+            await pending
+        await stream.aclose()
+        calls_at_stop = counter.calls
+        await worker_idle(backend)
+
+        assert counter.calls == calls_at_stop
+        assert calls_at_stop < 50
+
+    after = await collect(backend, request(3))
+    assert after[-1].finish_reason is not None

@@ -1,0 +1,351 @@
+"""The OpenAI-compatible backend against a small fake vLLM server (aiohttp, 127.0.0.1)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from serving.backend import (
+    BackendError,
+    BackendUnavailable,
+    ChatMessage,
+    Delta,
+    GenerationRequest,
+    Sampling,
+)
+from serving.openai_backend import OpenAIBackend
+
+MODEL = "SmolLM2-135M-Instruct"
+PROMPT = (ChatMessage("system", "You write poems."), ChatMessage("user", "A poem about rain."))
+
+Streamer = Callable[[web.Request, web.StreamResponse, dict[str, Any]], Awaitable[None]]
+
+
+def chunk(index: int, text: str | None, finish_reason: str | None = None) -> bytes:
+    delta = {} if text is None else {"content": text}
+    body = {
+        "id": "chatcmpl-test",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": MODEL,
+        "choices": [{"index": index, "delta": delta, "finish_reason": finish_reason}],
+    }
+    return f"data: {json.dumps(body)}\n\n".encode()
+
+
+async def stream_words(
+    request: web.Request, response: web.StreamResponse, body: dict[str, Any]
+) -> None:
+    """Each variant writes three words and finishes, interleaved like vLLM's batches are."""
+    n = body.get("n") or 1
+    for index in range(n):
+        await response.write(chunk(index, None))  # vLLM opens each choice with a role chunk
+    for word in ("Rain ", "on ", "roofs"):
+        for index in range(n):
+            await response.write(chunk(index, f"{word}{index}" if word == "roofs" else word))
+    for index in range(n):
+        await response.write(chunk(index, None, "stop"))
+    await response.write(b"data: [DONE]\n\n")
+
+
+@dataclass
+class FakeServer:
+    """Records every chat request body and answers with the current ``streamer``."""
+
+    streamer: Streamer = stream_words
+    models: list[str] = field(default_factory=lambda: [MODEL])
+    bodies: list[dict[str, Any]] = field(default_factory=list)
+    refuse_priority: bool = False
+    fail_status: int | None = None
+    stall_before_headers: bool = False
+    stall_models: bool = False
+    disconnected: asyncio.Event = field(default_factory=asyncio.Event)
+    url: str = ""
+
+    async def list_models(self, request: web.Request) -> web.Response:
+        if self.stall_models:
+            await asyncio.Event().wait()
+        data = [{"id": m, "object": "model", "created": 0, "owned_by": "test"} for m in self.models]
+        return web.json_response({"object": "list", "data": data})
+
+    async def chat(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        self.bodies.append(body)
+        if self.refuse_priority and "priority" in body:
+            message = f"Got priority {body['priority']} but Priority scheduling is not enabled."
+            return web.json_response(
+                {"error": {"message": message, "type": "BadRequestError", "code": 400}},
+                status=400,
+            )
+        if self.fail_status is not None:
+            return web.json_response(
+                {"error": {"message": "engine dead", "type": "InternalServerError"}},
+                status=self.fail_status,
+            )
+        if self.stall_before_headers:
+            await asyncio.Event().wait()
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        try:
+            await self.streamer(request, response, body)
+        except (ConnectionResetError, ConnectionError, asyncio.CancelledError):
+            self.disconnected.set()
+            raise
+        return response
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeServer]:
+    fake = FakeServer()
+    app = web.Application()
+    app.router.add_get("/v1/models", fake.list_models)
+    app.router.add_post("/v1/chat/completions", fake.chat)
+    test_server = TestServer(app, host="127.0.0.1", port=0)
+    await test_server.start_server()
+    fake.url = f"http://127.0.0.1:{test_server.port}/v1"
+    try:
+        yield fake
+    finally:
+        await test_server.close()
+
+
+@pytest.fixture
+async def backend(server: FakeServer) -> AsyncIterator[OpenAIBackend]:
+    openai_backend = OpenAIBackend(
+        server.url, MODEL, api_key=None, connect_timeout=1.0, read_timeout=0.5
+    )
+    await openai_backend.start()
+    try:
+        yield openai_backend
+    finally:
+        await openai_backend.close()
+
+
+async def collect(
+    backend: OpenAIBackend, request: GenerationRequest, into: list[Delta] | None = None
+) -> list[Delta]:
+    """All deltas of ``request``; they also land in ``into`` as they come, if given."""
+    deltas = into if into is not None else []
+    async with contextlib.aclosing(backend.stream(request)) as stream:
+        async for delta in stream:
+            deltas.append(delta)
+    return deltas
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+async def test_streams_deltas_of_every_variant(backend: OpenAIBackend) -> None:
+    deltas = await collect(backend, GenerationRequest(PROMPT, Sampling(n=2)))
+
+    for index in (0, 1):
+        mine = [delta for delta in deltas if delta.index == index]
+        assert "".join(delta.text for delta in mine) == f"Rain on roofs{index}"
+        assert [delta.finish_reason for delta in mine][-1] == "stop"
+        assert all(delta.finish_reason is None for delta in mine[:-1])
+    assert all(delta.text or delta.finish_reason for delta in deltas)
+
+
+async def test_sends_standard_and_vllm_parameters(
+    backend: OpenAIBackend, server: FakeServer
+) -> None:
+    schema = {"type": "object", "properties": {"title": {"type": "string"}}}
+    sampling = Sampling(
+        temperature=0.7,
+        top_p=0.9,
+        top_k=40,
+        max_tokens=123,
+        repetition_penalty=1.2,
+        stop=("\n\n",),
+        n=3,
+        seed=42,
+    )
+    await collect(backend, GenerationRequest(PROMPT, sampling, priority=10, json_schema=schema))
+
+    (body,) = server.bodies
+    assert body["model"] == MODEL
+    assert body["stream"] is True
+    assert body["messages"] == [
+        {"role": "system", "content": "You write poems."},
+        {"role": "user", "content": "A poem about rain."},
+    ]
+    assert (body["n"], body["temperature"], body["top_p"]) == (3, 0.7, 0.9)
+    assert (body["max_tokens"], body["stop"], body["seed"]) == (123, ["\n\n"], 42)
+    assert (body["top_k"], body["repetition_penalty"]) == (40, 1.2)
+    assert body["priority"] == 10
+    assert body["structured_outputs"] == {"json": schema}
+    assert "continue_final_message" not in body
+
+
+async def test_defaults_leave_optional_fields_out(
+    backend: OpenAIBackend, server: FakeServer
+) -> None:
+    await collect(backend, GenerationRequest(PROMPT, Sampling(top_k=0)))
+
+    (body,) = server.bodies
+    assert body["top_k"] == -1  # vLLM's "no top-k cut"
+    for absent in ("priority", "structured_outputs", "seed", "stop"):
+        assert absent not in body
+
+
+async def test_continue_from_sends_a_final_assistant_message(
+    backend: OpenAIBackend, server: FakeServer
+) -> None:
+    await collect(backend, GenerationRequest(PROMPT, continue_from="Grey clouds"))
+
+    (body,) = server.bodies
+    assert body["messages"][-1] == {"role": "assistant", "content": "Grey clouds"}
+    assert body["continue_final_message"] is True
+    assert body["add_generation_prompt"] is False
+
+
+async def test_priority_is_dropped_when_the_server_refuses_it(
+    backend: OpenAIBackend, server: FakeServer
+) -> None:
+    server.refuse_priority = True
+
+    deltas = await collect(backend, GenerationRequest(PROMPT, priority=10))
+    await collect(backend, GenerationRequest(PROMPT, priority=10))
+
+    assert "".join(delta.text for delta in deltas) == "Rain on roofs0"
+    assert [("priority" in body) for body in server.bodies] == [True, False, False]
+
+
+async def test_start_fails_when_the_model_is_not_served(server: FakeServer) -> None:
+    server.models = ["some-other-model"]
+    backend = OpenAIBackend(server.url, MODEL, connect_timeout=1.0, read_timeout=1.0)
+
+    with pytest.raises(BackendUnavailable, match="does not serve") as caught:
+        await backend.start()
+    assert server.url in str(caught.value)
+    assert "some-other-model" in str(caught.value)
+
+
+async def test_start_gives_up_on_a_silent_server(server: FakeServer) -> None:
+    server.stall_models = True
+    backend = OpenAIBackend(server.url, MODEL, connect_timeout=0.3, read_timeout=60.0)
+
+    with pytest.raises(BackendUnavailable, match=r"did not answer in 0\.3 s") as caught:
+        await backend.start()
+    assert server.url in str(caught.value)
+
+
+async def test_refused_connection_is_unavailable() -> None:
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    backend = OpenAIBackend(url, MODEL, connect_timeout=1.0, read_timeout=1.0)
+
+    with pytest.raises(BackendUnavailable, match="not reachable") as caught:
+        await backend.start()
+    assert url in str(caught.value)
+
+
+async def test_server_going_away_after_start_is_unavailable(server: FakeServer) -> None:
+    backend = OpenAIBackend(server.url, MODEL, connect_timeout=1.0, read_timeout=1.0)
+    await backend.start()
+    try:
+        server.fail_status = 503
+        with pytest.raises(BackendUnavailable, match="HTTP 503"):
+            await collect(backend, GenerationRequest(PROMPT))
+    finally:
+        await backend.close()
+
+
+async def test_stalled_stream_times_out(backend: OpenAIBackend, server: FakeServer) -> None:
+    async def stall_after_one_word(
+        request: web.Request, response: web.StreamResponse, body: dict[str, Any]
+    ) -> None:
+        await response.write(chunk(0, "Rain "))
+        await asyncio.Event().wait()  # never another token
+
+    server.streamer = stall_after_one_word
+    received: list[Delta] = []
+    with pytest.raises(BackendUnavailable, match=r"did not answer in 0\.5 s"):
+        await collect(backend, GenerationRequest(PROMPT), into=received)
+    assert [delta.text for delta in received] == ["Rain "]
+
+
+async def test_server_silent_before_headers_times_out(
+    backend: OpenAIBackend, server: FakeServer
+) -> None:
+    server.stall_before_headers = True
+
+    with pytest.raises(BackendUnavailable, match="did not answer"):
+        await collect(backend, GenerationRequest(PROMPT))
+
+
+async def test_closing_early_closes_the_connection(
+    backend: OpenAIBackend, server: FakeServer
+) -> None:
+    async def endless(
+        request: web.Request, response: web.StreamResponse, body: dict[str, Any]
+    ) -> None:
+        while True:
+            await response.write(chunk(0, "drip "))
+            await asyncio.sleep(0.01)
+
+    server.streamer = endless
+    stream = backend.stream(GenerationRequest(PROMPT))
+    first = await anext(stream)
+    await stream.aclose()
+
+    assert first.text == "drip "
+    # The server notices the client is gone on its next write (a bound, not a timing check).
+    await asyncio.wait_for(server.disconnected.wait(), timeout=10)
+
+
+async def test_bad_request_is_a_backend_error_not_unavailable(
+    backend: OpenAIBackend, server: FakeServer
+) -> None:
+    server.fail_status = 400
+
+    with pytest.raises(BackendError, match="HTTP 400") as caught:
+        await collect(backend, GenerationRequest(PROMPT))
+    assert not isinstance(caught.value, BackendUnavailable)
+
+
+async def test_stream_cut_short_is_unavailable(backend: OpenAIBackend, server: FakeServer) -> None:
+    async def cut_short(
+        request: web.Request, response: web.StreamResponse, body: dict[str, Any]
+    ) -> None:
+        await response.write(chunk(0, "Rain "))
+        await response.write(b"data: [DONE]\n\n")
+
+    server.streamer = cut_short
+    with pytest.raises(BackendUnavailable, match="before the text was finished"):
+        await collect(backend, GenerationRequest(PROMPT))
+
+
+async def test_stop_button_pattern_closes_the_connection(
+    backend: OpenAIBackend, server: FakeServer
+) -> None:
+    async def endless(
+        request: web.Request, response: web.StreamResponse, body: dict[str, Any]
+    ) -> None:
+        while True:
+            await response.write(chunk(0, "drip "))
+            await asyncio.sleep(0.05)
+
+    server.streamer = endless
+    stream = backend.stream(GenerationRequest(PROMPT))
+    assert (await anext(stream)).text == "drip "
+    pending = asyncio.ensure_future(anext(stream))
+    await asyncio.sleep(0)
+    pending.cancel()
+    with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+        await pending
+    await stream.aclose()
+
+    await asyncio.wait_for(server.disconnected.wait(), timeout=10)
