@@ -90,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("play", help="the console playground (no Discord needed)")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # Model loading draws progress bars straight to the terminal; the playground is quieter.
+    os.environ.setdefault("TQDM_DISABLE", "1")
     try:
         settings = load_settings()
         logging.basicConfig(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sys
 
 import discord
 from discord import app_commands
@@ -73,28 +75,43 @@ class InkwellBot(commands.AutoShardedBot):
             await self._services.close()
 
 
+async def _serve(settings: Settings, token: str) -> None:
+    # Storage and the model backend open before Discord is touched, so a broken database
+    # or an unreachable server is reported at once, not after logging in.
+    services = await open_services(settings)
+    bot = InkwellBot(settings, services=services)
+    async with bot:
+        await bot.start(token)
+
+
 def run_bot(settings: Settings) -> int:
     """Connect and run until stopped; one clear line (not a traceback) for known failures."""
     assert settings.discord_token is not None
-    bot = InkwellBot(settings)
+    # Inkwell never joins voice; discord.py's warnings about voice libraries are noise here.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
     try:
-        bot.run(settings.discord_token.get_secret_value(), log_handler=None)
+        asyncio.run(_serve(settings, settings.discord_token.get_secret_value()))
     except discord.LoginFailure:
         print(
             "inkwell: Discord rejected INKWELL_DISCORD_TOKEN; "
-            "copy the bot token again from the Developer Portal."
+            "copy the bot token again from the Developer Portal.",
+            file=sys.stderr,
         )
         return 1
     except discord.PrivilegedIntentsRequired:
         print(
             "inkwell: Discord refused the gateway intents; "
-            "check the bot's settings in the Developer Portal."
+            "check the bot's settings in the Developer Portal.",
+            file=sys.stderr,
         )
         return 1
     except (InkwellError, BackendUnavailable) as error:
-        print(f"inkwell: {error}")
+        print(f"inkwell: {error}", file=sys.stderr)
         return 1
     except OSError as error:
-        print(f"inkwell: cannot reach Discord ({error}).")
+        print(f"inkwell: cannot reach Discord ({error}).", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 0
     return 0

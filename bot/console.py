@@ -17,9 +17,9 @@ from typing import TextIO
 from bot.console_parsing import ConsoleCommand, parse_command_line
 from bot.errors import InkwellError, InvalidInput
 from bot.runtime import Services
-from bot.services.origin import Origin
 from bot.services.creation import Creation
 from bot.services.forms import FORMS
+from bot.services.origin import Origin
 from bot.storage.styles import StyleRecord
 from serving.backend import BackendUnavailable
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import discord
-from bot.ui.streaming import StreamingEditor
 from discord import app_commands
 from discord.ext import commands
 
@@ -21,6 +20,7 @@ from bot.services.forms import (
 from bot.text.posts import Platform
 from bot.ui.creation_view import CreationView, stream_into
 from bot.ui.origin import origin_of
+from bot.ui.streaming import StreamingEditor
 
 if TYPE_CHECKING:
     from bot.app import InkwellBot

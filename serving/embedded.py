@@ -20,7 +20,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,7 +145,7 @@ class EmbeddedBackend:
         self._tokenizer = None
         gc.collect()
 
-    async def stream(self, request: GenerationRequest) -> AsyncIterator[Delta]:
+    async def stream(self, request: GenerationRequest) -> AsyncGenerator[Delta, None]:
         if self._model is None or self._executor is None:
             raise BackendUnavailable("The embedded model is not loaded yet.")
         prompt_ids = self._encode(request)

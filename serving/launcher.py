@@ -30,6 +30,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -300,6 +301,14 @@ def _cache_env(profile: Profile) -> dict[str, str]:
         "VLLM_NO_USAGE_STATS": "1",
         "DO_NOT_TRACK": "1",
     }
+    # torch.compile's precompiled headers ignore TORCHINDUCTOR_CACHE_DIR and go to
+    # $TMPDIR/torchinductor_<user>, and vLLM leaves a vllm_dist_* file there per start: point
+    # TMPDIR into the project. vLLM's ZeroMQ IPC sockets stay in the system temp dir (a Unix
+    # socket path must fit in 107 bytes), so skip this when the project path is very long.
+    tmp = VLLM_CACHE / "tmp"
+    if len(str(tmp)) <= 60:
+        env["VLLM_RPC_BASE_PATH"] = os.environ.get("VLLM_RPC_BASE_PATH", tempfile.gettempdir())
+        env["TMPDIR"] = str(tmp)
     if profile == "cpu":
         # A local directory only: never reach for the hub.
         env["HF_HOME"] = str(VLLM_CACHE / "hf")
@@ -479,7 +488,7 @@ class VllmServer:
                 "(another server running?); pick another with --port"
             )
         spec.log_path.parent.mkdir(parents=True, exist_ok=True)
-        for key in ("VLLM_CACHE_ROOT", "VLLM_CONFIG_ROOT", "XDG_CACHE_HOME"):
+        for key in ("VLLM_CACHE_ROOT", "VLLM_CONFIG_ROOT", "XDG_CACHE_HOME", "TMPDIR"):
             if key in spec.env_overrides:
                 Path(spec.env_overrides[key]).mkdir(parents=True, exist_ok=True)
         log = spec.log_path.open("ab")
@@ -647,15 +656,24 @@ class VllmServer:
 
 
 class _Stop(Exception):
-    """Raised from the SIGTERM/SIGHUP handler to unwind into the shutdown path."""
+    """Raised from the signal handler to unwind into the shutdown path."""
 
 
 @contextlib.contextmanager
 def _stop_on_signals() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP unwind into the shutdown path.
+
+    SIGINT is handled even if it was inherited as ignored (shells start background jobs
+    that way), so ``kill -INT`` always works; SIGHUP is left alone under ``nohup``.
+    """
+
     def handler(signum: int, frame: FrameType | None) -> None:
         raise _Stop(signal.Signals(signum).name)
 
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    sigs = [signal.SIGINT, signal.SIGTERM]
+    if signal.getsignal(signal.SIGHUP) != signal.SIG_IGN:
+        sigs.append(signal.SIGHUP)
+    previous = {sig: signal.signal(sig, handler) for sig in sigs}
     try:
         yield
     finally:
@@ -726,7 +744,7 @@ def run_up(args: argparse.Namespace) -> int:
             server.stop()
             _say(f"error: {exc}")
             return 1
-        except (KeyboardInterrupt, _Stop):
+        except (KeyboardInterrupt, _Stop):  # KeyboardInterrupt: before the handler is set
             _say("stopping vLLM...")
             # A second Ctrl-C or SIGTERM must not abandon the process group half-way.
             with _signals_ignored():

@@ -8,7 +8,7 @@ stream closes the HTTP response, and vLLM aborts a request whose client has gone
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import openai
@@ -86,7 +86,7 @@ class OpenAIBackend:
         if client is not None:
             await client.close()
 
-    async def stream(self, request: GenerationRequest) -> AsyncIterator[Delta]:
+    async def stream(self, request: GenerationRequest) -> AsyncGenerator[Delta, None]:
         if self._client is None:
             raise BackendUnavailable(f"The model server at {self._base_url} is not connected.")
         chunks = await self._open_stream(self._client, request)

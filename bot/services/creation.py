@@ -17,7 +17,7 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from bot.errors import InvalidInput

@@ -624,8 +624,47 @@ def fit_post(post: Post, platform: Platform) -> Post:
 
 
 _COMMON_WORDS = frozenset(
-    "a an and are at be but by for from has have in into is it its of on or our so that the "
-    "their this to was we were will with you your about after before new today".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "will",
+        "with",
+        "you",
+        "your",
+        "about",
+        "after",
+        "before",
+        "new",
+        "today",
+    ]
 )
 
 

@@ -16,7 +16,7 @@ class Confirm(discord.ui.View):
         self.confirmed: bool | None = None
         self.yes.label = confirm_label
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return interaction.user.id == self.owner_id
 
     async def _answer(self, interaction: discord.Interaction, confirmed: bool) -> None:

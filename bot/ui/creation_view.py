@@ -7,12 +7,12 @@ import time
 from collections.abc import AsyncIterator, Callable
 
 import discord
-from bot.ui.streaming import StreamingEditor
 
 from bot.services.creation import Creation
 from bot.text.cleaning import neutralize_mentions
 from bot.ui.errors import report_error
 from bot.ui.replies import reply_privately
+from bot.ui.streaming import StreamingEditor
 from serving.backend import BackendUnavailable
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class CreationView(discord.ui.View):
         self.next_button.disabled = running or not many
         self.next_button.label = f"{creation.index + 1}/{len(creation.variants)} ›" if many else "›"
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.owner_id:
             await reply_privately(
                 interaction,
@@ -91,7 +91,7 @@ class CreationView(discord.ui.View):
         self.timeout = max(self._deadline - self._clock(), 1.0)
         return True
 
-    async def on_error(  # type: ignore[override]
+    async def on_error(
         self,
         interaction: discord.Interaction,
         error: Exception,

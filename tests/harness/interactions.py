@@ -1030,16 +1030,29 @@ class Harness:
                 raise task.exception()  # type: ignore[misc]
         self.raise_logged_errors()
 
-    async def idle(self, quiet_rounds: int = 20) -> None:
-        """Let every handler run until it waits on something only the test can provide."""
-        last = (-1, -1)
+    async def idle(self, quiet_rounds: int = 20, quiet_time: float = 0.1) -> None:
+        """Let every handler run until it waits on something only the test can provide.
+
+        Quiet means no new traffic and no task finishing for ``quiet_rounds`` loop turns and
+        then for ``quiet_time`` seconds more: work handed to threads (aiosqlite, a model)
+        finishes outside the loop and would look idle to loop turns alone on a busy machine.
+        """
+        loop = asyncio.get_running_loop()
+
+        def progress() -> tuple[int, int]:
+            return (len(self.recorder.events), sum(1 for task in self._tasks if task.done()))
+
+        last = progress()
         quiet = 0
-        for _ in range(10_000):
-            await asyncio.sleep(0)
-            now = (len(self.recorder.events), sum(1 for task in self._tasks if task.done()))
-            quiet = quiet + 1 if now == last else 0
-            last = now
-            if quiet >= quiet_rounds:
+        quiet_since = loop.time()
+        for _ in range(100_000):
+            await asyncio.sleep(0 if quiet < quiet_rounds else 0.005)
+            now = progress()
+            if now != last:
+                quiet, quiet_since, last = 0, loop.time(), now
+                continue
+            quiet += 1
+            if quiet >= quiet_rounds and loop.time() - quiet_since >= quiet_time:
                 break
         self.raise_logged_errors()
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot.errors import Blocked, InvalidInput, OnCooldown, TooBusy
-from bot.services.origin import Origin
 from bot.services.creation import CreationService, post_schema
 from bot.services.filtering import Verdict
 from bot.services.limits import Cooldowns, GuildConcurrency
+from bot.services.origin import Origin
 from bot.services.prompts import PromptLibrary
 from bot.services.styles import StyleService
 from bot.storage.database import Database

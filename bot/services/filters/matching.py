@@ -1,0 +1,187 @@
+"""One pass over a text finds every rule that matches it, whatever the number of rules.
+
+Word, phrase and wildcard patterns (and the allow-list) go into one Aho-Corasick automaton
+over the skeleton view (:mod:`~bot.services.filters.normalize`), so a check costs about the
+same with 10 or 1000 keywords. Whole-word patterns carry the skeleton's padding spaces in
+their keys (``" bad "``), so the automaton itself enforces word boundaries; a wildcard's
+open side simply has no space.
+
+Repeated letters are collapsed in both the text and the keys, and each key remembers how
+often each letter repeats: a hit counts only where the text repeats each letter at least as
+often. So "fuuuck" matches "fuck", but "as" never matches "ass".
+
+Regex rules run on the folded view (punctuation intact) with RE2. Every match is reported
+as a span of the *original* text; a match that lies inside an allowed word or phrase is
+dropped — the allow-list wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any, Final
+
+import ahocorasick
+
+from bot.services.filtering import Stage
+from bot.services.filters.normalize import AMBIGUOUS, Skeleton, fold, skeleton
+from bot.services.filters.rules import LinearRegex, Rule, compile_regex, keyword_of
+
+# "1" in a word may be an i or an l: each i/l of a pattern also matches a "1". Patterns with
+# more i's and l's than this get the extra readings on their first few only.
+_MAX_AMBIGUOUS_LETTERS: Final = 5
+_ALLOWED: Final = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """``rule`` matched ``original[start:end]``."""
+
+    rule: Rule
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What one pass found: rule matches (allow-list applied) and the allowed spans."""
+
+    matches: tuple[Match, ...]
+    allowed: tuple[tuple[int, int], ...]
+    skeleton: Skeleton
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    index: int  # into the matcher's rules, or _ALLOWED
+    runs: tuple[int, ...]
+    lead: int  # 1 if the key starts with a padding space
+    trail: int  # 1 if it ends with one
+
+
+def collapse(text: str) -> tuple[str, tuple[int, ...]]:
+    """``"kill"`` → ``("kil", (1, 1, 2))``: letters once, with how often each repeats."""
+    chars: list[str] = []
+    runs: list[int] = []
+    for char in text:
+        if chars and chars[-1] == char and char != " ":
+            runs[-1] += 1
+        else:
+            chars.append(char)
+            runs.append(1)
+    return "".join(chars), tuple(runs)
+
+
+def readings(core: str) -> set[str]:
+    """``core`` with every choice of its first i/l letters written as the ambiguous ``1``."""
+    positions = [i for i, char in enumerate(core) if char in "il"][:_MAX_AMBIGUOUS_LETTERS]
+    found = {core}
+    for count in range(1, len(positions) + 1):
+        for chosen in combinations(positions, count):
+            chars = list(core)
+            for position in chosen:
+                chars[position] = AMBIGUOUS
+            found.add("".join(chars))
+    return found
+
+
+class RuleMatcher:
+    """The compiled form of a guild's rules and allow-list; immutable, safe to share."""
+
+    def __init__(self, rules: Sequence[Rule], allowed: Iterable[str] = ()) -> None:
+        self.rules = tuple(rules)
+        self._regexes: list[tuple[int, LinearRegex]] = []
+        keys: dict[str, list[_Entry]] = {}
+        for index, rule in enumerate(self.rules):
+            if rule.kind == "regex":
+                self._regexes.append((index, compile_regex(rule.pattern)))
+                continue
+            keyword = keyword_of(rule.kind, rule.pattern)
+            self._add(keys, keyword.core, index, not keyword.open_start, not keyword.open_end)
+        self._allowed_prefixes: set[str] = set()
+        for term in allowed:
+            core = keyword_of("phrase", term).core
+            self._add(keys, core, _ALLOWED, True, True)
+            for reading in readings(core):
+                key, _ = collapse(f" {reading} ")
+                # Proper prefixes that end a word: a stream ending there may still grow
+                # into the allowed phrase (see pending_allowed).
+                self._allowed_prefixes.update(
+                    key[: cut + 1] for cut in range(1, len(key) - 1) if key[cut] == " "
+                )
+        self._automaton: Any = None
+        if keys:
+            automaton = ahocorasick.Automaton()
+            for key, entries in keys.items():
+                automaton.add_word(key, tuple(entries))
+            automaton.make_automaton()
+            self._automaton = automaton
+        self.keyword_count = sum(1 for rule in self.rules if rule.kind != "regex")
+        self.regex_count = len(self._regexes)
+
+    @staticmethod
+    def _add(
+        keys: dict[str, list[_Entry]], core: str, index: int, whole_start: bool, whole_end: bool
+    ) -> None:
+        lead, trail = int(whole_start), int(whole_end)
+        for reading in readings(core):
+            padded = (" " if lead else "") + reading + (" " if trail else "")
+            key, runs = collapse(padded)
+            entry = _Entry(index, runs, lead, trail)
+            bucket = keys.setdefault(key, [])
+            if entry not in bucket:
+                bucket.append(entry)
+
+    @property
+    def empty(self) -> bool:
+        return not self.rules
+
+    def scan(self, text: str, stage: Stage | None = None) -> Scan:
+        """Every rule for ``stage`` (all rules if ``None``) that matches ``text``."""
+        folded = fold(text)
+        skel = skeleton(folded)
+        found: list[Match] = []
+        allowed: list[tuple[int, int]] = []
+        rules = self.rules
+        if self._automaton is not None:
+            runs, starts, ends = skel.runs, skel.starts, skel.ends
+            for end, entries in self._automaton.iter(skel.text):
+                for entry in entries:
+                    begin = end - len(entry.runs) + 1
+                    if any(runs[begin + k] < need for k, need in enumerate(entry.runs)):
+                        continue
+                    span = (starts[begin + entry.lead], ends[end - entry.trail])
+                    if entry.index == _ALLOWED:
+                        allowed.append(span)
+                    elif stage is None or rules[entry.index].applies(stage):
+                        found.append(Match(rules[entry.index], *span))
+        for index, regex in self._regexes:
+            rule = rules[index]
+            if stage is not None and not rule.applies(stage):
+                continue
+            for start, end in regex.spans(folded.text):
+                found.append(Match(rule, folded.starts[start], folded.ends[end - 1]))
+        kept = {
+            match
+            for match in found
+            if not any(low <= match.start and match.end <= high for low, high in allowed)
+        }
+        ordered = sorted(kept, key=lambda m: (m.start, -m.rule.weight, m.end, m.rule.label))
+        return Scan(tuple(ordered), tuple(allowed), skel)
+
+    def pending_allowed(self, skel: Skeleton) -> int | None:
+        """Where an unfinished allowed phrase may start at the end of a streamed text.
+
+        "We visited Hell" must not be blocked for "hell" while the model may still be
+        writing "Hell Creek" (allowed). Returns the original offset from which the text
+        should be held back, or ``None``.
+        """
+        if not self._allowed_prefixes:
+            return None
+        text = skel.text
+        longest = max(len(prefix) for prefix in self._allowed_prefixes)
+        for begin in range(max(0, len(text) - longest), len(text) - 1):
+            if text[begin] == " " and text[begin:] in self._allowed_prefixes:
+                return skel.starts[begin + 1]
+        return None

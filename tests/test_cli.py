@@ -1,0 +1,66 @@
+"""`python -m bot run` stops with one clear line, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no developer .env is read
+    for name in ("INKWELL_DISCORD_TOKEN", "INKWELL_LLM__BACKEND", "INKWELL_DATABASE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("INKWELL_DATABASE", str(tmp_path / "inkwell.sqlite3"))
+
+
+def run_and_capture(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["run"])
+    captured = capsys.readouterr()
+    return code, captured.err + captured.out
+
+
+def test_a_missing_token_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = run_and_capture(capsys)
+    assert code == 1
+    assert output.strip().splitlines() == [
+        "inkwell: INKWELL_DISCORD_TOKEN is not set. Put your bot token in .env (see the README), "
+        "or try the console: python -m bot play"
+    ]
+
+
+def test_an_unreachable_model_server_is_one_line_before_discord_is_touched(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INKWELL_DISCORD_TOKEN", "not-a-real-token")
+    monkeypatch.setenv("INKWELL_LLM__BACKEND", "openai")
+    monkeypatch.setenv("INKWELL_LLM__BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("INKWELL_LLM__CONNECT_TIMEOUT", "1")
+    code, output = run_and_capture(capsys)
+    assert code == 1
+    assert "inkwell: The model server at http://127.0.0.1:9/v1" in output
+    assert "Traceback" not in output
+
+
+def test_a_file_that_is_not_a_database_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database " * 100)
+    monkeypatch.setenv("INKWELL_DISCORD_TOKEN", "not-a-real-token")
+    monkeypatch.setenv("INKWELL_DATABASE", str(notes))
+    code, output = run_and_capture(capsys)
+    assert code == 1
+    assert f"inkwell: {notes} is not an Inkwell database" in output
+
+
+def test_invalid_settings_name_the_variable(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INKWELL_STREAM__EDIT_INTERVAL", "soon")
+    code, output = run_and_capture(capsys)
+    assert code == 1
+    assert "INKWELL_STREAM__EDIT_INTERVAL" in output
