@@ -14,11 +14,12 @@ from bot.errors import InkwellError
 from bot.runtime import Services, open_services
 from bot.settings import Settings
 from bot.ui.errors import report_error
+from bot.ui.relay_notifier import DiscordRelayNotifier
 from serving.backend import BackendUnavailable
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.create", "cogs.style")
+EXTENSIONS = ("cogs.create", "cogs.style", "cogs.filters", "cogs.relay")
 
 
 class InkwellBot(commands.AutoShardedBot):
@@ -42,6 +43,7 @@ class InkwellBot(commands.AutoShardedBot):
         if self._services is None:
             self._services = await open_services(self.settings)
         await self.load_features()
+        await self.start_relays()
         await self.sync_commands()
 
     async def load_features(self) -> None:
@@ -49,6 +51,10 @@ class InkwellBot(commands.AutoShardedBot):
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+
+    async def start_relays(self) -> None:
+        """Re-arm every running relay's timers; a deadline missed while offline fires now."""
+        await self.services.relay.open(DiscordRelayNotifier(self))
 
     async def sync_commands(self) -> None:
         guild_id = self.settings.dev_guild_id
@@ -70,6 +76,8 @@ class InkwellBot(commands.AutoShardedBot):
         log.info("logged in as %s in %d servers", self.user, len(self.guilds))
 
     async def close(self) -> None:
+        if self._services is not None:
+            await self._services.relay.close()  # no timer may post while the client closes
         await super().close()
         if self._services is not None:
             await self._services.close()

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TextIO
 
 from bot.console_parsing import ConsoleCommand, parse_command_line
+from bot.console_relay import RelayConsole
 from bot.errors import InkwellError, InvalidInput
 from bot.runtime import Services
 from bot.services.creation import Creation
@@ -40,6 +41,7 @@ Commands (the same as in Discord):
   /style set [voice:…] [tone:…] [pov:…] [tense:past|present|future] [rating:g|pg|pg13|mature]
              [favourite_forms:…] [avoid:…] [sample:…]
   /style show · /style reset [field:…] · /style forget-me
+  /relay start title:"…" · /relay write … · /relay help   (a story in turns with the model)
 After a piece: r regenerate · c continue (story, lyrics) · n / p next / previous variant
 While it writes: Ctrl-C stops and keeps the text.   /help · /quit (or Ctrl-D)
 Tip: words without a name become the topic: /poem first snow form:haiku"""
@@ -60,6 +62,7 @@ class Playground:
         self._out = out
         self._author = Origin(LOCAL_USER_ID, guild_id=None)
         self._creation: Creation | None = None
+        self._relay = RelayConsole(services, self.say, LOCAL_USER_ID)
 
     def say(self, text: str = "") -> None:
         self._out.write(text + "\n")
@@ -100,6 +103,8 @@ class Playground:
             creation.flip(1 if shortcut.startswith("n") else -1)
             self.say(creation.current)
             self._footer(creation)
+        elif shortcut.split(maxsplit=1)[0] == "/relay":
+            await self._relay.handle(line)  # the relay parses its own lines (turns are prose)
         elif line.startswith("/"):
             await self._command(parse_command_line(line, subcommands=frozenset({"style"})))
         else:

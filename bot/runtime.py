@@ -6,11 +6,16 @@ import logging
 from dataclasses import dataclass
 
 from bot.services.creation import CreationService
+from bot.services.filters.classifier import SafetyClassifier
+from bot.services.filters.service import FilterService
 from bot.services.limits import Cooldowns, GuildConcurrency
 from bot.services.prompts import PromptLibrary
+from bot.services.relay import ContextBudget, RelayPrompts, RelayService, TimeSource
 from bot.services.styles import StyleService
 from bot.settings import Settings
 from bot.storage.database import Database
+from bot.storage.filters import FilterRepository
+from bot.storage.relay import RelayRepository
 from serving.backend import Backend, Sampling
 
 log = logging.getLogger(__name__)
@@ -41,8 +46,11 @@ class Services:
     backend: Backend
     styles: StyleService
     creation: CreationService
+    filters: FilterService
+    relay: RelayService
 
     async def close(self) -> None:
+        await self.relay.close()  # its timers stop before the database closes
         await self.backend.close()
         await self.database.close()
 
@@ -53,6 +61,7 @@ async def open_services(
     backend: Backend | None = None,
     prompts: PromptLibrary | None = None,
     apply_cooldowns: bool = True,
+    relay_time: TimeSource | None = None,
 ) -> Services:
     """Open the database, start the backend and wire the services together.
 
@@ -70,6 +79,8 @@ async def open_services(
     limits = settings.limits
     llm = settings.llm
     styles = StyleService(database)
+    # One service is both the content filter and the rating policy of every creation.
+    filters = FilterService(FilterRepository(database), classifier=SafetyClassifier(backend))
     creation = CreationService(
         backend,
         styles,
@@ -84,5 +95,16 @@ async def open_services(
         ),
         structured_posts=llm.backend == "openai",
         max_subject_chars=limits.max_prompt_chars,
+        content_filter=filters,
+        rating_policy=filters,
     )
-    return Services(settings, database, backend, styles, creation)
+    relay = RelayService(
+        RelayRepository(database),
+        backend,
+        RelayPrompts.load(),
+        content_filter=creation.content_filter,
+        time=relay_time,
+        sampling=creation.sampling,
+        budget=ContextBudget(settings.relay.context_tokens, settings.relay.chars_per_token),
+    )
+    return Services(settings, database, backend, styles, creation, filters, relay)

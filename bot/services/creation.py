@@ -21,7 +21,14 @@ from dataclasses import replace
 from typing import Any
 
 from bot.errors import InvalidInput
-from bot.services.filtering import AllowEverything, ContentFilter
+from bot.services.filtering import (
+    AllowEverything,
+    ContentFilter,
+    RatingPolicy,
+    cap_rating,
+    screen_request,
+    screen_style,
+)
 from bot.services.forms import FORMS, CreationRequest, FormName
 from bot.services.limits import Cooldowns, GuildConcurrency
 from bot.services.origin import Origin
@@ -154,10 +161,6 @@ class Creation:
         sampling = replace(self._sampling, n=n)
         async for text in self._run(self._messages, sampling, first_new, prefix=""):
             yield text
-        if self.form == "post" and not self.blocked:
-            for i in range(first_new, first_new + n):
-                self.variants[i] = self._service.finish_post(self.request, self.variants[i])
-            yield self.current
 
     async def extend(self) -> AsyncIterator[str]:
         """Continue the current variant where it stopped."""
@@ -230,6 +233,10 @@ class Creation:
         if self.blocked:
             yield self.current
             return
+        if self.form == "post":
+            # Judged as members will read it: parsed and fitted, not the raw (JSON) text.
+            for index in range(first_index, first_index + sampling.n):
+                self.variants[index] = self._service.finish_post(self.request, self.variants[index])
         for index in range(sampling.n):
             verdict = await content_filter.check_output(
                 self.variants[first_index + index], self.origin, final=True
@@ -238,7 +245,8 @@ class Creation:
                 self._block(first_index + index, 1, verdict.category)
             else:
                 self.variants[first_index + index] = verdict.text
-        yield self.current if self.blocked else shown(0).rstrip()
+        # The text the final check passed (redactions applied), never the raw stream.
+        yield self.current
 
     def _block(self, first_index: int, count: int, category: str | None) -> None:
         """Replace blocked variants with a notice; the model's words are never kept."""
@@ -291,6 +299,7 @@ class CreationService:
         structured_posts: bool = False,
         max_subject_chars: int = 1000,
         content_filter: ContentFilter | None = None,
+        rating_policy: RatingPolicy | None = None,
     ) -> None:
         self.backend = backend
         self.styles = styles
@@ -301,6 +310,7 @@ class CreationService:
         self.structured_posts = structured_posts
         self.max_subject_chars = max_subject_chars
         self.content_filter: ContentFilter = content_filter or AllowEverything()
+        self.rating_policy = rating_policy
 
     def validate(
         self, form: str, subject: str | None, options: Mapping[str, str | int | None]
@@ -340,9 +350,11 @@ class CreationService:
     async def begin(self, request: CreationRequest, origin: Origin) -> Creation:
         """Check the member's cooldown and prepare the prompt; nothing is generated yet."""
         self.cooldowns.check(origin.user_id)
-        for text in (request.subject, *(v for v in request.options.values() if isinstance(v, str))):
-            (await self.content_filter.check_prompt(text, origin)).raise_if_blocked()
+        request = await screen_request(self.content_filter, request, origin)
         style = await self.styles.for_call(origin.user_id, origin.guild_id, request.options)
+        style = await screen_style(self.content_filter, style, origin)
+        if self.rating_policy is not None:
+            style = cap_rating(style, await self.rating_policy.max_rating(origin))
         model_request = replace(request, subject=defuse_mentions(request.subject))
         messages = self.prompts.messages(model_request, style)
         sampling = replace(self.sampling, max_tokens=self.prompts.max_tokens(request))

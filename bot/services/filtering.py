@@ -7,13 +7,19 @@ passed :meth:`ContentFilter.check_output`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from dataclasses import dataclass, replace
+from typing import Final, Literal, Protocol, get_args
 
 from bot.errors import Blocked
+from bot.services.forms import CreationRequest, Rating
 from bot.services.origin import Origin
+from bot.storage.styles import StyleRecord
 
 Stage = Literal["prompt", "output"]
+# Mildest first.
+RATINGS: Final[tuple[Rating, ...]] = get_args(Rating)
+# Style preferences that reach the prompt as the member wrote them, so they are prompts too.
+STYLE_TEXT_FIELDS: Final = ("voice", "tone", "favourite_forms", "avoid", "sample")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,3 +58,62 @@ class AllowEverything:
 
     async def check_output(self, text: str, origin: Origin, *, final: bool) -> Verdict:
         return Verdict(text)
+
+
+class RatingPolicy(Protocol):
+    """Where a guild caps the content rating (``/filters rating``); the cap steers the prompt."""
+
+    async def max_rating(self, origin: Origin) -> Rating | None:
+        """The highest rating allowed where ``origin`` is, or ``None`` for no cap."""
+        ...
+
+
+def cap_rating(style: StyleRecord, cap: Rating | None) -> StyleRecord:
+    """``style`` with its rating lowered to ``cap`` if it is above it (or unset)."""
+    if cap is None:
+        return style
+    current = style.rating if style.rating in RATINGS else None
+    if current is not None and RATINGS.index(current) <= RATINGS.index(cap):
+        return style
+    return replace(style, rating=cap)
+
+
+async def screen_request(
+    content_filter: ContentFilter, request: CreationRequest, origin: Origin
+) -> CreationRequest:
+    """Check the subject and every text option; return the request as the filter left it
+    (redacted words masked). Raises :class:`Blocked` naming the category."""
+    subject = await content_filter.check_prompt(request.subject, origin)
+    subject.raise_if_blocked()
+    options: dict[str, str | int] = {}
+    for name, value in request.options.items():
+        if isinstance(value, str):
+            verdict = await content_filter.check_prompt(value, origin)
+            verdict.raise_if_blocked()
+            value = verdict.text
+        options[name] = value
+    return replace(request, subject=subject.text, options=options)
+
+
+async def screen_style(
+    content_filter: ContentFilter, style: StyleRecord, origin: Origin
+) -> StyleRecord:
+    """Check the free-text style preferences that go into the prompt, like a prompt.
+
+    A member's style is global, but each guild's rules judge what enters a prompt there.
+    """
+    changes: dict[str, str] = {}
+    for name in STYLE_TEXT_FIELDS:
+        value = getattr(style, name)
+        if not value:
+            continue
+        verdict = await content_filter.check_prompt(value, origin)
+        if verdict.blocked:
+            what = f" ({verdict.category})" if verdict.category else ""
+            raise Blocked(
+                f"This server's content filter doesn't allow your style's "
+                f"{name.replace('_', ' ')}{what}. Change it with /style set, then try again."
+            )
+        if verdict.text != value:
+            changes[name] = verdict.text
+    return replace(style, **changes) if changes else style

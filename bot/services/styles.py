@@ -67,17 +67,40 @@ def validate_changes(changes: dict[str, str | None]) -> dict[str, str | None]:
 
 
 class StyleService:
+    """Reads go through a small in-memory cache: every command needs its member's style, and
+    a round trip to SQLite's worker thread per command is the largest cost of starting one.
+    All writes go through this service, which updates the cache after they commit."""
+
+    CACHE_SIZE = 10_000
+
     def __init__(self, database: Database, repository: StyleRepository | None = None) -> None:
         self._database = database
         self._repository = repository or StyleRepository(database)
+        self._members: dict[int, StyleRecord] = {}
+        self._guilds: dict[int, StyleRecord] = {}
+
+    async def _member(self, user_id: int) -> StyleRecord:
+        if (cached := self._members.get(user_id)) is None:
+            cached = await self._repository.member(user_id)
+            self._remember(self._members, user_id, cached)
+        return cached
+
+    async def _guild(self, guild_id: int | None) -> StyleRecord:
+        if guild_id is None:
+            return StyleRecord()
+        if (cached := self._guilds.get(guild_id)) is None:
+            cached = await self._repository.guild_defaults(guild_id)
+            self._remember(self._guilds, guild_id, cached)
+        return cached
+
+    def _remember(self, cache: dict[int, StyleRecord], key: int, record: StyleRecord) -> None:
+        if len(cache) >= self.CACHE_SIZE:
+            cache.pop(next(iter(cache)))  # the oldest entry; dicts keep insertion order
+        cache[key] = record
 
     async def overview(self, user_id: int, guild_id: int | None) -> StyleOverview:
-        mine = await self._repository.member(user_id)
-        defaults = (
-            await self._repository.guild_defaults(guild_id)
-            if guild_id is not None
-            else StyleRecord()
-        )
+        mine = await self._member(user_id)
+        defaults = await self._guild(guild_id)
         return StyleOverview(mine, defaults, mine.over(defaults).over(BUILTIN_STYLE))
 
     async def effective(self, user_id: int, guild_id: int | None) -> StyleRecord:
@@ -94,10 +117,13 @@ class StyleService:
     async def update(self, user_id: int, changes: dict[str, str | None]) -> StyleRecord:
         if not changes:
             raise InvalidInput("Name at least one preference to set, e.g. tone:wry.")
-        return await self._repository.update_member(user_id, **validate_changes(changes))
+        saved = await self._repository.update_member(user_id, **validate_changes(changes))
+        self._members[user_id] = saved
+        return saved
 
     async def reset(self, user_id: int, field: str | None = None) -> bool:
         """Clear one preference, or all of them; ``True`` if anything was set."""
+        self._members.pop(user_id, None)
         if field is None:
             return await self._repository.reset_member(user_id)
         current = await self._repository.member(user_id)
@@ -109,6 +135,8 @@ class StyleService:
         return True
 
     async def forget(self, user_id: int) -> int:
+        self._members.pop(user_id, None)
+        self._guilds.clear()  # rows that named this member as their editor were changed
         return await forget_member(self._database, user_id)
 
     async def update_guild_defaults(
@@ -116,9 +144,12 @@ class StyleService:
     ) -> StyleRecord:
         if not changes:
             raise InvalidInput("Name at least one default to set, e.g. rating:pg.")
-        return await self._repository.update_guild_defaults(
+        saved = await self._repository.update_guild_defaults(
             guild_id, moderator_id, **validate_changes(changes)
         )
+        self._guilds[guild_id] = saved
+        return saved
 
     async def reset_guild_defaults(self, guild_id: int) -> bool:
+        self._guilds.pop(guild_id, None)
         return await self._repository.reset_guild_defaults(guild_id)

@@ -24,6 +24,15 @@ class MemberColumn:
 MEMBER_COLUMNS: tuple[MemberColumn, ...] = (
     MemberColumn("member_styles", "user_id", "delete"),
     MemberColumn("guild_style_defaults", "updated_by", "clear"),
+    # Relay stories keep a forgotten member's words (they belong to the story, and the
+    # thread still shows them) but not who wrote them; their place in the order goes.
+    MemberColumn("relays", "started_by", "clear"),
+    MemberColumn("relays", "writer_id", "clear"),
+    MemberColumn("relay_writers", "user_id", "delete"),
+    MemberColumn("relay_turns", "writer_id", "clear"),
+    MemberColumn("filter_rules", "created_by", "clear"),
+    MemberColumn("filter_allowed", "added_by", "clear"),
+    MemberColumn("filter_events", "user_id", "delete"),
 )
 
 

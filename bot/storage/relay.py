@@ -302,6 +302,13 @@ class RelayRepository:
         )
         return [_relay(row) for row in rows]
 
+    async def latest_local(self) -> RelayRecord | None:
+        """The newest playground relay, whatever its state."""
+        row = await _fetch_one(
+            self._connection, f"{_SELECT_RELAY} WHERE guild_id IS NULL ORDER BY id DESC LIMIT 1"
+        )
+        return _relay(row) if row else None
+
     async def next_local_thread_id(self) -> int:
         row = await _fetch_one(
             self._connection,
@@ -322,6 +329,12 @@ class RelayRepository:
             self._connection, f"{_SELECT_TURNS} AND number > ? ORDER BY number", (relay_id, after)
         )
         return [_turn(row) for row in rows]
+
+    async def turn(self, relay_id: int, number: int) -> TurnRecord | None:
+        row = await _fetch_one(
+            self._connection, f"{_SELECT_TURNS} AND number = ?", (relay_id, number)
+        )
+        return _turn(row) if row else None
 
     async def last_turn(self, relay_id: int) -> TurnRecord | None:
         row = await _fetch_one(

@@ -673,6 +673,7 @@ class Harness:
         self._guilds: dict[int, FakeGuild] = {}
         self._permission_roles: dict[tuple[int, int], int] = {}
         self._contexts: dict[str, _Context] = {}
+        self._pending_contexts: dict[str, _Context] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._errors = _ErrorLog()
         self._errors_seen = 0
@@ -833,6 +834,48 @@ class Harness:
         :class:`FakeUser` / :class:`FakeChannel` / :class:`FakeRole`. ``wait=False`` returns
         once the handlers are idle instead of finished (a command awaiting a click).
         """
+        payload, context = self._slash_payload(name, options, user, guild, channel, values)
+        return await self.dispatch(payload, context=context, wait=wait)
+
+    def build_slash(
+        self,
+        name: str,
+        /,
+        *,
+        options: Mapping[str, Any] | None = None,
+        user: FakeUser | None = None,
+        guild: FakeGuild | _Default | None = DEFAULT_GUILD,
+        channel: FakeChannel | None = None,
+        **values: Any,
+    ) -> dict[str, Any]:
+        """The payload :meth:`run_slash` would send, for :meth:`inject` (load and benchmarks)."""
+        payload, context = self._slash_payload(name, options, user, guild, channel, values)
+        self._pending_contexts[payload["token"]] = context
+        return payload
+
+    def inject(self, payloads: Sequence[dict[str, Any]]) -> None:
+        """Hand many payloads to the bot back to back, as a burst from the gateway would, without
+        waiting for any; :meth:`settle` then waits for every handler they started."""
+        self.recorder.install()
+        state = self.bot._connection
+        before = asyncio.all_tasks()
+        for payload in payloads:
+            record = self.recorder.register(payload)
+            context = self._pending_contexts.pop(record.token, None)
+            if context is not None:
+                self._contexts[record.token] = context
+            state.parse_interaction_create(cast(Any, payload))
+        self._tasks.update(asyncio.all_tasks() - before)
+
+    def _slash_payload(
+        self,
+        name: str,
+        options: Mapping[str, Any] | None,
+        user: FakeUser | None,
+        guild: FakeGuild | _Default | None,
+        channel: FakeChannel | None,
+        values: Mapping[str, Any],
+    ) -> tuple[dict[str, Any], _Context]:
         context = self._context(user, guild, channel)
         merged = {**(options or {}), **values}
         root, path, command, command_guild_id = self._find_command(name, context.guild)
@@ -863,7 +906,7 @@ class Harness:
             member_roles=self._member_roles(context.user, context.guild),
             application_id=self.recorder.application_id,
         )
-        return await self.dispatch(payload, context=context, wait=wait)
+        return payload, context
 
     async def click(
         self,

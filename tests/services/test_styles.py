@@ -89,3 +89,18 @@ async def test_forget_deletes_the_member_but_not_others(styles: StyleService) ->
     assert await styles.forget(1) == 1
     assert (await styles.overview(1, None)).mine.is_empty()
     assert (await styles.overview(2, None)).mine.tone == "warm"
+
+
+async def test_the_cache_never_serves_a_stale_style(styles: StyleService) -> None:
+    assert (await styles.effective(1, 9)).tone is None  # cached as "nothing set"
+    await styles.update(1, {"tone": "wry"})
+    assert (await styles.effective(1, 9)).tone == "wry"
+    await styles.update_guild_defaults(9, 5, {"voice": "epic"})
+    assert (await styles.effective(1, 9)).voice == "epic"
+    await styles.reset(1, "tone")
+    assert (await styles.effective(1, 9)).tone is None
+    await styles.reset_guild_defaults(9)
+    assert (await styles.effective(1, 9)).voice is None
+    await styles.update(1, {"tone": "warm"})
+    await styles.forget(1)
+    assert (await styles.effective(1, 9)).tone is None

@@ -145,13 +145,19 @@ class RuleMatcher:
         allowed: list[tuple[int, int]] = []
         rules = self.rules
         if self._automaton is not None:
-            runs, starts, ends = skel.runs, skel.starts, skel.ends
-            for end, entries in self._automaton.iter(skel.text):
+            text, runs, starts, ends = skel.text, skel.runs, skel.starts, skel.ends
+            for end, entries in self._automaton.iter(text):
                 for entry in entries:
                     begin = end - len(entry.runs) + 1
                     if any(runs[begin + k] < need for k, need in enumerate(entry.runs)):
                         continue
-                    span = (starts[begin + entry.lead], ends[end - entry.trail])
+                    first, last = begin + entry.lead, end - entry.trail
+                    # A wildcard hit masks its whole word: "███ing" would still say it.
+                    if not entry.lead:
+                        first = text.rfind(" ", 0, first) + 1
+                    if not entry.trail:
+                        last = text.find(" ", last + 1) - 1
+                    span = (starts[first], ends[last])
                     if entry.index == _ALLOWED:
                         allowed.append(span)
                     elif stage is None or rules[entry.index].applies(stage):

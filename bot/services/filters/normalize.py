@@ -22,7 +22,9 @@ as ``1`` and :mod:`~bot.services.filters.matching` tries both readings on the pa
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
@@ -41,9 +43,9 @@ LEET: Final = {
     "!": "1",
     "|": "1",
 }
-# Symbols read as letters only when a letter or digit follows inside the word, so "hell!"
-# and "me@" end where the word ends. "$" counts anywhere in a word: "a$$".
-_TRAILING_IS_PUNCTUATION: Final = frozenset("@!|")
+# Symbols read as letters only inside a word ("sh!t", "@ss"); at its end they are
+# punctuation ("hell!", "me@"). "$" counts anywhere in a word: "a$$".
+_EDGE_PUNCTUATION: Final = frozenset("@!|")
 _LEET_SYMBOLS: Final = frozenset("$@!|")
 AMBIGUOUS: Final = "1"
 
@@ -90,8 +92,8 @@ class Folded:
     """The folded view; character ``i`` came from ``original[starts[i]:ends[i]]``."""
 
     text: str
-    starts: list[int]
-    ends: list[int]
+    starts: Sequence[int]
+    ends: Sequence[int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,20 +135,17 @@ def fold(text: str) -> Folded:
     if text.isascii():
         folded = text.translate(_ASCII_FOLD).lower()
         if len(folded) == len(text):
-            positions = list(range(len(text)))
-            return Folded(folded, positions, [p + 1 for p in positions])
+            return Folded(folded, range(len(text)), range(1, len(text) + 1))
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     for index, char in enumerate(text):
-        piece = fold_char(char) if not char.isascii() else char.lower()
+        piece = fold_char(char)
         if not piece:
             # A combining mark belongs to the letter before it: masking that letter masks
             # the mark too, so no accent is left dangling after "███".
             if ends and unicodedata.category(char).startswith("M"):
                 ends[-1] = index + 1
-            continue
-        if piece.isascii() and len(piece) == 1 and ord(piece) < 32 and piece not in "\t\n":
             continue
         for part in piece:
             pieces.append(part)
@@ -155,32 +154,45 @@ def fold(text: str) -> Folded:
     return Folded("".join(pieces), starts, ends)
 
 
-# Kinds of folded character, for building the skeleton.
-_WORD, _SYMBOL, _SPACE, _BREAK = 0, 1, 2, 3
+# A stretch of folded text that may hold words: word characters, leet symbols, markdown.
+# Everything between two stretches separates words.
+_STRETCH: Final = re.compile(r"[\w$@!|*~`\\]+")
+_REPEAT: Final = re.compile(r"(.)\1")
+# Kinds of character inside a stretch.
+_WORD, _SYMBOL, _SPACE = 0, 1, 2
 
 
-def _classify(folded: str) -> list[tuple[str, int, int]]:
-    """``(char, kind, folded index)`` with markdown resolved; separators are kept once each."""
+@dataclass(slots=True)
+class _Token:
+    """A word of the skeleton before repeats collapse, with its folded positions."""
+
+    text: str
+    positions: Sequence[int]  # a range when the word is one contiguous piece of the text
+    gap_before: int = 0  # folded characters since the previous word
+    break_before: bool = False  # a line break since the previous word
+
+
+def _classify(stretch: str) -> list[tuple[str, int, int]]:
+    """``(char, kind, index)`` for a stretch with markdown resolved: markdown inside a word
+    is dropped, markdown at its edges separates."""
     items: list[tuple[str, int, int]] = []
-    size = len(folded)
+    size = len(stretch)
     index = 0
     while index < size:
-        char = folded[index]
+        char = stretch[index]
         if char in _MARKDOWN:
             end = index + 1
-            while end < size and folded[end] in _MARKDOWN:
+            while end < size and stretch[end] in _MARKDOWN:
                 end += 1
-            run = folded[index:end]
+            run = stretch[index:end]
             if run == "|":
                 items.append((char, _SYMBOL, index))
             elif run in ("_", "~", "\\"):
                 items.append((" ", _SPACE, index))
             else:
                 before = items[-1][1] if items else _SPACE
-                after = folded[end] if end < size else " "
-                inside_word = before in (_WORD, _SYMBOL) and (
-                    after.isalnum() or after in _LEET_SYMBOLS
-                )
+                after = stretch[end] if end < size else " "
+                inside_word = before != _SPACE and (after.isalnum() or after in _LEET_SYMBOLS)
                 if not inside_word:
                     items.append((" ", _SPACE, index))
             index = end
@@ -189,58 +201,71 @@ def _classify(folded: str) -> list[tuple[str, int, int]]:
             items.append((char, _WORD, index))
         elif char in _LEET_SYMBOLS:
             items.append((char, _SYMBOL, index))
-        elif char == "\n":
-            items.append((" ", _BREAK, index))
         else:
             items.append((" ", _SPACE, index))
         index += 1
     return items
 
 
-@dataclass(slots=True)
-class _Token:
-    chars: list[str]
-    positions: list[int]  # folded indexes
-    gap_before: int  # folded characters since the previous token
-    break_before: bool  # a line break since the previous token
+def _read_word(word: list[tuple[str, int, int]], offset: int) -> _Token | None:
+    """One word of a stretch with leetspeak read (only if it has a letter: "2024" stays)."""
+    has_letter = any(c.isalpha() for c, _, _ in word)
+    # "Great!!", "me@", "!important": those symbols are punctuation at a word's edge.
+    first, last = 0, len(word)
+    while last > first and word[last - 1][0] in _EDGE_PUNCTUATION:
+        last -= 1
+    while first < last and word[first][0] in _EDGE_PUNCTUATION and word[first][0] != "@":
+        first += 1
+    chars: list[str] = []
+    positions: list[int] = []
+    for index, (char, _, position) in enumerate(word):
+        if has_letter and first <= index < last and char in LEET:
+            char = LEET[char]
+        elif char in _LEET_SYMBOLS:
+            continue
+        chars.append(char)
+        positions.append(position + offset)
+    return _Token("".join(chars), positions) if chars else None
 
 
-def _tokens(items: list[tuple[str, int, int]]) -> list[_Token]:
-    """Words of the skeleton, leetspeak read, with the gaps between them."""
-    tokens: list[_Token] = []
-    gap_start = -1
-    line_break = False
+def _words_of(stretch: str, offset: int) -> list[_Token]:
+    """The words of a stretch that holds markdown, leetspeak or underscores."""
+    items = _classify(stretch)
+    words: list[_Token] = []
     index = 0
-    size = len(items)
-    while index < size:
-        char, kind, position = items[index]
-        if kind in (_SPACE, _BREAK):
-            line_break = line_break or kind == _BREAK
+    while index < len(items):
+        if items[index][1] == _SPACE:
             index += 1
             continue
         end = index
-        while end < size and items[end][1] in (_WORD, _SYMBOL):
+        while end < len(items) and items[end][1] != _SPACE:
             end += 1
-        word = items[index:end]
-        has_letter = any(c.isalpha() for c, _, _ in word)
-        chars: list[str] = []
-        positions: list[int] = []
-        for offset, (c, _, p) in enumerate(word):
-            if has_letter and c in LEET:
-                followed = offset + 1 < len(word)
-                if c in _TRAILING_IS_PUNCTUATION and not followed:
-                    continue
-                c = LEET[c]
-            elif c in _LEET_SYMBOLS:
-                continue
-            chars.append(c)
-            positions.append(p)
-        if chars:
-            gap = positions[0] - gap_start - 1 if gap_start >= 0 else 0
-            tokens.append(_Token(chars, positions, gap, line_break))
-            gap_start = positions[-1]
-            line_break = False
+        token = _read_word(items[index:end], offset)
+        if token is not None:
+            words.append(token)
         index = end
+    return words
+
+
+def _tokens(folded: str) -> list[_Token]:
+    """The words of a folded text, with the gaps between them."""
+    tokens: list[_Token] = []
+    last = -1
+    for match in _STRETCH.finditer(folded):
+        start, end = match.span()
+        stretch = match.group()
+        if stretch.isalpha() or stretch.isdigit():
+            # Most words: plain letters (or a plain number), one contiguous piece.
+            found = [_Token(stretch, range(start, end))]
+        else:
+            found = _words_of(stretch, start)
+        for token in found:
+            first = token.positions[0]
+            if last >= 0:
+                token.gap_before = first - last - 1
+                token.break_before = "\n" in folded[last + 1 : first]
+            tokens.append(token)
+            last = token.positions[-1]
     return tokens
 
 
@@ -250,22 +275,21 @@ def _join_spaced_letters(tokens: list[_Token]) -> list[_Token]:
     index = 0
     while index < len(tokens):
         end = index + 1
-        if len(tokens[index].chars) == 1 and not tokens[index].chars[0].isdigit():
+        if len(tokens[index].text) == 1 and not tokens[index].text.isdigit():
             while (
                 end < len(tokens)
-                and len(tokens[end].chars) == 1
-                and not tokens[end].chars[0].isdigit()
+                and len(tokens[end].text) == 1
+                and not tokens[end].text.isdigit()
                 and not tokens[end].break_before
                 and tokens[end].gap_before <= _MAX_LETTER_GAP
             ):
                 end += 1
         if end - index >= _MIN_SPACED_LETTERS:
             first = tokens[index]
-            merged = _Token([], [], first.gap_before, first.break_before)
-            for token in tokens[index:end]:
-                merged.chars.extend(token.chars)
-                merged.positions.extend(token.positions)
-            joined.append(merged)
+            run = tokens[index:end]
+            positions = [position for token in run for position in token.positions]
+            text = "".join(token.text for token in run)
+            joined.append(_Token(text, positions, first.gap_before, first.break_before))
         else:
             joined.extend(tokens[index:end])
         index = end
@@ -274,20 +298,28 @@ def _join_spaced_letters(tokens: list[_Token]) -> list[_Token]:
 
 def skeleton(folded: Folded) -> Skeleton:
     """The keyword view of a folded text (see the module docstring)."""
-    tokens = _join_spaced_letters(_tokens(_classify(folded.text)))
+    tokens = _join_spaced_letters(_tokens(folded.text))
     chars: list[str] = [" "]
     runs: list[int] = [1]
     starts: list[int] = [0]
     ends: list[int] = [0]
     f_starts, f_ends = folded.starts, folded.ends
     for token in tokens:
+        text, positions = token.text, token.positions
         if len(chars) > 1:
             chars.append(" ")
             runs.append(1)
             starts.append(ends[-1])
-            ends.append(f_starts[token.positions[0]])
+            ends.append(f_starts[positions[0]])
+        if isinstance(positions, range) and not _REPEAT.search(text):
+            # No repeated letter: the whole word at once, offsets sliced, not looped.
+            chars.append(text)
+            runs.extend([1] * len(text))
+            starts.extend(f_starts[positions.start : positions.stop])
+            ends.extend(f_ends[positions.start : positions.stop])
+            continue
         previous = ""
-        for char, position in zip(token.chars, token.positions, strict=True):
+        for char, position in zip(text, positions, strict=True):
             if char == previous:
                 runs[-1] += 1
                 ends[-1] = f_ends[position]
@@ -314,6 +346,5 @@ def pattern_skeleton(pattern: str) -> str:
 
     An ambiguous ``1`` in a pattern is taken as ``i``; the matcher adds the ``1`` readings.
     """
-    tokens = _join_spaced_letters(_tokens(_classify(fold(pattern).text)))
-    words = ["".join(token.chars).replace(AMBIGUOUS, "i") for token in tokens]
-    return " ".join(words)
+    tokens = _join_spaced_letters(_tokens(fold(pattern).text))
+    return " ".join(token.text.replace(AMBIGUOUS, "i") for token in tokens)

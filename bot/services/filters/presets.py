@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Final, Literal, get_args
 
 from bot.services.filters.normalize import pattern_skeleton
-from bot.services.filters.rules import Action, Kind, Rule, check_pattern
+from bot.services.filters.rules import Action, AppliesTo, Kind, Rule, check_pattern
 
 PresetName = Literal["profanity", "slurs", "sexual", "self-harm", "graphic-violence"]
 PRESET_NAMES: Final = get_args(PresetName)
@@ -70,9 +70,7 @@ def preset_patterns(name: str) -> tuple[tuple[Kind, str], ...]:
     return tuple(patterns)
 
 
-def preset_rules(
-    name: str, action: Action, applies_to: Literal["prompts", "outputs", "both"]
-) -> list[Rule]:
+def preset_rules(name: str, action: Action, applies_to: AppliesTo) -> list[Rule]:
     info = PRESETS[name]
     return [
         Rule(f"preset {name}", kind, pattern, action, applies_to, info.category)

@@ -42,6 +42,22 @@ MAX_REGEX_MATCHES: Final = 200
 _REGEX_MEMORY: Final = 4 << 20
 
 _ACTION_WEIGHT: Final = {"block": 3, "flag": 2, "redact": 1}
+# Stored text back to its type (the database's CHECK constraints allow nothing else).
+_KINDS: Final[dict[str, Kind]] = {kind: kind for kind in ("word", "phrase", "wildcard", "regex")}
+_ACTIONS: Final[dict[str, Action]] = {action: action for action in ("block", "redact", "flag")}
+_APPLIES_TO: Final[dict[str, AppliesTo]] = {a: a for a in ("prompts", "outputs", "both")}
+
+
+def parse_kind(value: str) -> Kind:
+    return _KINDS[value]
+
+
+def parse_action(value: str) -> Action:
+    return _ACTIONS[value]
+
+
+def parse_applies_to(value: str) -> AppliesTo:
+    return _APPLIES_TO[value]
 
 
 @dataclass(frozen=True, slots=True)

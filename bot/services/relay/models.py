@@ -12,6 +12,23 @@ from typing import Final, Literal
 
 from bot.storage.relay import AiTurns, RelayRecord, TurnOrder, TurnRecord, WriterRecord
 
+__all__ = [
+    "Actor",
+    "AiTurns",
+    "EndReason",
+    "ExportedStory",
+    "JoinResult",
+    "PauseReason",
+    "Person",
+    "Place",
+    "Recap",
+    "RelayDraft",
+    "RelayOptions",
+    "RelayStatus",
+    "SkipReason",
+    "TurnOrder",
+]
+
 # The options of /relay start, with Discord's ranges (cogs annotate with these too).
 TITLE_MAX: Final = 100
 PREMISE_MAX: Final = 1000

@@ -17,7 +17,7 @@ from bot.services.relay.models import EndReason, PauseReason, Recap, SkipReason
 from bot.storage.relay import RelayRecord, TurnRecord
 
 
-class RelayChannelGone(Exception):  # noqa: N818 - a fact about the world, not a bug
+class RelayChannelGone(Exception):
     """The relay's thread is gone, or the bot may no longer post in it."""
 
     def __init__(self, thread_id: int) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
+from bot.services.relay.models import REMINDER_AT
 from bot.storage.relay import RelayRecord, WriterRecord
 
 OPENING_SLOT: Final = -1
@@ -108,8 +109,6 @@ def wait_for_writers(relay: RelayRecord) -> RelayRecord:
 
 def reminder_time(relay: RelayRecord) -> float | None:
     """When the reminder is due: 75 % into the turn (None if there's no member's deadline)."""
-    from bot.services.relay.models import REMINDER_AT
-
     if relay.turn_deadline is None:
         return None
     return relay.turn_deadline - (1 - REMINDER_AT) * relay.turn_seconds

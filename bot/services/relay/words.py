@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Final
 
@@ -28,7 +29,9 @@ def trim_to_words(text: str, limit: int) -> str:
     if len(words) <= limit:
         return text
     kept = words[:limit]
-    for index in range(len(kept) - 1, limit // 2 - 1, -1):
+    # Keeping words[: index + 1] keeps at least half of the limit while index >= this.
+    fewest = math.ceil(limit / 2) - 1
+    for index in range(len(kept) - 1, fewest - 1, -1):
         if _SENTENCE_END.search(kept[index].group()):
             return text[: kept[index].end()]
     return text[: kept[-1].end()].rstrip(",;:—–-") + "…"

@@ -1,0 +1,70 @@
+"""An offline InkwellBot inside the test harness, for driving real commands in benchmarks.
+
+The bot is the real one (cogs, services, streaming editor); Discord is the recording
+stand-in from tests/harness, so every number measures Inkwell's own code path.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.app import InkwellBot
+from bot.runtime import Services, open_services
+from bot.settings import Settings
+from serving.backend import Backend, Delta, GenerationRequest
+from tests.harness import Harness, prepare_offline
+
+
+@dataclass
+class TimingBackend:
+    """Wraps a backend and notes when each request is handed over for the server."""
+
+    inner: Backend
+    handed_over: list[tuple[float, GenerationRequest]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"timed {self.inner.name}"
+
+    async def start(self) -> None:
+        await self.inner.start()
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+    async def stream(self, request: GenerationRequest) -> AsyncGenerator[Delta, None]:
+        self.handed_over.append((time.perf_counter(), request))
+        async for delta in self.inner.stream(request):
+            yield delta
+
+
+def bench_settings(database: Path, **llm: object) -> Settings:
+    """Settings for load: no cooldown, no guild cap, greedy sampling for repeatable lengths."""
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database=database,
+        limits={"cooldown_seconds": 0, "guild_concurrency": 100_000},
+        llm={"temperature": 0.0, **llm},
+        stream={"edit_interval": 1.0},
+    )
+
+
+@asynccontextmanager
+async def inkwell_rig(
+    settings: Settings, backend: Backend
+) -> AsyncIterator[tuple[Harness, Services]]:
+    services = await open_services(settings, backend=backend)
+    bot = InkwellBot(settings, services=services)
+    await prepare_offline(bot)
+    await bot.load_features()
+    try:
+        async with Harness(bot, timeout=600.0) as harness:
+            yield harness, services
+    finally:
+        bot._services = None
+        await bot.close()
+        await services.close()

@@ -1,0 +1,234 @@
+"""/relay: write a story together, one turn each, with the model as an optional co-author.
+
+A thin adapter over :class:`~bot.services.relay.RelayService`. ``/relay start`` runs in a
+text channel and opens a public thread for the story; every other command runs inside that
+thread (the thread *is* the relay). Buttons and the Write modal live in
+:mod:`bot.ui.relay_views`; what the service tells the thread, in
+:mod:`bot.ui.relay_notifier`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import InvalidInput
+from bot.services.relay import Place, RelayOptions, RelayService
+from bot.services.relay.models import (
+    DEFAULT_MAX_WORDS,
+    DEFAULT_MAX_WRITERS,
+    DEFAULT_TURN_MINUTES,
+    PREMISE_MAX,
+    SHORT_TEXT_MAX,
+    TITLE_MAX,
+    TURN_TEXT_MAX,
+    AiTurns,
+    TurnOrder,
+)
+from bot.ui.origin import origin_of
+from bot.ui.relay_views import (
+    DraftView,
+    RelayButton,
+    actor_of,
+    answer_saved_turn,
+    join_relay,
+    leave_relay,
+    person_of,
+    post_export,
+    premise_embed,
+    relay_view,
+    status_embed,
+)
+from bot.ui.replies import NO_PINGS
+
+if TYPE_CHECKING:
+    from bot.app import InkwellBot
+
+Title = app_commands.Range[str, 1, TITLE_MAX]
+Premise = app_commands.Range[str, 1, PREMISE_MAX]
+ShortText = app_commands.Range[str, 1, SHORT_TEXT_MAX]
+TurnMinutes = app_commands.Range[int, 5, 10080]
+MaxWords = app_commands.Range[int, 50, 1000]
+MaxWriters = app_commands.Range[int, 2, 25]
+TurnText = app_commands.Range[str, 1, TURN_TEXT_MAX]
+
+# The longest a thread may sit idle before Discord hides it (a week): turns can be that long.
+THREAD_ARCHIVE_MINUTES: Final = 10080
+
+
+def thread_of(interaction: discord.Interaction) -> int:
+    """The relay a command is about: the thread it runs in."""
+    assert interaction.channel_id is not None  # the group is guild-only
+    return interaction.channel_id
+
+
+async def say(interaction: discord.Interaction, message: str) -> None:
+    await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_PINGS)
+
+
+@app_commands.guild_only()
+class Relay(
+    commands.GroupCog,
+    group_name="relay",
+    group_description="Write a story together, one turn each",
+):
+    def __init__(self, bot: InkwellBot) -> None:
+        self.bot = bot
+
+    @property
+    def service(self) -> RelayService:
+        return self.bot.services.relay
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(RelayButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(RelayButton)
+
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        await self.service.thread_gone(payload.thread_id)
+
+    @app_commands.command(name="start", description="Start a relay story in a new thread")
+    @app_commands.describe(
+        title="The story's title (also the thread's name)",
+        premise="Where the story starts: a situation, a character, a first line",
+        genre="Genre, e.g. fantasy, noir, cosy mystery",
+        tone="Tone, e.g. wry, hopeful, eerie",
+        turn_minutes="Minutes each writer has for a turn (5 to 10080, a week)",
+        max_words="Most words in one turn",
+        ai_turns="When the model writes: never, after each round, or when a writer's time runs out",
+        order="Turn order: as writers join, or shuffled once at the first turn",
+        max_writers="Most writers who can join",
+        ai_opening="Let the model write the opening passage",
+    )
+    @app_commands.checks.bot_has_permissions(
+        create_public_threads=True, send_messages_in_threads=True
+    )
+    async def start(
+        self,
+        interaction: discord.Interaction,
+        title: Title,
+        premise: Premise | None = None,
+        genre: ShortText | None = None,
+        tone: ShortText | None = None,
+        turn_minutes: TurnMinutes = DEFAULT_TURN_MINUTES,
+        max_words: MaxWords = DEFAULT_MAX_WORDS,
+        ai_turns: AiTurns = "off",
+        order: TurnOrder = "join",
+        max_writers: MaxWriters = DEFAULT_MAX_WRITERS,
+        ai_opening: bool = False,
+    ) -> None:
+        channel = interaction.channel
+        if not isinstance(channel, discord.TextChannel):
+            raise InvalidInput("Start a relay in a text channel: it gets a thread of its own.")
+        options = RelayOptions(
+            title, premise, genre, tone, turn_minutes, max_words, ai_turns, order, max_writers,
+            ai_opening,
+        )  # fmt: skip
+        draft = await self.service.prepare(options, origin_of(interaction))
+        await interaction.response.defer(thinking=True)
+        try:
+            thread = await channel.create_thread(
+                name=draft.options.title,
+                type=discord.ChannelType.public_thread,
+                auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+                reason=f"Relay story started by {interaction.user}",
+            )
+        except discord.Forbidden as error:
+            raise InvalidInput("I'm not allowed to create threads in this channel.") from error
+        await thread.send(
+            embed=premise_embed(draft.options, interaction.user.display_name),
+            view=relay_view(thread.id, "join", "leave"),
+            allowed_mentions=NO_PINGS,
+        )
+        place = Place(thread.id, interaction.guild_id, channel.id)
+        await self.service.create(draft, place, person_of(interaction))
+        await interaction.followup.send(
+            f"📖 **{draft.options.title}** begins in {thread.mention}. "
+            "Press **Join** to take turns; you're in already.",
+            view=relay_view(thread.id, "join", "leave"),
+            allowed_mentions=NO_PINGS,
+        )
+
+    @app_commands.command(
+        name="join", description="Join this relay; you go to the end of the order"
+    )
+    async def join(self, interaction: discord.Interaction) -> None:
+        await join_relay(interaction, thread_of(interaction))
+
+    @app_commands.command(
+        name="leave", description="Leave this relay; your turns stay in the story"
+    )
+    async def leave(self, interaction: discord.Interaction) -> None:
+        await leave_relay(interaction, thread_of(interaction))
+
+    @app_commands.command(name="write", description="Write your turn (or press Write)")
+    @app_commands.describe(text="Your turn, within the relay's word limit")
+    async def write(self, interaction: discord.Interaction, text: TurnText) -> None:
+        thread_id = thread_of(interaction)
+        await self.service.check_turn(thread_id, interaction.user.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await answer_saved_turn(interaction, thread_id, text, None)
+
+    @app_commands.command(name="pass", description="Pass your turn to the next writer")
+    async def pass_turn(self, interaction: discord.Interaction) -> None:
+        await self.service.pass_turn(thread_of(interaction), interaction.user.id)
+        await say(interaction, "Passed. The next writer has the turn.")
+
+    @app_commands.command(name="status", description="The order, whose turn it is, time left")
+    async def status(self, interaction: discord.Interaction) -> None:
+        status = await self.service.status(thread_of(interaction))
+        await interaction.response.send_message(
+            embed=status_embed(status), ephemeral=True, allowed_mentions=NO_PINGS
+        )
+
+    @app_commands.command(
+        name="undo", description="Take back your last turn (within 5 minutes, before the next one)"
+    )
+    async def undo(self, interaction: discord.Interaction) -> None:
+        thread_id = thread_of(interaction)
+        taken_back = await self.service.undo(thread_id, interaction.user.id)
+        await interaction.response.send_message(
+            f"Took back turn {taken_back.number}; it's your turn again. "
+            "Press **Write** to start from what you had.",
+            view=DraftView(interaction.user.id, thread_id, taken_back.text, label="Write"),
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+    @app_commands.command(name="pause", description="Pause the relay (its starter or moderators)")
+    async def pause(self, interaction: discord.Interaction) -> None:
+        await self.service.pause(thread_of(interaction), actor_of(interaction))
+        await say(interaction, "Paused.")
+
+    @app_commands.command(
+        name="resume", description="Resume a paused relay (its starter or moderators)"
+    )
+    async def resume(self, interaction: discord.Interaction) -> None:
+        await self.service.resume(thread_of(interaction), actor_of(interaction))
+        await say(interaction, "Resumed.")
+
+    @app_commands.command(name="end", description="End the relay (its starter or moderators)")
+    async def end(self, interaction: discord.Interaction) -> None:
+        await self.service.end(thread_of(interaction), actor_of(interaction))
+        await say(interaction, "Ended. `/relay export` has the story any time.")
+
+    @app_commands.command(
+        name="kick", description="Remove a writer from the relay (its starter or moderators)"
+    )
+    @app_commands.describe(member="The writer to remove")
+    async def kick(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        await self.service.kick(thread_of(interaction), actor_of(interaction), member.id)
+        await say(interaction, f"Removed {member.mention} from the order.")
+
+    @app_commands.command(name="export", description="The story so far as a Markdown file")
+    async def export(self, interaction: discord.Interaction) -> None:
+        await post_export(interaction, thread_of(interaction))
+
+
+async def setup(bot: InkwellBot) -> None:
+    await bot.add_cog(Relay(bot))

@@ -1,0 +1,470 @@
+"""/relay through real discord.py interactions: the thread, buttons, the modal, refusals.
+
+The interaction harness covers what members do (commands, clicks, modals). What the bot
+posts on its own — creating the thread, notices in it — goes over Discord's REST API, which
+:class:`FakeThreadApi` stands in for: it answers thread creation and channel messages the way
+Discord would and adds each post to the harness's recorder, so a test can click a button on
+a turn notice exactly like one on a command's reply.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+from discord.utils import utcnow
+
+from bot.runtime import Services, open_services
+from bot.settings import Settings
+from tests.fakes import ScriptedBackend
+from tests.harness import FakeChannel, FakeUser, Harness, InteractionEvents, RecordedMessage
+from tests.harness.recorder import http_error, new_snowflake
+from tests.services.relay.fake_time import FakeTime
+
+THREAD_TYPE = discord.ChannelType.public_thread.value
+
+
+@dataclass
+class Post:
+    """A message the bot posted in a channel or thread through the REST API."""
+
+    channel_id: int
+    payload: dict[str, Any]
+    message: RecordedMessage
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+
+    @property
+    def content(self) -> str:
+        return str(self.payload.get("content") or "")
+
+    @property
+    def allowed_mentions(self) -> dict[str, Any] | None:
+        return self.payload.get("allowed_mentions")
+
+    @property
+    def pings(self) -> list[int]:
+        """Who this post may ping (users); asserts it can ping no role and not @everyone."""
+        mentions = self.allowed_mentions
+        assert mentions is not None, "sent without allowed_mentions"
+        assert mentions.get("parse") == []
+        assert not mentions.get("roles")
+        return [int(user) for user in mentions.get("users", [])]
+
+    @property
+    def labels(self) -> list[str]:
+        return [button.label or "" for button in self.message.buttons]
+
+
+class FakeThreadApi:
+    """Discord's REST endpoints for starting a thread and posting in a channel, offline."""
+
+    def __init__(self, harness: Harness) -> None:
+        self.harness = harness
+        self.threads: dict[int, FakeChannel] = {}
+        self.posts: list[Post] = []
+        self.gone: set[int] = set()
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(self.harness.bot.http, "request", self.request)
+
+    async def request(
+        self, route: discord.http.Route, *, files: Any = None, form: Any = None, **kwargs: Any
+    ) -> Any:
+        channel_id = int(route.channel_id or 0)
+        if channel_id in self.gone:
+            raise http_error(404, 10003, "Unknown Channel")
+        if (route.method, route.path) == ("POST", "/channels/{channel_id}/threads"):
+            return self._start_thread(channel_id, kwargs["json"])
+        if (route.method, route.path) == ("POST", "/channels/{channel_id}/messages"):
+            return self._post(channel_id, kwargs.get("json"), form, files)
+        raise AssertionError(f"unexpected Discord request: {route.method} {route.path}")
+
+    def _start_thread(self, parent_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        guild = self.harness.guild
+        thread = FakeChannel(new_snowflake(), body["name"], guild.id, type=THREAD_TYPE)
+        payload = {
+            "id": str(thread.id),
+            "type": body["type"],
+            "guild_id": str(guild.id),
+            "parent_id": str(parent_id),
+            "owner_id": str(self.harness.recorder.application_id),
+            "name": body["name"],
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": body["auto_archive_duration"],
+                "archive_timestamp": utcnow().isoformat(),
+                "locked": False,
+            },
+        }
+        # Discord would send THREAD_CREATE over the gateway; the cache learns of it here.
+        cached = self.harness.bot.get_guild(guild.id)
+        assert cached is not None
+        state = self.harness.bot._connection
+        cached._add_thread(discord.Thread(guild=cached, state=state, data=payload))  # type: ignore[arg-type]
+        self.threads[thread.id] = thread
+        return payload
+
+    def _post(
+        self, channel_id: int, body: dict[str, Any] | None, form: Any, files: Any
+    ) -> dict[str, Any]:
+        if body is None:  # sent with files: the JSON travels as payload_json
+            body = next(
+                json.loads(part["value"]) for part in form if part["name"] == "payload_json"
+            )
+        sent = []
+        for file in files or []:
+            file.reset()
+            sent.append((file.filename, file.fp.read()))
+        message = RecordedMessage(
+            id=new_snowflake(),
+            channel_id=channel_id,
+            guild_id=self.harness.guild.id,
+            token=f"rest:{channel_id}",
+            is_original=False,
+            message_type=0,
+            content=body.get("content") or "",
+            embeds=list(body.get("embeds") or []),
+            components=list(body.get("components") or []),
+        )
+        self.harness.recorder.messages[message.id] = message
+        self.posts.append(Post(channel_id, body, message, sent))
+        return self.harness.recorder.message_payload(message.id)
+
+    def in_thread(self, thread: FakeChannel) -> list[Post]:
+        return [post for post in self.posts if post.channel_id == thread.id]
+
+
+@pytest.fixture
+def clock() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+async def services(
+    settings: Settings, backend: ScriptedBackend, clock: FakeTime
+) -> AsyncIterator[Services]:
+    services = await open_services(settings, backend=backend, relay_time=clock.source)
+    clock.tasks = services.relay.background_tasks
+    yield services
+    await services.close()
+
+
+@pytest.fixture
+def alice(inkwell: Harness) -> FakeUser:
+    return inkwell.user  # runs the commands unless a test says otherwise
+
+
+@pytest.fixture
+def bob(inkwell: Harness) -> FakeUser:
+    return inkwell.new_user("bob")
+
+
+@pytest.fixture
+async def api(inkwell: Harness, monkeypatch: pytest.MonkeyPatch) -> FakeThreadApi:
+    fake = FakeThreadApi(inkwell)
+    fake.install(monkeypatch)
+    await inkwell.bot.start_relays()  # type: ignore[attr-defined]
+    return fake
+
+
+async def start_relay(inkwell: Harness, api: FakeThreadApi, **options: Any) -> FakeChannel:
+    options.setdefault("title", "The Lighthouse")
+    events = await inkwell.run_slash("relay start", **options)
+    assert not events.failed, events
+    (thread,) = api.threads.values()
+    return thread
+
+
+async def in_thread(
+    inkwell: Harness, thread: FakeChannel, command: str, user: FakeUser, **values: Any
+) -> InteractionEvents:
+    return await inkwell.run_slash(f"relay {command}", channel=thread, user=user, **values)
+
+
+async def write_with_the_modal(
+    inkwell: Harness, clock: FakeTime, user: FakeUser, text: str
+) -> InteractionEvents:
+    opened = await inkwell.click(label="Write", user=user)
+    assert opened.kinds() == ["modal"], opened
+    events = await inkwell.submit_modal(fields={text_box(opened)["custom_id"]: text}, user=user)
+    await clock.settle()
+    return events
+
+
+def text_box(opened: InteractionEvents) -> dict[str, Any]:
+    """The Write modal's one text input, as the bot sent it."""
+    box: dict[str, Any] = opened.modal().payload["components"][0]["components"][0]
+    return box
+
+
+async def test_start_opens_a_thread_with_the_premise_and_join_buttons(
+    inkwell: Harness, api: FakeThreadApi
+) -> None:
+    events = await inkwell.run_slash(
+        "relay start", title="The Lighthouse", premise="A letter in a bottle.", genre="mystery"
+    )
+
+    (thread,) = api.threads.values()
+    assert thread.name == "The Lighthouse"
+    (premise,) = api.in_thread(thread)
+    assert premise.payload["embeds"][0]["title"] == "The Lighthouse"
+    assert premise.payload["embeds"][0]["description"] == "A letter in a bottle."
+    assert premise.labels == ["Join", "Leave"]
+    assert premise.pings == []
+    assert events.kinds() == ["defer", "followup"]
+    assert f"<#{thread.id}>" in events.last_content()
+    assert [button.label for button in events.messages()[-1].buttons] == ["Join", "Leave"]
+    assert events.pings_nobody()
+
+
+async def test_start_inside_a_thread_is_refused(inkwell: Harness, api: FakeThreadApi) -> None:
+    thread = await start_relay(inkwell, api)
+    events = await in_thread(inkwell, thread, "start", inkwell.user, title="Another")
+    assert events.ephemeral()
+    assert "text channel" in events.last_content()
+    assert len(api.threads) == 1
+
+
+async def test_joining_starts_the_first_turn_and_pings_only_that_writer(
+    inkwell: Harness, api: FakeThreadApi, alice: FakeUser, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+
+    events = await inkwell.click(label="Join", user=bob)
+
+    assert events.ephemeral()
+    assert events.last_content().startswith("You're in: 2nd of 2")
+    notice = api.in_thread(thread)[-1]
+    assert notice.content.startswith(f"<@{alice.id}> it's your turn: **turn 1**")
+    assert notice.pings == [alice.id]
+    assert notice.labels == ["Write"]
+
+
+async def test_the_writer_writes_with_the_modal_and_the_next_writer_is_pinged(
+    inkwell: Harness, api: FakeThreadApi, clock: FakeTime, alice: FakeUser, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await inkwell.click(label="Join", user=bob)
+
+    events = await write_with_the_modal(inkwell, clock, alice, "The lamp went out.")
+
+    assert events.ephemeral()
+    assert events.last_content() == "Saved: turn 1, 4 words. It's in the thread."
+    written, notice = api.in_thread(thread)[-2:]
+    assert written.content == f"**Turn 1** · <@{alice.id}> · 4 words\n\nThe lamp went out."
+    assert written.pings == []
+    assert notice.pings == [bob.id]
+    assert "The lamp went out." in notice.content  # the recap
+
+
+async def test_anyone_else_pressing_write_hears_whose_turn_it_is(
+    inkwell: Harness, api: FakeThreadApi, clock: FakeTime, alice: FakeUser, bob: FakeUser
+) -> None:
+    await start_relay(inkwell, api, turn_minutes=60)
+    await inkwell.click(label="Join", user=bob)
+    await clock.advance(minutes=15)
+
+    events = await inkwell.click(label="Write", user=bob)
+
+    assert events.kinds() == ["response"]
+    assert events.ephemeral()
+    assert events.last_content() == f"It's <@{alice.id}>'s turn, about 45 minutes left."
+    assert events.pings_nobody()
+
+
+async def test_too_many_words_keeps_the_text_for_trimming(
+    inkwell: Harness, api: FakeThreadApi, clock: FakeTime, alice: FakeUser, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api, max_words=50)
+    await inkwell.click(label="Join", user=bob)
+    too_long = "word " * 55
+
+    events = await write_with_the_modal(inkwell, clock, alice, too_long)
+
+    assert events.last("followup").ephemeral
+    assert "55 words; this relay allows 50" in events.last_content()
+    reopened = await inkwell.click(label="Edit my text", user=alice)
+    assert text_box(reopened)["value"] == too_long
+    assert all("Turn 1 ·" not in post.content for post in api.in_thread(thread))
+
+
+async def test_two_modals_for_one_turn_store_one_turn(
+    inkwell: Harness, api: FakeThreadApi, clock: FakeTime, alice: FakeUser, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await inkwell.click(label="Join", user=bob)
+    first = await inkwell.click(label="Write", user=alice)
+    second = await inkwell.click(label="Write", user=alice)
+
+    saved = await inkwell.submit_modal(
+        first.modal().modal_custom_id,
+        fields={text_box(first)["custom_id"]: "From the phone."},
+        user=alice,
+    )
+    refused = await inkwell.submit_modal(
+        second.modal().modal_custom_id,
+        fields={text_box(second)["custom_id"]: "From the laptop."},
+        user=alice,
+    )
+    await clock.settle()
+
+    assert saved.last_content().startswith("Saved: turn 1")
+    assert "already over" in refused.last_content()
+    written = [post for post in api.in_thread(thread) if post.content.startswith("**Turn")]
+    assert len(written) == 1
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        pytest.param("starter", True, id="the-starter"),
+        pytest.param("moderator", True, id="manage-threads"),
+        pytest.param("writer", False, id="another-writer"),
+    ],
+)
+async def test_pause_is_for_the_starter_and_thread_managers(
+    inkwell: Harness, api: FakeThreadApi, bob: FakeUser, who: str, allowed: bool
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await inkwell.click(label="Join", user=bob)
+    user = {
+        "starter": inkwell.user,
+        "moderator": inkwell.new_user("mod", manage_threads=True),
+        "writer": bob,
+    }[who]
+
+    events = await in_thread(inkwell, thread, "pause", user)
+
+    assert events.ephemeral()
+    if allowed:
+        assert events.last_content() == "Paused."
+        assert api.in_thread(thread)[-1].content.startswith("⏸️ The relay is paused.")
+    else:
+        assert "Only the relay's starter or someone who can manage threads" in (
+            events.last_content()
+        )
+
+
+async def test_kick_removes_a_writer_from_the_order(
+    inkwell: Harness, api: FakeThreadApi, alice: FakeUser, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+    cleo = inkwell.new_user("cleo")
+    await inkwell.click(label="Join", user=bob)
+    await inkwell.click(label="Join", user=cleo)
+
+    events = await in_thread(inkwell, thread, "kick", alice, member=cleo)
+    status = await in_thread(inkwell, thread, "status", bob)
+
+    assert events.last_content() == f"Removed <@{cleo.id}> from the order."
+    order = status.first("response").embeds[0]["fields"][0]["value"]
+    assert order == f"1. <@{alice.id}>\n2. <@{bob.id}>"
+
+
+async def test_status_shows_whose_turn_and_the_time_left(
+    inkwell: Harness, api: FakeThreadApi, clock: FakeTime, alice: FakeUser, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api, turn_minutes=120)
+    await inkwell.click(label="Join", user=bob)
+    await clock.advance(minutes=30)
+
+    events = await in_thread(inkwell, thread, "status", bob)
+
+    assert events.ephemeral()
+    embed = events.first("response").embeds[0]
+    fields = {item["name"]: item["value"] for item in embed["fields"]}
+    assert fields["Whose turn"] == f"Turn 1: <@{alice.id}>, about 90 minutes left."
+    assert fields["So far"] == "0 turns, 0 words"
+
+
+async def test_write_by_command_and_export_as_a_file(
+    inkwell: Harness, api: FakeThreadApi, clock: FakeTime, alice: FakeUser, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await inkwell.click(label="Join", user=bob)
+    saved = await in_thread(inkwell, thread, "write", alice, text="The lamp went out.")
+    await clock.settle()
+
+    exported = await in_thread(inkwell, thread, "export", bob)
+
+    assert saved.last_content().startswith("Saved: turn 1")
+    (attachment,) = exported.first("response").files
+    assert attachment.filename == "the-lighthouse.md"
+    markdown = attachment.data.decode()
+    assert markdown.startswith("# The Lighthouse\n")
+    assert "### 1. member\n\nThe lamp went out." in markdown
+
+
+async def test_ending_offers_the_export(
+    inkwell: Harness, api: FakeThreadApi, alice: FakeUser, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await inkwell.click(label="Join", user=bob)
+
+    await in_thread(inkwell, thread, "end", alice)
+    ended = api.in_thread(thread)[-1]
+    assert ended.labels == ["Export"]
+    assert ended.pings == []
+
+    exported = await inkwell.click(label="Export", user=bob)
+    assert exported.first("response").files[0].filename == "the-lighthouse.md"
+
+
+async def test_relay_commands_outside_a_relay_thread_say_so(
+    inkwell: Harness, api: FakeThreadApi
+) -> None:
+    events = await inkwell.run_slash("relay join")
+    assert events.ephemeral()
+    assert "There's no relay here" in events.last_content()
+
+
+async def test_a_deleted_thread_ends_the_relay_with_one_log_line(
+    inkwell: Harness,
+    api: FakeThreadApi,
+    services: Services,
+    clock: FakeTime,
+    alice: FakeUser,
+    bob: FakeUser,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    thread = await start_relay(inkwell, api, turn_minutes=60)
+    await inkwell.click(label="Join", user=bob)
+    api.gone.add(thread.id)
+
+    with caplog.at_level(logging.WARNING):
+        saved = await in_thread(inkwell, thread, "write", alice, text="Nobody will see this.")
+        await clock.advance(minutes=300)
+
+    assert saved.last_content().startswith("Saved: turn 1")  # stored before it was posted
+    status = await services.relay.status(thread.id)
+    assert status.relay.status == "ended"
+    assert [record.getMessage() for record in caplog.records if "relay" in record.name] == [
+        f"relay {status.relay.id} ended: its thread {thread.id} is gone"
+        " or the bot may no longer post there"
+    ]
+
+
+async def test_every_relay_command_is_documented(inkwell: Harness, api: FakeThreadApi) -> None:
+    group = inkwell.tree.get_command("relay")
+    assert isinstance(group, discord.app_commands.Group)
+    names = sorted(command.name for command in group.commands)
+    assert names == sorted(
+        [
+            "start", "join", "leave", "write", "pass", "status", "undo",
+            "pause", "resume", "end", "kick", "export",
+        ]
+    )  # fmt: skip
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for name in names:
+        assert f"/relay {name}" in readme
