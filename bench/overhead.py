@@ -79,8 +79,7 @@ async def in_flight(backend: Backend, concurrency: int, probes: int, gap: float)
             stamps = _Stamps(harness)
             users = [harness.new_user(f"writer{i}") for i in range(concurrency + probes)]
             harness.inject([_poem(harness, case, users[case]) for case in range(concurrency)])
-            while len(timed.handed_over) < concurrency:
-                await asyncio.sleep(0.01)
+            await timed.wait_for(concurrency)
             probe_cases = set(range(concurrency, concurrency + probes))
             for case in sorted(probe_cases):
                 harness.inject([_poem(harness, case, users[case])])

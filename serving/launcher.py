@@ -185,10 +185,10 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--kv-cache-gib",
-        type=float,
-        default=1.0,
+        type=int,
+        default=1,
         metavar="GIB",
-        help="cpu: KV cache size in GiB (VLLM_CPU_KVCACHE_SPACE, default 1)",
+        help="cpu: KV cache size in whole GiB (VLLM_CPU_KVCACHE_SPACE, default 1)",
     )
     parser.add_argument(
         "--gpu-memory-utilization",
@@ -396,10 +396,10 @@ def build_spec(args: argparse.Namespace, *, python: Path | None = None) -> Serve
 
     overrides = _cache_env(profile)
     if profile == "cpu":
-        if args.kv_cache_gib <= 0:
-            raise LaunchError("--kv-cache-gib must be positive")
-        # vllm-cpu refuses to start without it. GiB; float values are accepted.
-        overrides["VLLM_CPU_KVCACHE_SPACE"] = f"{args.kv_cache_gib:g}"
+        if args.kv_cache_gib < 1:
+            raise LaunchError("--kv-cache-gib must be a whole number of GiB, at least 1")
+        # vllm-cpu refuses to start without it; vLLM parses it with int().
+        overrides["VLLM_CPU_KVCACHE_SPACE"] = str(args.kv_cache_gib)
     env = {**os.environ, **overrides}
     log_path = args.log_file or VLLM_CACHE / f"{profile}-{args.port}.log"
     return ServerSpec(

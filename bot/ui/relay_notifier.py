@@ -46,11 +46,17 @@ def only(user_id: int) -> discord.AllowedMentions:
 
 
 def writer(user_id: int | None) -> str:
-    return f"<@{user_id}>" if user_id is not None else "This turn's writer"
+    """A member by mention (shown as their name; whether it pings is up to the send)."""
+    return f"<@{user_id}>" if user_id is not None else "this turn's writer"
 
 
-def quoted(text: str) -> str:
-    return "\n".join(f"> {line}" for line in text.splitlines())
+def sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def quoted(story: str) -> str:
+    """Story text as a block quote, its ping syntax broken (it's prose, not a ping)."""
+    return "\n".join(f"> {line}" for line in neutralize_mentions(story).splitlines())
 
 
 def recap_text(recap: Recap) -> str:
@@ -81,7 +87,7 @@ class DiscordRelayNotifier:
             f"<@{relay.writer_id}> it's your turn: **turn {relay.turn}**, "
             f"up to {relay.max_words} words{due}. Press **Write** or use `/relay write`."
         )
-        content = f"{heading}\n\n{neutralize_mentions(recap_text(recap))}"
+        content = f"{heading}\n\n{recap_text(recap)}"
         await self._send(
             relay,
             first_chars(content, MESSAGE_LIMIT),
@@ -110,7 +116,8 @@ class DiscordRelayNotifier:
     async def turn_skipped(
         self, relay: RelayRecord, writer_id: int | None, reason: SkipReason
     ) -> None:
-        await self._send(relay, _SKIPPED[reason].format(who=writer(writer_id), turn=relay.turn))
+        notice = _SKIPPED[reason].format(who=writer(writer_id), turn=relay.turn)
+        await self._send(relay, sentence(notice))
 
     async def turn_undone(self, relay: RelayRecord, turn: TurnRecord) -> None:
         await self._send(

@@ -26,6 +26,7 @@ from bot.services.relay import (
     TooManyWords,
 )
 from bot.services.relay.errors import about
+from bot.services.relay.words import ordinal
 from bot.storage.relay import RelayRecord
 from bot.ui.errors import report_error
 from bot.ui.origin import origin_of
@@ -68,12 +69,6 @@ def duration(minutes: int) -> str:
         hours = minutes // 60
         return f"{hours} hour{'s' if hours != 1 else ''}"
     return f"{minutes} minutes"
-
-
-def ordinal(number: int) -> str:
-    if 10 <= number % 100 <= 20:
-        return f"{number}th"
-    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
 
 
 # --- buttons ----------------------------------------------------------------------------------
@@ -135,23 +130,31 @@ def relay_view(thread_id: int, *actions: RelayAction) -> discord.ui.View:
 # --- what the buttons and commands do ----------------------------------------------------------
 
 
+async def acting(interaction: discord.Interaction) -> None:
+    """Acknowledge privately first: an action may post in the thread before it answers,
+    and Discord wants an answer within three seconds."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+
+
+async def tell(interaction: discord.Interaction, message: str, **extra: Any) -> None:
+    """The private answer to an acknowledged action."""
+    await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_PINGS, **extra)
+
+
 async def join_relay(interaction: discord.Interaction, thread_id: int) -> None:
+    await acting(interaction)
     joined = await relay_service(interaction).join(thread_id, person_of(interaction))
-    await interaction.response.send_message(
+    await tell(
+        interaction,
         f"You're in: {ordinal(joined.place)} of {joined.writers} in the order. "
         "I'll ping you in the thread when it's your turn.",
-        ephemeral=True,
-        allowed_mentions=NO_PINGS,
     )
 
 
 async def leave_relay(interaction: discord.Interaction, thread_id: int) -> None:
+    await acting(interaction)
     await relay_service(interaction).leave(thread_id, interaction.user.id)
-    await interaction.response.send_message(
-        "You've left the relay; your turns stay in the story.",
-        ephemeral=True,
-        allowed_mentions=NO_PINGS,
-    )
+    await tell(interaction, "You've left the relay; your turns stay in the story.")
 
 
 async def open_write_modal(
@@ -190,11 +193,7 @@ async def answer_saved_turn(
     except TooManyWords as error:
         await offer_to_trim(interaction, thread_id, text, str(error))
         return
-    await interaction.followup.send(
-        f"Saved: turn {turn.number}, {turn.words} words. It's in the thread.",
-        ephemeral=True,
-        allowed_mentions=NO_PINGS,
-    )
+    await tell(interaction, f"Saved: turn {turn.number}, {turn.words} words. It's in the thread.")
 
 
 async def offer_to_trim(
@@ -207,7 +206,7 @@ async def offer_to_trim(
     else:
         kwargs["file"] = discord.File(io.BytesIO(text.encode("utf-8")), filename="my-turn.txt")
         problem += " Your text is attached, so nothing is lost."
-    await interaction.followup.send(problem, ephemeral=True, allowed_mentions=NO_PINGS, **kwargs)
+    await tell(interaction, problem, **kwargs)
 
 
 class WriteModal(discord.ui.Modal):
@@ -235,7 +234,7 @@ class WriteModal(discord.ui.Modal):
         self.add_item(self.text)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await acting(interaction)
         await answer_saved_turn(interaction, self.thread_id, self.text.value, self.turn)
 
     async def on_error(  # type: ignore[override]

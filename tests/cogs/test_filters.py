@@ -312,14 +312,15 @@ async def test_ratings_and_mature_only_in_age_restricted_channels(
 
 
 async def test_a_rated_channel_steers_the_prompt(
-    inkwell: Harness, backend: ScriptedBackend, mod: FakeUser
+    inkwell: Harness, services: Services, backend: ScriptedBackend, mod: FakeUser
 ) -> None:
     await inkwell.run_slash(
         "filters rating", user=mod, options={"channel": inkwell.channel}, max_rating="g"
     )
     await inkwell.run_slash("style set", rating="mature")
     await inkwell.run_slash("poem", topic="a storm")
-    assert "Content rating: G (suitable for all ages" in backend.requests[0].messages[1].content
+    label = services.creation.prompts.style.ratings["g"]
+    assert f"Content rating: {label}\n" in backend.requests[0].messages[1].content
 
 
 async def test_a_blocked_prompt_is_explained_privately_logged_and_never_generated(

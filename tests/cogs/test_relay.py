@@ -9,10 +9,9 @@ a turn notice exactly like one on a command's reply.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import discord
 import pytest
 from discord.utils import utcnow
 
+from bot.app import InkwellBot
 from bot.runtime import Services, open_services
 from bot.settings import Settings
 from tests.fakes import ScriptedBackend
@@ -37,7 +37,6 @@ class Post:
     channel_id: int
     payload: dict[str, Any]
     message: RecordedMessage
-    files: list[tuple[str, bytes]] = field(default_factory=list)
 
     @property
     def content(self) -> str:
@@ -73,16 +72,14 @@ class FakeThreadApi:
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(self.harness.bot.http, "request", self.request)
 
-    async def request(
-        self, route: discord.http.Route, *, files: Any = None, form: Any = None, **kwargs: Any
-    ) -> Any:
+    async def request(self, route: discord.http.Route, **kwargs: Any) -> Any:
         channel_id = int(route.channel_id or 0)
         if channel_id in self.gone:
             raise http_error(404, 10003, "Unknown Channel")
         if (route.method, route.path) == ("POST", "/channels/{channel_id}/threads"):
             return self._start_thread(channel_id, kwargs["json"])
         if (route.method, route.path) == ("POST", "/channels/{channel_id}/messages"):
-            return self._post(channel_id, kwargs.get("json"), form, files)
+            return self._post(channel_id, kwargs["json"])
         raise AssertionError(f"unexpected Discord request: {route.method} {route.path}")
 
     def _start_thread(self, parent_id: int, body: dict[str, Any]) -> dict[str, Any]:
@@ -115,17 +112,7 @@ class FakeThreadApi:
         self.threads[thread.id] = thread
         return payload
 
-    def _post(
-        self, channel_id: int, body: dict[str, Any] | None, form: Any, files: Any
-    ) -> dict[str, Any]:
-        if body is None:  # sent with files: the JSON travels as payload_json
-            body = next(
-                json.loads(part["value"]) for part in form if part["name"] == "payload_json"
-            )
-        sent = []
-        for file in files or []:
-            file.reset()
-            sent.append((file.filename, file.fp.read()))
+    def _post(self, channel_id: int, body: dict[str, Any]) -> dict[str, Any]:
         message = RecordedMessage(
             id=new_snowflake(),
             channel_id=channel_id,
@@ -138,7 +125,7 @@ class FakeThreadApi:
             components=list(body.get("components") or []),
         )
         self.harness.recorder.messages[message.id] = message
-        self.posts.append(Post(channel_id, body, message, sent))
+        self.posts.append(Post(channel_id, body, message))
         return self.harness.recorder.message_payload(message.id)
 
     def in_thread(self, thread: FakeChannel) -> list[Post]:
@@ -174,7 +161,9 @@ def bob(inkwell: Harness) -> FakeUser:
 async def api(inkwell: Harness, monkeypatch: pytest.MonkeyPatch) -> FakeThreadApi:
     fake = FakeThreadApi(inkwell)
     fake.install(monkeypatch)
-    await inkwell.bot.start_relays()  # type: ignore[attr-defined]
+    bot = inkwell.bot
+    assert isinstance(bot, InkwellBot)
+    await bot.start_relays()
     return fake
 
 
@@ -419,6 +408,133 @@ async def test_ending_offers_the_export(
 
     exported = await inkwell.click(label="Export", user=bob)
     assert exported.first("response").files[0].filename == "the-lighthouse.md"
+
+
+async def test_the_reminder_pings_only_the_writer_at_three_quarters(
+    inkwell: Harness, api: FakeThreadApi, clock: FakeTime, alice: FakeUser, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api, turn_minutes=60)
+    await inkwell.click(label="Join", user=bob)
+
+    await clock.advance(minutes=45)
+
+    reminder = api.in_thread(thread)[-1]
+    assert reminder.content.startswith(f"<@{alice.id}> a reminder: turn 1 is yours")
+    assert reminder.pings == [alice.id]
+
+
+async def test_the_models_turn_is_posted_as_the_models(
+    inkwell: Harness,
+    api: FakeThreadApi,
+    clock: FakeTime,
+    backend: ScriptedBackend,
+    alice: FakeUser,
+) -> None:
+    backend.script = ["The fog ", "rolled in."]
+    thread = await start_relay(inkwell, api, ai_turns="each_round", genre="gothic")
+
+    await write_with_the_modal(inkwell, clock, alice, "The lamp went out.")
+
+    posted = [post for post in api.in_thread(thread) if post.content.startswith("**Turn")]
+    assert [post.content.split("\n")[0] for post in posted] == [
+        f"**Turn 1** · <@{alice.id}> · 4 words",
+        "**Turn 2** · 🤖 Inkwell (the model) · 4 words",
+    ]
+    assert posted[1].content.endswith("The fog rolled in.")
+    assert all(post.pings == [] for post in posted)
+    assert "Genre: gothic" in backend.requests[-1].messages[1].content
+    assert api.in_thread(thread)[-1].pings == [alice.id]  # and it's Alice's turn again
+
+
+async def test_the_turn_notice_recaps_the_last_turn_and_who_wrote_it(
+    inkwell: Harness, api: FakeThreadApi, clock: FakeTime, alice: FakeUser, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await inkwell.click(label="Join", user=bob)
+    await write_with_the_modal(inkwell, clock, alice, "Ask <@123> about the lamp.")
+
+    notice = api.in_thread(thread)[-1]
+    assert f"**Last turn** (<@{alice.id}>)" in notice.content
+    assert "> Ask <@\u200b123> about the lamp." in notice.content  # quoted, not a mention
+    assert notice.pings == [bob.id]
+
+
+async def test_undo_gives_the_text_back_to_rewrite(
+    inkwell: Harness, api: FakeThreadApi, clock: FakeTime, alice: FakeUser, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await inkwell.click(label="Join", user=bob)
+    await write_with_the_modal(inkwell, clock, alice, "The lamp went out.")
+
+    events = await in_thread(inkwell, thread, "undo", alice)
+    rewrite = await inkwell.click(label="Write", message=events.original(), user=alice)
+
+    assert events.ephemeral()
+    assert events.last_content().startswith("Took back turn 1")
+    assert text_box(rewrite)["value"] == "The lamp went out."
+    assert api.in_thread(thread)[-2].content.startswith(f"↩️ <@{alice.id}> took back turn 1")
+    assert api.in_thread(thread)[-1].pings == [alice.id]
+
+
+@pytest.mark.parametrize(
+    ("command", "values", "refusal"),
+    [
+        pytest.param("pass", {}, "It's <@{alice}>'s turn", id="pass-out-of-turn"),
+        pytest.param("write", {"text": "Me first."}, "It's <@{alice}>'s turn", id="write"),
+        pytest.param("undo", {}, "Only the writer of the last turn", id="undo-nothing"),
+        pytest.param("resume", {}, "Only the relay's starter", id="resume-not-allowed"),
+        pytest.param("join", {}, "You're already in: 2nd in the order", id="join-twice"),
+    ],
+)
+async def test_refusals_are_ephemeral_and_ping_nobody(
+    inkwell: Harness,
+    api: FakeThreadApi,
+    alice: FakeUser,
+    bob: FakeUser,
+    command: str,
+    values: dict[str, Any],
+    refusal: str,
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await inkwell.click(label="Join", user=bob)
+    posts_before = len(api.posts)
+
+    events = await in_thread(inkwell, thread, command, bob, **values)
+
+    assert events.ephemeral()
+    assert refusal.format(alice=alice.id) in events.last_content()
+    assert events.pings_nobody()
+    assert len(api.posts) == posts_before  # nothing happened in the thread
+
+
+async def test_two_relays_in_one_server_keep_to_their_threads(
+    inkwell: Harness, api: FakeThreadApi, alice: FakeUser, bob: FakeUser
+) -> None:
+    await inkwell.run_slash("relay start", title="The Lighthouse")
+    await inkwell.run_slash("relay start", title="The Orchard", user=bob)
+    lighthouse, orchard = api.threads.values()
+
+    await in_thread(inkwell, orchard, "join", alice)
+    await in_thread(inkwell, lighthouse, "status", alice)
+
+    assert api.in_thread(orchard)[-1].pings == [bob.id]
+    assert all(post.pings == [] for post in api.in_thread(lighthouse))
+
+
+async def test_a_thread_deleted_in_discord_ends_its_relay(
+    inkwell: Harness, api: FakeThreadApi, services: Services, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await inkwell.click(label="Join", user=bob)
+    cog = inkwell.bot.get_cog("Relay")
+    assert cog is not None
+    event = discord.RawThreadDeleteEvent(
+        {"id": str(thread.id), "guild_id": str(inkwell.guild.id), "parent_id": "1", "type": 11}
+    )
+
+    await cog.on_raw_thread_delete(event)  # type: ignore[attr-defined]
+
+    assert (await services.relay.status(thread.id)).relay.status == "ended"
 
 
 async def test_relay_commands_outside_a_relay_thread_say_so(

@@ -68,8 +68,22 @@ def test_no_style_means_no_style_block(prompts: PromptLibrary) -> None:
     assert "style notes" not in messages[1].content
 
 
-def test_the_rating_is_explained_not_just_named(prompts: PromptLibrary) -> None:
-    assert "suitable for all ages" in prompts.style_block(StyleRecord(rating="g"))
+def test_ratings_are_defined_in_the_shared_prefix_and_only_named_per_member(
+    prompts: PromptLibrary,
+) -> None:
+    assert "G: suitable for all ages" in prompts.system
+    assert prompts.style_block(StyleRecord(rating="pg13")).endswith("Content rating: PG-13")
+
+
+@pytest.mark.parametrize("form", ["story", "lyrics", "poem", "post"])
+def test_every_choice_is_defined_in_the_form_instructions(
+    prompts: PromptLibrary, form: str
+) -> None:
+    """Option-dependent guidance lives in the cached prefix; the request only names it."""
+    instructions = prompts.forms[form].instructions  # type: ignore[index]
+    for option in FORMS[form].options:  # type: ignore[index]
+        for choice in option.choices:
+            assert f"- {choice}:" in instructions, f"{form}: {option.name}={choice} is undefined"
 
 
 @pytest.mark.parametrize(

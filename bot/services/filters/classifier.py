@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -68,6 +69,9 @@ CLASSIFIER_SAMPLING: Final = Sampling(
     temperature=0.0, top_p=1.0, top_k=0, max_tokens=24, repetition_penalty=1.0
 )
 _CODE: Final = re.compile(r"\bS(\d{1,2})\b", re.IGNORECASE)
+# Verdicts remembered per text: a member's style fields are prompts on every command, and
+# the same text needs asking once.
+REMEMBERED_VERDICTS: Final = 512
 
 Role = Literal["User", "Agent"]
 
@@ -76,11 +80,16 @@ Role = Literal["User", "Agent"]
 class Classification:
     safe: bool
     codes: tuple[str, ...] = ()
+    # False when the model gave no verdict (server down, nonsense): let through, not kept.
+    judged: bool = True
 
     @property
     def category(self) -> str:
         names = [CATEGORIES.get(code, code) for code in self.codes]
         return ", ".join(names) if names else "unsafe content"
+
+
+UNJUDGED: Final = Classification(True, judged=False)
 
 
 def classifier_prompt(text: str, role: Role) -> str:
@@ -120,10 +129,25 @@ class SafetyClassifier:
     answer makes no sense, the text counts as safe (the rule stage has already run) and a
     warning is logged."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, *, remember: int = REMEMBERED_VERDICTS) -> None:
         self.backend = backend
+        self._remember = remember
+        self._verdicts: OrderedDict[tuple[str, Role], Classification] = OrderedDict()
 
     async def classify(self, text: str, role: Role) -> Classification:
+        key = (text, role)
+        known = self._verdicts.get(key)
+        if known is not None:
+            self._verdicts.move_to_end(key)
+            return known
+        verdict = await self._ask(text, role)
+        if verdict.judged:  # a down server is asked again next time
+            self._verdicts[key] = verdict
+            if len(self._verdicts) > self._remember:
+                self._verdicts.popitem(last=False)
+        return verdict
+
+    async def _ask(self, text: str, role: Role) -> Classification:
         request = GenerationRequest(
             messages=(ChatMessage("user", classifier_prompt(text, role)),),
             sampling=CLASSIFIER_SAMPLING,
@@ -138,10 +162,10 @@ class SafetyClassifier:
                         pieces.append(delta.text)
         except BackendUnavailable as error:
             log.warning("the safety classifier is unavailable, text let through: %s", error)
-            return Classification(True)
+            return UNJUDGED
         answer = "".join(pieces)
         parsed = parse_answer(answer)
         if parsed is None:
             log.warning("the safety classifier gave no verdict (%r); text let through", answer)
-            return Classification(True)
+            return UNJUDGED
         return parsed

@@ -288,11 +288,19 @@ class FilterService:
             quoted,
         )
         event_id = await self.repository.add_event(new, keep=AUDIT_KEEP)
-        filters = await self.filters(origin.guild_id)
-        self._poster.post(
-            filters.config.log_channel_id,
-            FilterEvent(event_id, *(getattr(new, name) for name in NewEvent.__dataclass_fields__)),
+        event = FilterEvent(
+            event_id,
+            new.guild_id,
+            new.user_id,
+            new.channel_id,
+            new.stage,
+            new.action,
+            new.rule,
+            new.category,
+            new.excerpt,
         )
+        filters = await self.filters(origin.guild_id)
+        self._poster.post(filters.config.log_channel_id, event)
 
     # -- rules --
 

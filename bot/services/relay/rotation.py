@@ -1,4 +1,4 @@
-"""Whose turn comes next, as pure functions of a relay and its writers.
+"""Whose turn comes next, and the relay's other changes of state, as pure functions.
 
 Every turn belongs to a *slot* in the rotation: a writer's ``position``, :data:`OPENING_SLOT`
 for the model's opening, or :data:`MODEL_SLOT` for the model's turn at the end of each
@@ -104,6 +104,26 @@ def wait_for_writers(relay: RelayRecord) -> RelayRecord:
         turn_deadline=None,
         reminded=False,
         paused_remaining=None,
+    )
+
+
+def paused(relay: RelayRecord, now: float, *, remaining: float | None = None) -> RelayRecord:
+    """The relay paused, keeping the time its member's turn had left (or ``remaining``)."""
+    if remaining is None and relay.turn_deadline is not None:
+        remaining = max(0.0, relay.turn_deadline - now)
+    return replace(relay, status="paused", paused_remaining=remaining, turn_deadline=None)
+
+
+def ended(relay: RelayRecord, reason: str, now: float) -> RelayRecord:
+    return replace(
+        relay,
+        status="ended",
+        writer_id=None,
+        model_turn=False,
+        turn_deadline=None,
+        paused_remaining=None,
+        ended_at=now,
+        end_reason=reason,
     )
 
 

