@@ -8,6 +8,7 @@ The hit rate is vLLM's own: cached prompt tokens over prompt tokens looked up.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 import contextlib
 import urllib.request
 
@@ -50,7 +51,7 @@ def _reset_prefix_cache(root_url: str) -> None:
 
 async def hit_rate(
     server: Server, layout: str, *, members: int = 20, commands: int = 100, concurrency: int = 4
-) -> dict[str, float]:
+) -> dict[str, Any]:
     prompts = PromptLibrary.load()
     styles = member_styles(members)
     mix = command_mix(list(styles), commands)

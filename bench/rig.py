@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.app import InkwellBot
 from bot.runtime import Services, open_services
-from bot.settings import Settings
+from bot.settings import LimitSettings, LLMSettings, Settings, StreamSettings
 from serving.backend import Backend, Delta, GenerationRequest
 from tests.harness import Harness, prepare_offline
 
@@ -51,14 +51,17 @@ class TimingBackend:
             yield delta
 
 
-def bench_settings(database: Path, **llm: object) -> Settings:
+def bench_settings(database: Path, *, base_url: str | None = None) -> Settings:
     """Settings for load: no cooldown, no guild cap, greedy sampling for repeatable lengths."""
+    llm = LLMSettings(temperature=0.0)
+    if base_url is not None:
+        llm = llm.model_copy(update={"backend": "openai", "base_url": base_url})
     return Settings(  # type: ignore[call-arg]
         _env_file=None,
         database=database,
-        limits={"cooldown_seconds": 0, "guild_concurrency": 100_000},
-        llm={"temperature": 0.0, **llm},
-        stream={"edit_interval": 1.0},
+        limits=LimitSettings(cooldown_seconds=0, guild_concurrency=100_000),
+        llm=llm,
+        stream=StreamSettings(edit_interval=1.0),
     )
 
 

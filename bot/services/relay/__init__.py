@@ -1,9 +1,11 @@
 """Relay stories: members write a story together, one turn each, with the model as co-author.
 
-:class:`RelayService` (``service.py``) is the engine; ``rotation.py`` decides whose turn
-comes next, ``timers.py`` owns the background tasks, ``coauthor.py`` writes the model's
-turns, ``summaries.py`` keeps long stories inside the context window, ``export.py`` renders
-Markdown, and ``notifier.py`` is how the engine speaks to a thread without knowing Discord.
+:class:`RelayService` (``service.py``) is the engine. Around it: ``rotation.py`` (whose turn
+comes next, as pure functions), ``moves.py`` (a turn ending and the next one starting, inside
+one transaction), ``guards.py`` (who may act when), ``options.py`` (checking /relay start),
+``timers.py`` (the clock and the tasks the service owns), ``coauthor.py`` (the model's
+turns), ``summaries.py`` (long stories kept inside the context window), ``export.py``
+(Markdown), ``notifier.py`` (how the engine speaks to a thread without knowing Discord).
 """
 
 from bot.services.relay.errors import (

