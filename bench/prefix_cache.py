@@ -8,9 +8,9 @@ The hit rate is vLLM's own: cached prompt tokens over prompt tokens looked up.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 import contextlib
 import urllib.request
+from typing import Any
 
 from bench.metrics import PREFIX_HITS, PREFIX_QUERIES, delta, read_metrics
 from bench.throughput import Server

@@ -526,7 +526,7 @@ async def test_a_thread_deleted_in_discord_ends_its_relay(
 ) -> None:
     thread = await start_relay(inkwell, api)
     await inkwell.click(label="Join", user=bob)
-    cog = inkwell.bot.get_cog("Relay")
+    cog = inkwell.bot.get_cog("Relay")  # loaded as an extension: its own copy of the class
     assert cog is not None
     event = discord.RawThreadDeleteEvent(
         {"id": str(thread.id), "guild_id": str(inkwell.guild.id), "parent_id": "1", "type": 11}

@@ -91,6 +91,7 @@ async def test_variants_come_from_one_request(
     )
     after = metrics(vllm_server)
     assert {delta.index for delta in deltas} == {0, 1, 2}
+
     def grew(name: str) -> float:
         return after[name] - before.get(name, 0.0)
 

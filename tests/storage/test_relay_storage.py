@@ -57,9 +57,11 @@ def repository(database: Database) -> RelayRepository:
     return RelayRepository(database)
 
 
-async def new_relay(repository: RelayRepository, **setup: object) -> RelayRecord:
+async def new_relay(
+    repository: RelayRepository, thread_id: int = 555, guild_id: int | None = 1
+) -> RelayRecord:
     starter = WriterRecord(ALICE, "Alice", 0, "writing", NOW)
-    return await repository.create(setup_for(**setup), starter, NOW)  # type: ignore[arg-type]
+    return await repository.create(setup_for(thread_id, guild_id), starter, NOW)
 
 
 async def test_a_new_relay_gathers_writers_with_its_starter_first(

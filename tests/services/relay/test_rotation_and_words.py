@@ -21,7 +21,7 @@ from bot.services.relay.words import (
     ordinal,
     trim_to_words,
 )
-from bot.storage.relay import AiTurns, RelayRecord, WriterRecord
+from bot.storage.relay import AiTurns, RelayRecord, WriterRecord, WriterStatus
 
 A, B, C = 1, 2, 3
 
@@ -37,9 +37,9 @@ def relay_with(ai_turns: AiTurns) -> RelayRecord:
     )  # fmt: skip
 
 
-def writers(*people: tuple[int, str]) -> list[WriterRecord]:
+def writers(*people: tuple[int, WriterStatus]) -> list[WriterRecord]:
     return [
-        WriterRecord(user_id, f"w{user_id}", position, status, 0.0)  # type: ignore[arg-type]
+        WriterRecord(user_id, f"w{user_id}", position, status, 0.0)
         for position, (user_id, status) in enumerate(people)
     ]
 

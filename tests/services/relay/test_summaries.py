@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.services.relay import ContextBudget
-from serving.backend import BACKGROUND_PRIORITY
+from serving.backend import BACKGROUND_PRIORITY, GenerationRequest
 from tests.fakes import ScriptedBackend
 from tests.services.relay.conftest import (
     ALICE,
@@ -87,7 +87,7 @@ async def test_turn_notices_recap_the_summary_and_the_last_turn(world: RelayWorl
 async def test_when_the_model_cannot_summarise_prompts_keep_the_latest_turns(
     world: RelayWorld, backend: ScriptedBackend
 ) -> None:
-    def no_summaries(request):  # type: ignore[no-untyped-def]
+    def no_summaries(request: GenerationRequest) -> list[str]:
         if is_summary_request(request):
             return []
         return ["The fog rolled in."]

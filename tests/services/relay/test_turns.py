@@ -61,7 +61,7 @@ async def test_random_order_is_drawn_once_at_the_first_turn(world: RelayWorld) -
     first_round = [await world.whose_turn()]
     await world.write(ALICE if first_round[0] == ALICE.user_id else BOB)
     first_round.append(await world.whose_turn())
-    assert sorted(first_round) == [ALICE.user_id, BOB.user_id]  # type: ignore[type-var]
+    assert set(first_round) == {ALICE.user_id, BOB.user_id}
     # … and a late joiner still goes to the end of the drawn order.
     await world.join(CLEO)
     await world.write(ALICE if first_round[1] == ALICE.user_id else BOB)
