@@ -64,7 +64,7 @@ async def play(settings: Settings) -> int:
     if not await _ensure_model(settings, interactive=sys.stdin.isatty()):
         return 1
     print("Loading the model…", flush=True)
-    services = await open_services(settings, apply_cooldowns=False)
+    services = await open_services(settings, apply_cooldowns=False, snapshot_interval=0)
     try:
         await Playground(services, stdin_reader).run()
     finally:

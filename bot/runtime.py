@@ -61,6 +61,7 @@ async def open_services(
     backend: Backend | None = None,
     prompts: PromptLibrary | None = None,
     apply_cooldowns: bool = True,
+    snapshot_interval: float | None = None,
     relay_time: TimeSource | None = None,
 ) -> Services:
     """Open the database, start the backend and wire the services together.
@@ -87,6 +88,9 @@ async def open_services(
         prompts or PromptLibrary.load(),
         Cooldowns(limits.cooldown_rate, limits.cooldown_seconds if apply_cooldowns else 0),
         GuildConcurrency(limits.guild_concurrency),
+        snapshot_interval=(
+            settings.stream.edit_interval if snapshot_interval is None else snapshot_interval
+        ),
         sampling=Sampling(
             temperature=llm.temperature,
             top_p=llm.top_p,

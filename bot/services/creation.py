@@ -16,7 +16,8 @@ import contextlib
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Mapping
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -204,6 +205,9 @@ class Creation:
             return self._join(prefix, text)
 
         content_filter = self._service.content_filter
+        clock = self._service.clock
+        interval = self._service.snapshot_interval
+        last_shown: float | None = None
 
         try:
             async with self._service.concurrency.slot(self.origin.guild_id):
@@ -218,7 +222,11 @@ class Creation:
                         self.variants[first_index + delta.index] = self._join(
                             prefix, raw[delta.index]
                         )
-                        if delta.index == 0 and delta.text:
+                        # Snapshots go out at most once per interval: each is checked by the
+                        # content filter, and Discord shows at most one edit per interval.
+                        due = last_shown is None or clock() - last_shown >= interval
+                        if delta.index == 0 and delta.text and due:
+                            last_shown = clock()
                             verdict = await content_filter.check_output(
                                 shown(0), self.origin, final=False
                             )
@@ -300,6 +308,8 @@ class CreationService:
         max_subject_chars: int = 1000,
         content_filter: ContentFilter | None = None,
         rating_policy: RatingPolicy | None = None,
+        snapshot_interval: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.backend = backend
         self.styles = styles
@@ -311,6 +321,9 @@ class CreationService:
         self.max_subject_chars = max_subject_chars
         self.content_filter: ContentFilter = content_filter or AllowEverything()
         self.rating_policy = rating_policy
+        # Seconds between the growing snapshots a Creation yields (0: every piece of text).
+        self.snapshot_interval = snapshot_interval
+        self.clock = clock
 
     def validate(
         self, form: str, subject: str | None, options: Mapping[str, str | int | None]

@@ -47,6 +47,7 @@ def make_service(
         Cooldowns(1, 10.0, clock=clock),
         GuildConcurrency(concurrency, clock=clock),
         structured_posts=structured_posts,
+        clock=clock,
     )
 
 
@@ -272,3 +273,15 @@ async def test_a_blocked_output_is_never_shown_and_generation_stops(database: Da
     assert "withheld" in creation.current
     assert "forbidden" not in creation.current
     assert backend.closed_streams == 1
+
+
+async def test_snapshots_are_spaced_by_the_interval_but_the_end_always_comes(
+    database: Database,
+) -> None:
+    clock = FakeClock()
+    backend = ScriptedBackend(["One ", "two ", "three ", "four."])
+    service = make_service(database, backend, clock=clock)
+    service.snapshot_interval = 1.0
+    creation = await service.begin(service.validate("story", "counting", {}), ALICE)
+    shown = await collect(creation.write())
+    assert shown == ["One ", "One two three four."]
