@@ -1,0 +1,95 @@
+"""The four commands with the real embedded SmolLM2 model, through Inkwell's services.
+
+Small-model prose is not judged here; structure is: every form produces text, within its
+token budget, and a post fits its platform whatever the model wrote.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot.console import Playground
+from bot.runtime import Services, open_services
+from bot.services.origin import Origin
+from bot.settings import Settings
+from bot.text.posts import PLATFORM_LIMITS, post_length
+from serving.embedded import EmbeddedBackend
+
+pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def services(
+    prepared_model_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Services]:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database=tmp_path_factory.mktemp("db") / "inkwell.sqlite3",
+        llm={"model_path": prepared_model_path},
+    )
+    services = await open_services(
+        settings, backend=EmbeddedBackend(prepared_model_path), apply_cooldowns=False
+    )
+    yield services
+    await services.close()
+
+
+@pytest.mark.parametrize(
+    ("form", "subject", "options"),
+    [
+        pytest.param("poem", "first snow", {"form": "haiku"}, id="haiku"),
+        pytest.param(
+            "story", "a lighthouse keeper finds a letter", {"length": "short"}, id="story"
+        ),
+    ],
+)
+async def test_a_piece_is_written_within_its_budget(
+    services: Services, form: str, subject: str, options: dict[str, str]
+) -> None:
+    service = services.creation
+    creation = await service.begin(service.validate(form, subject, options), _origin())
+    snapshots = [text async for text in creation.write()]
+    tokenizer = services.backend._tokenizer  # type: ignore[attr-defined]
+    budget = service.prompts.max_tokens(creation.request)
+    assert creation.current.strip()
+    assert len(snapshots) > 1
+    assert len(tokenizer.encode(creation.current, add_special_tokens=False)) <= budget + 2
+
+
+@pytest.mark.parametrize("platform", ["x"])
+async def test_a_real_post_fits_its_platform(services: Services, platform: str) -> None:
+    service = services.creation
+    request = service.validate(
+        "post", "our bakery opens on saturday", {"platform": platform, "variants": 2}
+    )
+    creation = await service.begin(request, _origin())
+    async for _text in creation.write():
+        pass
+    assert len(creation.variants) == 2
+    for variant in creation.variants:
+        assert variant.strip()
+        assert post_length(variant, platform) <= PLATFORM_LIMITS[platform]  # type: ignore[index]
+        assert "#" in variant  # hashtags where the platform uses them
+
+
+async def test_the_playground_streams_a_real_poem(services: Services) -> None:
+    lines = ['/poem form:haiku topic:"first snow"', "r", "p"]
+
+    async def read_line() -> str | None:
+        return lines.pop(0) if lines else None
+
+    out = io.StringIO()
+    await Playground(services, read_line, out).run()
+    printed = out.getvalue()
+    assert "[variant 2/2 · r regenerate · n/p flip]" in printed
+    assert "[variant 1/2 · r regenerate · n/p flip]" in printed
+    assert not [line for line in printed.splitlines() if line.startswith("! ")]
+
+
+def _origin() -> Origin:
+    return Origin(user_id=42)
