@@ -63,7 +63,8 @@ async def play(settings: Settings) -> int:
 
     if not await _ensure_model(settings, interactive=sys.stdin.isatty()):
         return 1
-    print("Loading the model…", flush=True)
+    waiting = "Loading the model…" if settings.llm.backend == "embedded" else "Connecting…"
+    print(waiting, flush=True)
     services = await open_services(settings, apply_cooldowns=False, snapshot_interval=0)
     try:
         await Playground(services, stdin_reader).run()
