@@ -26,8 +26,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Hashable
-from dataclasses import replace
+from collections.abc import AsyncIterator, Hashable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
 from functools import partial
 
 from bot.errors import InvalidInput
@@ -93,6 +94,20 @@ log = logging.getLogger(__name__)
 # How much of the story a turn notice recaps.
 RECAP_SUMMARY_CHARS = 600
 RECAP_LAST_WORDS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One open change to one relay, as :meth:`RelayService._changing` hands it out."""
+
+    change: RelayChange
+    effects: Effects
+    moves: TurnMoves
+    now: float
+
+    @property
+    def relay(self) -> RelayRecord:
+        return self.change.relay
 
 
 class RelayService:
@@ -222,17 +237,13 @@ class RelayService:
         )
         first = WriterRecord(starter.user_id, starter.name, 0, "writing", now)
         relay = await self._repository.create(setup, first, now)
-        async with self._lock(relay.id):
-            effects = Effects()
-            async with self._repository.change(relay.id) as change:
-                relay = change.relay
-                moves = self._moves(change, effects, now)
-                if options.ai_opening:
-                    relay = begin_turn(relay, Slot(None, OPENING_SLOT), now)
-                    await change.save(relay)
-                elif can_begin(relay, await change.writers()):
-                    relay = await moves.next_turn(relay, None)
-            await self._apply(relay, effects)
+        async with self._lock(relay.id), self._changing(relay.id) as step:
+            relay = step.relay
+            if options.ai_opening:
+                relay = begin_turn(relay, Slot(None, OPENING_SLOT), step.now)
+                await step.change.save(relay)
+            elif can_begin(relay, await step.change.writers()):
+                relay = await step.moves.next_turn(relay, None)
         log.info("relay %d started in thread %d", relay.id, relay.thread_id)
         return relay
 
@@ -241,35 +252,28 @@ class RelayService:
     async def join(self, thread_id: int, person: Person) -> JoinResult:
         """Add ``person`` at the end of the order; the first turn starts once two can write."""
         relay = await self._find(thread_id)
-        async with self._lock(relay.id):
-            now = self._time.clock()
-            effects = Effects()
-            async with self._repository.change(relay.id) as change:
-                relay = change.relay
-                moves = self._moves(change, effects, now)
-                if relay.status == "ended":
-                    raise RelayClosed("This relay has ended; /relay export has the story.")
-                writers = await change.writers()
-                mine = next((w for w in writers if w.user_id == person.user_id), None)
-                members = writing(writers)
-                if mine is not None and mine.status == "writing":
-                    place = members.index(mine) + 1
-                    raise InvalidInput(f"You're already in: {ordinal(place)} in the order.")
-                if mine is not None and mine.status == "removed":
-                    raise NotAllowed(
-                        "You were removed from this relay by its starter or a moderator."
-                    )
-                if len(members) >= relay.max_writers:
-                    raise RelayFull(relay.max_writers)
-                position = max((w.position for w in writers), default=-1) + 1
-                await change.put_writer(
-                    WriterRecord(person.user_id, person.name, position, "writing", now)
-                )
-                if relay.status == "gathering":
-                    relay = await moves.next_turn(relay, None)
-                members = writing(await change.writers())
-                place = next(i for i, w in enumerate(members, 1) if w.user_id == person.user_id)
-            await self._apply(relay, effects)
+        async with self._lock(relay.id), self._changing(relay.id) as step:
+            relay = step.relay
+            if relay.status == "ended":
+                raise RelayClosed("This relay has ended; /relay export has the story.")
+            writers = await step.change.writers()
+            mine = next((w for w in writers if w.user_id == person.user_id), None)
+            members = writing(writers)
+            if mine is not None and mine.status == "writing":
+                place = members.index(mine) + 1
+                raise InvalidInput(f"You're already in: {ordinal(place)} in the order.")
+            if mine is not None and mine.status == "removed":
+                raise NotAllowed("You were removed from this relay by its starter or a moderator.")
+            if len(members) >= relay.max_writers:
+                raise RelayFull(relay.max_writers)
+            position = max((w.position for w in writers), default=-1) + 1
+            await step.change.put_writer(
+                WriterRecord(person.user_id, person.name, position, "writing", step.now)
+            )
+            if relay.status == "gathering":
+                relay = await step.moves.next_turn(relay, None)
+            members = writing(await step.change.writers())
+            place = next(i for i, w in enumerate(members, 1) if w.user_id == person.user_id)
         return JoinResult(place, len(members))
 
     async def leave(self, thread_id: int, user_id: int) -> None:
@@ -282,35 +286,30 @@ class RelayService:
 
     async def _remove_writer(self, thread_id: int, user_id: int, actor: Actor | None) -> None:
         relay = await self._find(thread_id)
-        async with self._lock(relay.id):
-            now = self._time.clock()
-            effects = Effects()
-            async with self._repository.change(relay.id) as change:
-                relay = change.relay
-                moves = self._moves(change, effects, now)
-                if actor is not None:
-                    check_moderator(relay, actor, "remove writers")
-                if relay.status == "ended":
-                    raise RelayClosed("This relay has ended.")
-                writers = await change.writers()
-                member = next((w for w in writers if w.user_id == user_id), None)
-                if member is None or member.status != "writing":
-                    who = "You're" if actor is None else f"<@{user_id}> is"
-                    raise InvalidInput(f"{who} not writing in this relay.")
-                await change.set_writer_status(user_id, "left" if actor is None else "removed")
-                if relay.writer_id == user_id and not relay.model_turn:
-                    reason: SkipReason = "left" if actor is None else "removed"
-                    effects.notices.append(partial(self._out.turn_skipped, relay, user_id, reason))
-                    relay = await moves.hand_on(relay)
-                elif (
-                    relay.status != "gathering"
-                    and not relay.model_turn
-                    and not writing(await change.writers())
-                ):
-                    relay = wait_for_writers(relay)
-                    await change.save(relay)
-                    effects.notices.append(partial(self._out.waiting_for_writers, relay))
-            await self._apply(relay, effects)
+        async with self._lock(relay.id), self._changing(relay.id) as step:
+            relay = step.relay
+            if actor is not None:
+                check_moderator(relay, actor, "remove writers")
+            if relay.status == "ended":
+                raise RelayClosed("This relay has ended.")
+            writers = await step.change.writers()
+            member = next((w for w in writers if w.user_id == user_id), None)
+            if member is None or member.status != "writing":
+                who = "You're" if actor is None else f"<@{user_id}> is"
+                raise InvalidInput(f"{who} not writing in this relay.")
+            await step.change.set_writer_status(user_id, "left" if actor is None else "removed")
+            if relay.writer_id == user_id and not relay.model_turn:
+                reason: SkipReason = "left" if actor is None else "removed"
+                step.effects.notices.append(partial(self._out.turn_skipped, relay, user_id, reason))
+                relay = await step.moves.hand_on(relay)
+            elif (
+                relay.status != "gathering"
+                and not relay.model_turn
+                and not writing(await step.change.writers())
+            ):
+                relay = wait_for_writers(relay)
+                await step.change.save(relay)
+                step.effects.notices.append(partial(self._out.waiting_for_writers, relay))
 
     # --- turns --------------------------------------------------------------------------------
 
@@ -371,116 +370,97 @@ class RelayService:
     async def pass_turn(self, thread_id: int, user_id: int) -> None:
         """The writer gives up their turn; it goes to the next writer."""
         relay = await self._find(thread_id)
-        async with self._lock(relay.id):
-            now = self._time.clock()
-            effects = Effects()
-            async with self._repository.change(relay.id) as change:
-                relay = change.relay
-                moves = self._moves(change, effects, now)
-                check_writer(relay, user_id, now)
-                effects.notices.append(partial(self._out.turn_skipped, relay, user_id, "passed"))
-                relay = await moves.next_turn(replace(relay, idle_turns=0), relay.turn_slot)
-            await self._apply(relay, effects)
+        async with self._lock(relay.id), self._changing(relay.id) as step:
+            relay = step.relay
+            check_writer(relay, user_id, step.now)
+            step.effects.notices.append(partial(self._out.turn_skipped, relay, user_id, "passed"))
+            relay = await step.moves.next_turn(replace(relay, idle_turns=0), relay.turn_slot)
 
     async def undo(self, thread_id: int, user_id: int) -> TurnRecord:
         """Take back the last turn: only its writer, within five minutes, before another
         turn is written. The turn becomes theirs again, with a fresh timer."""
         relay = await self._find(thread_id)
-        async with self._lock(relay.id):
-            now = self._time.clock()
-            effects = Effects(announce=True)
-            async with self._repository.change(relay.id) as change:
-                relay = change.relay
-                if relay.status != "active":
-                    raise RelayClosed("Turns can be taken back only while the relay is running.")
-                last = await change.last_turn()
-                if last is None or last.by_model or last.writer_id != user_id:
-                    raise InvalidInput(
-                        "Only the writer of the last turn can take it back, "
-                        "and only until the next turn is written."
-                    )
-                if now - last.written_at > UNDO_SECONDS:
-                    raise InvalidInput(
-                        f"Turns can be taken back for {UNDO_SECONDS // 60} minutes; this one stays."
-                    )
-                writers = await change.writers()
-                mine = next((w for w in writers if w.user_id == user_id), None)
-                if mine is None or mine.status != "writing":
-                    raise InvalidInput("You're no longer writing in this relay.")
-                await change.remove_turn(last.number)
-                relay = begin_turn(replace(relay, idle_turns=0), Slot(user_id, mine.position), now)
-                await change.save(relay)
-                effects.notices.append(partial(self._out.turn_undone, relay, last))
-            await self._apply(relay, effects)
+        async with self._lock(relay.id), self._changing(relay.id, Effects(announce=True)) as step:
+            relay = step.relay
+            if relay.status != "active":
+                raise RelayClosed("Turns can be taken back only while the relay is running.")
+            last = await step.change.last_turn()
+            if last is None or last.by_model or last.writer_id != user_id:
+                raise InvalidInput(
+                    "Only the writer of the last turn can take it back, "
+                    "and only until the next turn is written."
+                )
+            if step.now - last.written_at > UNDO_SECONDS:
+                raise InvalidInput(
+                    f"Turns can be taken back for {UNDO_SECONDS // 60} minutes; this one stays."
+                )
+            writers = await step.change.writers()
+            mine = next((w for w in writers if w.user_id == user_id), None)
+            if mine is None or mine.status != "writing":
+                raise InvalidInput("You're no longer writing in this relay.")
+            await step.change.remove_turn(last.number)
+            relay = begin_turn(replace(relay, idle_turns=0), Slot(user_id, mine.position), step.now)
+            await step.change.save(relay)
+            step.effects.notices.append(partial(self._out.turn_undone, relay, last))
         return last
 
     # --- the starter's and moderators' controls -------------------------------------------------
 
     async def pause(self, thread_id: int, actor: Actor) -> None:
         relay = await self._find(thread_id)
-        async with self._lock(relay.id):
-            now = self._time.clock()
-            effects = Effects()
-            async with self._repository.change(relay.id) as change:
-                relay = change.relay
-                check_moderator(relay, actor, "pause it")
-                if relay.status != "active":
-                    raise RelayClosed(
-                        f"Only a running relay can be paused; this one is {relay.status}."
-                    )
-                relay = paused(relay, now)
-                await change.save(relay)
-                effects.notices.append(partial(self._out.relay_paused, relay, "by_request"))
-            await self._apply(relay, effects)
+        async with self._lock(relay.id), self._changing(relay.id) as step:
+            relay = step.relay
+            check_moderator(relay, actor, "pause it")
+            if relay.status != "active":
+                raise RelayClosed(
+                    f"Only a running relay can be paused; this one is {relay.status}."
+                )
+            relay = paused(relay, step.now)
+            await step.change.save(relay)
+            step.effects.notices.append(partial(self._out.relay_paused, relay, "by_request"))
 
     async def resume(self, thread_id: int, actor: Actor) -> None:
         """Carry on where the relay stopped: the same turn, with the time it had left (at
         least :data:`MIN_RESUMED_SECONDS`), announced again."""
         relay = await self._find(thread_id)
-        async with self._lock(relay.id):
-            now = self._time.clock()
-            effects = Effects(announce=True)
-            async with self._repository.change(relay.id) as change:
-                relay = change.relay
-                moves = self._moves(change, effects, now)
-                check_moderator(relay, actor, "resume it")
-                if relay.status != "paused":
-                    raise RelayClosed(
-                        f"Only a paused relay can be resumed; this one is {relay.status}."
-                    )
-                relay = replace(relay, status="active", idle_turns=0)
-                effects.notices.append(partial(self._out.relay_resumed, relay))
-                members = writing(await change.writers())
-                holder_left = relay.writer_id not in {w.user_id for w in members}
-                if relay.model_turn:
-                    relay = replace(relay, paused_remaining=None)
-                    await change.save(relay)
-                elif holder_left:
-                    relay = await moves.next_turn(relay, relay.turn_slot)
-                else:
-                    remaining = max(
-                        relay.paused_remaining or relay.turn_seconds,
-                        min(relay.turn_seconds, MIN_RESUMED_SECONDS),
-                    )
-                    relay = replace(relay, turn_deadline=now + remaining, paused_remaining=None)
-                    reminder = reminder_time(relay)
-                    relay = replace(relay, reminded=relay.reminded or (reminder or now) <= now)
-                    await change.save(relay)
-            await self._apply(relay, effects)
+        async with self._lock(relay.id), self._changing(relay.id, Effects(announce=True)) as step:
+            relay = step.relay
+            check_moderator(relay, actor, "resume it")
+            if relay.status != "paused":
+                raise RelayClosed(
+                    f"Only a paused relay can be resumed; this one is {relay.status}."
+                )
+            relay = replace(relay, status="active", idle_turns=0)
+            step.effects.notices.append(partial(self._out.relay_resumed, relay))
+            members = writing(await step.change.writers())
+            holder_left = relay.writer_id not in {w.user_id for w in members}
+            if relay.model_turn:
+                relay = replace(relay, paused_remaining=None)
+                await step.change.save(relay)
+            elif holder_left:
+                relay = await step.moves.next_turn(relay, relay.turn_slot)
+            else:
+                remaining = max(
+                    relay.paused_remaining or relay.turn_seconds,
+                    min(relay.turn_seconds, MIN_RESUMED_SECONDS),
+                )
+                relay = replace(relay, turn_deadline=step.now + remaining, paused_remaining=None)
+                reminder = reminder_time(relay)
+                relay = replace(
+                    relay, reminded=relay.reminded or (reminder or step.now) <= step.now
+                )
+                await step.change.save(relay)
 
     async def end(self, thread_id: int, actor: Actor) -> RelayRecord:
         relay = await self._find(thread_id)
-        async with self._lock(relay.id):
-            effects = Effects()
-            async with self._repository.change(relay.id) as change:
-                relay = change.relay
-                check_moderator(relay, actor, "end it")
-                if relay.status == "ended":
-                    raise RelayClosed("This relay has already ended.")
-                relay = ended(relay, "by_request", self._time.clock())
-                await change.save(relay)
-                effects.notices.append(partial(self._out.relay_ended, relay, "by_request"))
-            await self._apply(relay, effects)
+        async with self._lock(relay.id), self._changing(relay.id) as step:
+            relay = step.relay
+            check_moderator(relay, actor, "end it")
+            if relay.status == "ended":
+                raise RelayClosed("This relay has already ended.")
+            relay = ended(relay, "by_request", step.now)
+            await step.change.save(relay)
+            step.effects.notices.append(partial(self._out.relay_ended, relay, "by_request"))
         return relay
 
     async def thread_gone(self, thread_id: int) -> None:
@@ -568,19 +548,15 @@ class RelayService:
             if relay.model_turn or relay.turn_deadline is None:
                 self._schedule(relay)
                 return
-            now = self._time.clock()
-            effects = Effects()
-            async with self._repository.change(relay_id, expected_turn=turn) as change:
-                relay = change.relay
-                moves = self._moves(change, effects, now)
-                deadline = relay.turn_deadline or now
-                if now >= deadline or relay.writer_id is None:
-                    relay = await moves.time_out(relay)
+            async with self._changing(relay_id, expected_turn=turn) as step:
+                relay = step.relay
+                deadline = relay.turn_deadline or step.now
+                if step.now >= deadline or relay.writer_id is None:
+                    relay = await step.moves.time_out(relay)
                 elif not relay.reminded:
                     relay = replace(relay, reminded=True)
-                    await change.save(relay)
-                    effects.notices.append(partial(self._out.turn_reminder, relay))
-            await self._apply(relay, effects)
+                    await step.change.save(relay)
+                    step.effects.notices.append(partial(self._out.turn_reminder, relay))
 
     async def _model_turn(self, relay_id: int, turn: int) -> None:
         relay = await self._repository.get(relay_id)
@@ -660,6 +636,23 @@ class RelayService:
         )
 
     # --- small helpers ------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _changing(
+        self, relay_id: int, effects: Effects | None = None, *, expected_turn: int | None = None
+    ) -> AsyncIterator[_Step]:
+        """One change to the relay, committed, then its effects applied.
+
+        The caller holds the relay's lock for the whole block, so the effects are applied
+        under it too. A block that raises commits nothing and applies nothing.
+        """
+        now = self._time.clock()
+        effects = Effects() if effects is None else effects
+        async with self._repository.change(relay_id, expected_turn=expected_turn) as change:
+            yield _Step(change, effects, self._moves(change, effects, now), now)
+        # change.relay is the relay as last saved: notices and timers follow what was
+        # committed, whatever the block left in its own variables.
+        await self._apply(change.relay, effects)
 
     def _moves(self, change: RelayChange, effects: Effects, now: float) -> TurnMoves:
         return TurnMoves(change, effects, now, self._rng, self._out)
