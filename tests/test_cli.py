@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,33 @@ def test_invalid_settings_name_the_variable(
     code, output = run_and_capture(capsys)
     assert code == 1
     assert "INKWELL_STREAM__EDIT_INTERVAL" in output
+
+
+def test_play_without_a_prepared_model_says_the_command(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("INKWELL_MODEL_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal: nobody to ask
+    code = main(["play"])
+    output = capsys.readouterr()
+    assert code == 1
+    assert "the model is not prepared" in output.out + output.err
+    assert "python -m serving prepare" in output.out + output.err
+
+
+def test_play_offers_to_prepare_a_missing_model_and_respects_no(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("INKWELL_MODEL_CACHE", str(tmp_path / "empty-cache"))
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdin", Terminal("n\n"))
+    code = main(["play"])
+    output = capsys.readouterr().out
+    assert code == 1
+    assert "Prepare it now? [Y/n]" in output
+    assert "Prepare it later with: python -m serving prepare" in output
+    assert not (tmp_path / "empty-cache").exists()
