@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.services.early import EarlyStart
 from bot.services.forms import (
     MAX_POST_VARIANTS,
     SHORT_TEXT_MAX,
@@ -46,10 +47,16 @@ class Create(commands.Cog):
         service = self.bot.services.creation
         request = service.validate(form_name, subject, options)
         creation = await service.begin(request, origin_of(interaction))
-        await interaction.response.defer(thinking=True)
+        # The request leaves for the model while Discord acknowledges the defer.
+        texts = EarlyStart(creation.write())
+        try:
+            await interaction.response.defer(thinking=True)
+        except BaseException:
+            await texts.cancel()
+            raise
         editor = StreamingEditor(interaction, edit_interval=self.bot.settings.stream.edit_interval)
         view = CreationView(creation, editor, owner_id=interaction.user.id)
-        await stream_into(editor, creation, creation.write(), view)
+        await stream_into(editor, creation, texts.items(), view)
 
     @app_commands.command(description="Write a short story from your prompt.")
     @app_commands.describe(

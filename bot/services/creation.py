@@ -17,7 +17,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -154,7 +154,7 @@ class Creation:
             if self._awaiting_delta is not None:
                 self._awaiting_delta.cancel()
 
-    async def write(self) -> AsyncIterator[str]:
+    async def write(self) -> AsyncGenerator[str, None]:
         """Make new variants (``variants`` of them the first time, then one per call).
 
         Yields the growing text of the first new variant; the others arrive with it in the
@@ -168,7 +168,7 @@ class Creation:
         async for text in self._run(self._messages, sampling, first_new, prefix=""):
             yield text
 
-    async def extend(self) -> AsyncIterator[str]:
+    async def extend(self) -> AsyncGenerator[str, None]:
         """Continue the current variant where it stopped."""
         if not FORMS[self.form].can_continue:
             raise InvalidInput(f"A {self.form} can't be continued; try Regenerate.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import pytest
 
@@ -123,3 +124,25 @@ async def test_the_cooldown_answers_with_the_wait(inkwell: Harness, services: ob
     events = await inkwell.run_slash("poem", topic="rain")
     assert events.ephemeral()
     assert "Try again in 10 s" in events.last_content()
+
+
+async def test_the_model_starts_during_the_defer_and_stops_if_the_defer_fails(
+    inkwell: Harness, backend: ScriptedBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Discord's acknowledgement takes a round trip; the model request leaves meanwhile,
+    and is closed again when the interaction turns out to have expired."""
+    import discord
+
+    from tests.harness import UnhandledError, http_error
+
+    backend.pause = asyncio.Event()
+
+    async def slow_expired_defer(self: discord.InteractionResponse, **kwargs: object) -> None:
+        await asyncio.sleep(0.05)  # the round trip
+        raise http_error(404, 10062, "Unknown interaction")
+
+    monkeypatch.setattr(discord.InteractionResponse, "defer", slow_expired_defer)
+    with contextlib.suppress(UnhandledError):
+        await inkwell.run_slash("story", prompt="too late")
+    assert len(backend.requests) == 1  # it left before the defer came back
+    assert backend.closed_streams == 1  # and was closed when the defer failed
