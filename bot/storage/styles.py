@@ -25,10 +25,10 @@ class StyleRecord:
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
-        return tuple(field.name for field in fields(cls))
+        return _FIELD_NAMES
 
     def is_empty(self) -> bool:
-        return all(value is None for value in asdict(self).values())
+        return all(getattr(self, name) is None for name in _FIELD_NAMES)
 
     def over(self, fallback: StyleRecord) -> StyleRecord:
         """This layer's values, falling back to ``fallback`` where this one is unset."""
@@ -42,6 +42,10 @@ class StyleRecord:
 
     def with_changes(self, **changes: str | None) -> StyleRecord:
         return replace(self, **changes)
+
+
+# Read once: every command layers styles, and dataclasses.fields() is slow to call each time.
+_FIELD_NAMES: tuple[str, ...] = tuple(field.name for field in fields(StyleRecord))
 
 
 def _record(row: aiosqlite.Row | None) -> StyleRecord:
