@@ -74,7 +74,7 @@ async def _run(args: argparse.Namespace, server: Any) -> dict[str, Any]:
             return OpenAIBackend(server.base_url, server.model)
 
         one = summarise(await burst(backend(), 1, rounds=args.overhead_rounds))
-        loaded = summarise(await in_flight(backend(), 200, 100, 0.02))
+        loaded = summarise(await in_flight(backend(), 200, 300, 0.02))
         simultaneous = summarise(await burst(backend(), 200, 1))
         results["overhead"] = {
             "against": args.overhead_against,

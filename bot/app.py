@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import sys
 
@@ -51,6 +52,10 @@ class InkwellBot(commands.AutoShardedBot):
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        # Everything loaded so far (modules, models, prompt templates) lives as long as the
+        # bot. Freezing it keeps full garbage collections from rescanning it: measured with
+        # 200 streams in flight, one full collection otherwise paused the event loop ~50 ms.
+        gc.freeze()
 
     async def start_relays(self) -> None:
         """Re-arm every running relay's timers; a deadline missed while offline fires now."""
