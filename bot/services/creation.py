@@ -203,11 +203,13 @@ class Creation:
             json_schema=post_schema(self._platform) if structured else None,
             continue_from=continue_from,
         )
-        raw = ["" for _ in range(sampling.n)]
+        # Pieces are joined only when shown and at the end: joining per token would copy the
+        # whole text every time, quadratic in its length.
+        pieces: list[list[str]] = [[] for _ in range(sampling.n)]
 
         def shown(index: int) -> str:
-            text = _partial_post_text(raw[index]) if structured else raw[index]
-            return self._join(prefix, text)
+            text = "".join(pieces[index])
+            return self._join(prefix, _partial_post_text(text) if structured else text)
 
         content_filter = self._service.content_filter
         clock = self._service.clock
@@ -222,11 +224,7 @@ class Creation:
                         delta = await self._next_or_stop(stream)
                         if delta is None:
                             break
-                        raw[delta.index] += delta.text
-                        # Kept as it grows, so a failure or Stop loses nothing written.
-                        self.variants[first_index + delta.index] = self._join(
-                            prefix, raw[delta.index]
-                        )
+                        pieces[delta.index].append(delta.text)
                         # Snapshots go out at most once per interval: each is checked by the
                         # content filter, and Discord shows at most one edit per interval.
                         due = last_shown is None or clock() - last_shown >= interval
@@ -241,8 +239,11 @@ class Creation:
                             yield verdict.text
         finally:
             self._running = False
-            for index in range(sampling.n):
-                self.variants[first_index + index] = self.variants[first_index + index].rstrip()
+            if not self.blocked:
+                # Kept however the stream ended (done, Stop, failure): nothing written is lost.
+                for index in range(sampling.n):
+                    written = self._join(prefix, "".join(pieces[index]))
+                    self.variants[first_index + index] = written.rstrip()
         if self.blocked:
             yield self.current
             return
