@@ -16,7 +16,6 @@ import contextlib
 import json
 import os
 import platform
-import socket
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -29,12 +28,6 @@ SECTIONS = ("overhead", "throughput", "prefix", "backends")
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextlib.contextmanager
 def _server(args: argparse.Namespace) -> Iterator[Any]:
     from bench.throughput import Server
@@ -43,20 +36,15 @@ def _server(args: argparse.Namespace) -> Iterator[Any]:
         root = args.base_url.rstrip("/").removesuffix("/v1")
         yield Server(args.base_url, root, args.model)
         return
-    from serving.launcher import VllmServer, build_spec, parse_up_args
+    from serving.launcher import VllmServer, build_spec, free_port, parse_up_args
     from serving.vllm_env import ensure_vllm_venv
 
     ensure_vllm_venv()
-    spec = build_spec(parse_up_args(["--port", str(_free_port())]))
+    spec = build_spec(parse_up_args(["--port", str(free_port())]))
     print(f"starting vLLM on {spec.root_url} (log: {spec.log_path}) …", flush=True)
-    server = VllmServer(spec)
-    server.start()
-    try:
-        seconds = server.wait_healthy(timeout=600)
-        print(f"vLLM ready after {seconds:.0f} s", flush=True)
+    with VllmServer(spec):
+        print("vLLM ready", flush=True)
         yield Server(spec.base_url, spec.root_url, spec.served_model_name)
-    finally:
-        server.stop()
 
 
 async def _run(args: argparse.Namespace, server: Any) -> dict[str, Any]:

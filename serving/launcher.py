@@ -441,6 +441,13 @@ def check_interpreter(spec: ServerSpec) -> None:
 # --------------------------------------------------------------------------- running
 
 
+def free_port(host: str = DEFAULT_HOST) -> int:
+    """A port nothing listens on right now (for servers started by tests and benchmarks)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
 def _port_in_use(host: str, port: int) -> bool:
     with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5):
         return True

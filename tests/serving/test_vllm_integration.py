@@ -8,13 +8,12 @@ hits for prompts laid out as Inkwell lays them out.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import urllib.request
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from bench.metrics import read_metrics
 from bot.services.creation import Creation, CreationService
 from bot.services.forms import CreationRequest
 from bot.services.limits import Cooldowns, GuildConcurrency
@@ -31,32 +30,21 @@ from serving.backend import (
     GenerationRequest,
     Sampling,
 )
+from serving.launcher import ServerSpec
 from serving.openai_backend import OpenAIBackend
-from tests.serving.conftest import RunningServer
 
 pytestmark = pytest.mark.vllm
 
 SHORT = Sampling(temperature=0.7, max_tokens=40, seed=1)
 
 
-def metrics(server: RunningServer) -> dict[str, float]:
-    """vLLM's counters, summed over their labels."""
-    with urllib.request.urlopen(f"{server.root_url}/metrics", timeout=10) as response:
-        text = response.read().decode()
-    totals: dict[str, float] = {}
-    for line in text.splitlines():
-        if line.startswith("#") or " " not in line:
-            continue
-        name_part, _, value = line.rpartition(" ")
-        name = name_part.split("{", 1)[0]
-        with contextlib.suppress(ValueError):
-            totals[name] = totals.get(name, 0.0) + float(value)
-    return totals
+def metrics(server: ServerSpec) -> dict[str, float]:
+    return read_metrics(server.root_url)
 
 
 @pytest.fixture
-async def backend(vllm_server: RunningServer) -> AsyncIterator[OpenAIBackend]:
-    client = OpenAIBackend(vllm_server.base_url, vllm_server.model, read_timeout=120)
+async def backend(vllm_server: ServerSpec) -> AsyncIterator[OpenAIBackend]:
+    client = OpenAIBackend(vllm_server.base_url, vllm_server.served_model_name, read_timeout=120)
     await client.start()
     yield client
     await client.close()
@@ -83,7 +71,7 @@ async def test_text_streams_in_many_pieces(backend: OpenAIBackend) -> None:
 
 
 async def test_variants_come_from_one_request(
-    backend: OpenAIBackend, vllm_server: RunningServer
+    backend: OpenAIBackend, vllm_server: ServerSpec
 ) -> None:
     before = metrics(vllm_server)
     deltas = await collect(
@@ -106,7 +94,7 @@ async def test_background_priority_is_accepted(backend: OpenAIBackend) -> None:
 
 
 async def test_stop_closes_the_stream_and_the_server_stops_generating(
-    backend: OpenAIBackend, vllm_server: RunningServer
+    backend: OpenAIBackend, vllm_server: ServerSpec
 ) -> None:
     long_request = ask(
         "Count from one to five hundred in words, one number per line.",
@@ -128,7 +116,7 @@ async def test_stop_closes_the_stream_and_the_server_stops_generating(
 
 
 async def test_requests_laid_out_like_inkwell_share_cached_prefix_blocks(
-    backend: OpenAIBackend, vllm_server: RunningServer
+    backend: OpenAIBackend, vllm_server: ServerSpec
 ) -> None:
     prompts = PromptLibrary.load()
     alice = prompts.messages(
