@@ -15,6 +15,7 @@ from typing import Any
 import aiosqlite
 
 from bot.storage.database import Database
+from bot.storage.rows import record_from_row
 
 
 class LimitReached(Exception):
@@ -88,31 +89,11 @@ class EventRecord:
 
 
 def _rule(row: aiosqlite.Row) -> RuleRecord:
-    return RuleRecord(
-        id=row["id"],
-        kind=row["kind"],
-        pattern=row["pattern"],
-        action=row["action"],
-        applies_to=row["applies_to"],
-        category=row["category"],
-        created_by=row["created_by"],
-        created_at=row["created_at"],
-    )
+    return record_from_row(RuleRecord, row)
 
 
 def _event(row: aiosqlite.Row) -> EventRecord:
-    return EventRecord(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        user_id=row["user_id"],
-        channel_id=row["channel_id"],
-        stage=row["stage"],
-        action=row["action"],
-        rule=row["rule"],
-        category=row["category"],
-        excerpt=row["excerpt"],
-        created_at=row["created_at"],
-    )
+    return record_from_row(EventRecord, row)
 
 
 _RULE_COLUMNS = "id, kind, pattern, action, applies_to, category, created_by, created_at"

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass
 from typing import Any, Literal
 
 import aiosqlite
 
 from bot.errors import InkwellError
 from bot.storage.database import Database
+from bot.storage.rows import field_names, record_from_row
 
 AiTurns = Literal["off", "each_round", "on_timeout"]
 TurnOrder = Literal["join", "random"]
@@ -120,8 +121,8 @@ class SummaryRecord:
     created_at: float
 
 
-_RELAY_COLUMNS = tuple(field.name for field in fields(RelayRecord))
-_SETUP_COLUMNS = tuple(field.name for field in fields(RelaySetup))
+_RELAY_COLUMNS = field_names(RelayRecord)
+_SETUP_COLUMNS = field_names(RelaySetup)
 # What a change may update: everything but the identity and the setup.
 _STATE_COLUMNS = tuple(
     name for name in _RELAY_COLUMNS if name not in {"id", "created_at", *_SETUP_COLUMNS}
@@ -130,27 +131,15 @@ _BOOLEAN_COLUMNS = frozenset({"model_turn", "reminded", "order_fixed", "by_model
 
 
 def _relay(row: aiosqlite.Row) -> RelayRecord:
-    values = {name: row[name] for name in _RELAY_COLUMNS}
-    for name in _BOOLEAN_COLUMNS & values.keys():
-        values[name] = bool(values[name])
-    return RelayRecord(**values)
+    return record_from_row(RelayRecord, row, booleans=_BOOLEAN_COLUMNS)
 
 
 def _writer(row: aiosqlite.Row) -> WriterRecord:
-    return WriterRecord(
-        row["user_id"], row["name"], row["position"], row["status"], row["joined_at"]
-    )
+    return record_from_row(WriterRecord, row)
 
 
 def _turn(row: aiosqlite.Row) -> TurnRecord:
-    return TurnRecord(
-        row["number"],
-        row["writer_id"],
-        bool(row["by_model"]),
-        row["text"],
-        row["words"],
-        row["written_at"],
-    )
+    return record_from_row(TurnRecord, row, booleans=_BOOLEAN_COLUMNS)
 
 
 _SELECT_RELAY = f"SELECT {', '.join(_RELAY_COLUMNS)} FROM relays"

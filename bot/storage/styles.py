@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import aiosqlite
 
 from bot.storage.database import Database
+from bot.storage.rows import field_names, record_from_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +46,11 @@ class StyleRecord:
 
 
 # Read once: every command layers styles, and dataclasses.fields() is slow to call each time.
-_FIELD_NAMES: tuple[str, ...] = tuple(field.name for field in fields(StyleRecord))
+_FIELD_NAMES: tuple[str, ...] = field_names(StyleRecord)
 
 
 def _record(row: aiosqlite.Row | None) -> StyleRecord:
-    if row is None:
-        return StyleRecord()
-    return StyleRecord(**{name: row[name] for name in StyleRecord.field_names()})
+    return StyleRecord() if row is None else record_from_row(StyleRecord, row)
 
 
 _COLUMNS = ", ".join(StyleRecord.field_names())
