@@ -48,46 +48,40 @@ def _server(args: argparse.Namespace) -> Iterator[Any]:
 
 
 async def _run(args: argparse.Namespace, server: Any) -> dict[str, Any]:
-    from serving.openai_backend import OpenAIBackend
+    from bench.throughput import inkwell_backend
 
     results: dict[str, Any] = {}
     sections = args.only.split(",") if args.only else list(SECTIONS)
     if "overhead" in sections:
-        from bench.overhead import burst, in_flight, summarise
+        from bench.overhead import overhead_rows
         from bench.paced import PacedBackend
 
-        def backend() -> Any:
-            if args.overhead_against == "paced":
-                return PacedBackend()
-            return OpenAIBackend(server.base_url, server.model)
+        results["overhead"] = {}
+        for against in args.overhead_against.split(","):
+            paced = against == "paced"
 
-        one = summarise(await burst(backend(), 1, rounds=args.overhead_rounds))
-        loaded = summarise(await in_flight(backend(), 200, 300, 0.02))
-        simultaneous = summarise(await burst(backend(), 200, 1))
-        results["overhead"] = {
-            "against": args.overhead_against,
-            "1": one,
-            "200_in_flight": loaded,
-            "200_burst": simultaneous,
-        }
-        print(f"bot overhead, backend: {args.overhead_against}")
-        print(
-            table(
-                ["concurrent commands", "p50 ms", "p99 ms", "commands measured"],
-                [
-                    ["1", one["p50_ms"], one["p99_ms"], one["commands"]],
-                    ["200 in flight", loaded["p50_ms"], loaded["p99_ms"], loaded["commands"]],
+            def backend_for(tokens: int, paced: bool = paced) -> Any:
+                return PacedBackend(tokens=tokens) if paced else inkwell_backend(server)
+
+            measured = await overhead_rows(
+                backend_for,
+                paced=paced,
+                samples=args.overhead_samples or (1000 if paced else 300),
+                samples_one=args.overhead_samples_one,
+            )
+            results["overhead"][against] = measured
+            print(f"bot overhead, backend: {against}")
+            print(
+                table(
+                    ["concurrent commands", "p50 ms", "p99 ms", "max ms", "commands measured"],
                     [
-                        "200 arriving at once",
-                        simultaneous["p50_ms"],
-                        simultaneous["p99_ms"],
-                        simultaneous["commands"],
+                        [label, row["p50_ms"], row["p99_ms"], row["max_ms"], row["commands"]]
+                        for label, row in measured.items()
                     ],
-                ],
-            ),
-            end="\n\n",
-            flush=True,
-        )
+                ),
+                end="\n\n",
+                flush=True,
+            )
     if "throughput" in sections:
         from bench.throughput import compare
 
@@ -127,7 +121,7 @@ async def _run(args: argparse.Namespace, server: Any) -> dict[str, Any]:
 
         model_dir = default_cache_dir() / "SmolLM2-135M-Instruct"
         counter = TokenCounter(model_dir)
-        vllm = await measure(OpenAIBackend(server.base_url, server.model), args.runs, counter)
+        vllm = await measure(inkwell_backend(server), args.runs, counter)
         embedded = await measure(EmbeddedBackend(model_dir), args.runs, counter)
         results["backends"] = {"vllm_cpu": vllm, "embedded": embedded}
         print(
@@ -167,13 +161,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", help=f"comma-separated subset of {','.join(SECTIONS)}")
     parser.add_argument("--ns", type=lambda s: [int(n) for n in s.split(",")], default=[1, 8, 32])
     parser.add_argument("--runs", type=int, default=5, help="runs per backend in 'backends'")
-    parser.add_argument("--overhead-rounds", type=int, default=30)
+    parser.add_argument(
+        "--overhead-samples",
+        type=int,
+        default=None,
+        help="commands measured at 200 concurrent (default 1000 paced, 300 against the server)",
+    )
+    parser.add_argument(
+        "--overhead-samples-one", type=int, default=30, help="commands measured at 1 (default 30)"
+    )
     parser.add_argument(
         "--overhead-against",
-        choices=["server", "paced"],
-        default="server",
-        help="measure overhead against the live server, or a paced stub that leaves the CPU "
-        "to the bot (on 2 shared cores the server's own load dominates the tail)",
+        default="paced,server",
+        help="comma-separated: 'paced' (a stub streaming at a GPU server's pace, leaving the "
+        "CPU to the bot) and/or 'server' (the live server, which on this machine shares the "
+        "bot's two cores); default both",
     )
     parser.add_argument(
         "--json", type=Path, default=REPO_ROOT / "bench" / "results" / "latest.json"

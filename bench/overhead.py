@@ -1,62 +1,70 @@
 """Bot overhead: from an INTERACTION_CREATE payload entering the bot to the request being
 handed to the backend for the server.
 
-Two shapes of "N concurrent commands":
-
-- *burst*: N payloads arrive in the same instant (the worst case: every one queues behind
-  the others on the one event loop);
-- *in flight*: N commands are already generating (streaming edits and all) and new ones
-  arrive one by one; this is a busy server's steady state.
+"N concurrent commands" is measured the way load testers mean concurrency (``ab -c``,
+``wrk -c``): N members each run ``/poem`` back to back, so N commands are in progress at
+every moment; each member's first command only ramps the load up and is not measured.
+Streams differ in length, so commands start at scattered times, as they do in a busy
+server. :func:`burst` is the stress case next to it: N payloads handed to the bot in the
+same instant, which measures queueing on the one event loop more than overhead (a gateway
+connection delivers events one at a time).
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
+import random
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bench.rig import TimingBackend, bench_settings, inkwell_rig
 from bench.stats import percentile
 from serving.backend import Backend
-from tests.harness import Harness
+from tests.harness import FakeUser, Harness
 
 _CASE = re.compile(r"case (\d+)")
 
 
 class _Stamps:
-    """Entry times by case number, taken as each payload enters discord.py."""
+    """When each payload entered discord.py, by interaction token: the moment it was due,
+    when the load generator scheduled it, or else the moment it was handed to the bot."""
 
     def __init__(self, harness: Harness) -> None:
-        self.entered: dict[int, float] = {}
+        self.entered: dict[str, float] = {}
+        self.cases: dict[int, str] = {}
         state = harness.bot._connection
         original = state.parse_interaction_create
 
         def stamped(data: Any) -> None:
-            now = time.perf_counter()
-            match = _CASE.search(str(data.get("data", {}).get("options", "")))
-            if match:
-                self.entered[int(match.group(1))] = now
+            self.entered.setdefault(data["token"], time.perf_counter())
             original(data)
 
         state.parse_interaction_create = stamped  # type: ignore[method-assign]
 
+    def poem(self, harness: Harness, case: int, user: FakeUser) -> dict[str, Any]:
+        payload = harness.build_slash(
+            "poem", topic=f"the sea, case {case}", form="haiku", user=user
+        )
+        self.cases[case] = payload["token"]
+        return payload
+
     def overheads_ms(self, timed: TimingBackend, cases: set[int]) -> list[float]:
         samples = []
-        for handed, request in timed.handed_over:
-            match = _CASE.search(request.messages[-1].content)
-            if match and int(match.group(1)) in cases and int(match.group(1)) in self.entered:
-                samples.append((handed - self.entered[int(match.group(1))]) * 1000)
+        for handed, message in timed.handed_over:
+            match = _CASE.search(message)
+            if match and int(match.group(1)) in cases:
+                entered = self.entered[self.cases[int(match.group(1))]]
+                samples.append((handed - entered) * 1000)
         return samples
 
 
-def _poem(harness: Harness, case: int, user: Any) -> dict[str, Any]:
-    return harness.build_slash("poem", topic=f"the sea, case {case}", form="haiku", user=user)
-
-
 async def burst(backend: Backend, concurrency: int, rounds: int) -> list[float]:
+    """``concurrency`` payloads handed over in the same instant, ``rounds`` times."""
     timed = TimingBackend(backend)
     samples: list[float] = []
     with tempfile.TemporaryDirectory() as folder:
@@ -65,33 +73,87 @@ async def burst(backend: Backend, concurrency: int, rounds: int) -> list[float]:
             users = [harness.new_user(f"writer{i}") for i in range(concurrency)]
             for round_number in range(rounds):
                 cases = {round_number * concurrency + i for i in range(concurrency)}
-                harness.inject([_poem(harness, case, users[case % concurrency]) for case in cases])
+                payloads = [stamps.poem(harness, case, users[case % concurrency]) for case in cases]
+                harness.inject(payloads)
                 await harness.settle()
                 samples += stamps.overheads_ms(timed, cases)
     return samples
 
 
-async def in_flight(backend: Backend, concurrency: int, probes: int, gap: float) -> list[float]:
-    """``concurrency`` commands generating; ``probes`` more arrive ``gap`` seconds apart."""
+async def concurrent(
+    backend: Backend, members: int, samples: int, *, pause: float = 0.05
+) -> list[float]:
+    """Overheads of ``samples`` commands started while ``members`` are in progress.
+
+    Members join over ``ramp`` seconds; only commands that start after the last one has
+    joined are measured, so each sees ``members - 1`` others generating (or queued at the
+    server) around it. Between commands a member pauses a random moment (``pause`` seconds
+    on average), and a command's overhead counts from when it was due: if the loop was busy
+    (a collection pause, another command) when it should have arrived, that wait counts too,
+    as it would for a payload waiting on the gateway socket.
+    """
     timed = TimingBackend(backend)
     with tempfile.TemporaryDirectory() as folder:
-        async with inkwell_rig(bench_settings(Path(folder) / "f.sqlite3"), timed) as (harness, _):
+        async with inkwell_rig(bench_settings(Path(folder) / "c.sqlite3"), timed) as (harness, _):
             stamps = _Stamps(harness)
-            users = [harness.new_user(f"writer{i}") for i in range(concurrency + probes)]
-            harness.inject([_poem(harness, case, users[case]) for case in range(concurrency)])
-            await timed.wait_for(concurrency)
-            probe_cases = set(range(concurrency, concurrency + probes))
-            for case in sorted(probe_cases):
-                harness.inject([_poem(harness, case, users[case])])
-                await asyncio.sleep(gap)
-            samples = stamps.overheads_ms(timed, probe_cases)
+            numbers = itertools.count()
+            measured: set[int] = set()
+            everyone_in = asyncio.Event()
+            enough = asyncio.Event()
+            ramp = 2.0
+            pauses = random.Random(11)
+
+            async def member(user: FakeUser, delay: float) -> None:
+                await asyncio.sleep(delay)
+                while not enough.is_set():
+                    case = next(numbers)
+                    if everyone_in.is_set():
+                        measured.add(case)
+                        if len(measured) >= samples:
+                            enough.set()
+                    payload = stamps.poem(harness, case, user)
+                    wait = pauses.expovariate(1 / pause)
+                    stamps.entered[payload["token"]] = time.perf_counter() + wait
+                    await asyncio.sleep(wait)
+                    await asyncio.wait(harness.inject([payload]))
+
+            async def last_member(user: FakeUser) -> None:
+                await asyncio.sleep(ramp)
+                everyone_in.set()
+                await member(user, 0)
+
+            users = [harness.new_user(f"writer{i}") for i in range(members)]
+            await asyncio.gather(
+                *(member(user, ramp * i / members) for i, user in enumerate(users[:-1])),
+                last_member(users[-1]),
+            )
             await harness.settle()
-    return samples
+            return stamps.overheads_ms(timed, measured)
 
 
 def summarise(samples: list[float]) -> dict[str, float]:
     return {
         "p50_ms": round(percentile(samples, 0.5), 3),
         "p99_ms": round(percentile(samples, 0.99), 3),
+        "max_ms": round(max(samples), 3),
         "commands": len(samples),
     }
+
+
+async def overhead_rows(
+    backend_for: Callable[[int], Backend], *, paced: bool, samples: int, samples_one: int
+) -> dict[str, dict[str, float]]:
+    """The overhead table's rows, by label. ``backend_for(tokens)`` makes a fresh backend;
+    against the paced stub ``tokens`` sets the pieces' mean length, which sets how often
+    commands start at a given concurrency (a server decides lengths itself)."""
+    rows = {"1": summarise(await concurrent(backend_for(40), 1, samples_one))}
+    if paced:
+        for tokens in (200, 40):
+            label = f"200, pieces of {tokens // 2}-{tokens * 3 // 2} tokens"
+            rows[label] = summarise(await concurrent(backend_for(tokens), 200, samples))
+    else:
+        rows["200"] = summarise(await concurrent(backend_for(0), 200, samples))
+    rows["200 arriving in the same instant (stress)"] = summarise(
+        await burst(backend_for(40), 200, 1)
+    )
+    return rows

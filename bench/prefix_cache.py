@@ -13,13 +13,12 @@ import urllib.request
 from typing import Any
 
 from bench.metrics import PREFIX_HITS, PREFIX_QUERIES, delta, read_metrics
-from bench.throughput import Server
+from bench.throughput import Server, inkwell_backend
 from bench.workload import Command, command_mix, member_styles
 from bot.services.forms import CreationRequest
 from bot.services.prompts import PromptLibrary
 from bot.storage.styles import StyleRecord
 from serving.backend import ChatMessage, GenerationRequest, Sampling
-from serving.openai_backend import OpenAIBackend
 
 
 def inkwell_layout(
@@ -56,7 +55,7 @@ async def hit_rate(
     styles = member_styles(members)
     mix = command_mix(list(styles), commands)
     build = inkwell_layout if layout == "inkwell" else naive_layout
-    backend = OpenAIBackend(server.base_url, server.model)
+    backend = inkwell_backend(server)
     await backend.start()
     _reset_prefix_cache(server.root_url)
     before = read_metrics(server.root_url)

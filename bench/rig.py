@@ -22,10 +22,13 @@ from tests.harness import Harness, prepare_offline
 
 @dataclass
 class TimingBackend:
-    """Wraps a backend and notes when each request is handed over for the server."""
+    """Wraps a backend and notes when each request is handed over for the server: the time
+    and the member's message (and, with ``keep_requests``, the whole request)."""
 
     inner: Backend
-    handed_over: list[tuple[float, GenerationRequest]] = field(default_factory=list)
+    keep_requests: bool = False
+    handed_over: list[tuple[float, str]] = field(default_factory=list)
+    requests: list[GenerationRequest] = field(default_factory=list)
     _arrivals: asyncio.Condition = field(default_factory=asyncio.Condition)
 
     async def wait_for(self, count: int) -> None:
@@ -44,18 +47,24 @@ class TimingBackend:
         await self.inner.close()
 
     async def stream(self, request: GenerationRequest) -> AsyncGenerator[Delta, None]:
-        self.handed_over.append((time.perf_counter(), request))
+        self.handed_over.append((time.perf_counter(), request.messages[-1].content))
+        if self.keep_requests:
+            self.requests.append(request)
         async with self._arrivals:
             self._arrivals.notify_all()
         async for delta in self.inner.stream(request):
             yield delta
 
 
-def bench_settings(database: Path, *, base_url: str | None = None) -> Settings:
+def bench_settings(
+    database: Path, *, base_url: str | None = None, model: str | None = None
+) -> Settings:
     """Settings for load: no cooldown, no guild cap, greedy sampling for repeatable lengths."""
     llm = LLMSettings(temperature=0.0)
     if base_url is not None:
         llm = llm.model_copy(update={"backend": "openai", "base_url": base_url})
+    if model is not None:
+        llm = llm.model_copy(update={"model": model})
     return Settings(  # type: ignore[call-arg]
         _env_file=None,
         database=database,
@@ -74,7 +83,7 @@ async def inkwell_rig(
     await prepare_offline(bot)
     await bot.load_features()
     try:
-        async with Harness(bot, timeout=600.0) as harness:
+        async with Harness(bot, timeout=600.0, keep_history=False) as harness:
             yield harness, services
     finally:
         bot._services = None

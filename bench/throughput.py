@@ -14,8 +14,9 @@ from openai import AsyncOpenAI
 
 from bench.metrics import GENERATION_TOKENS, delta, read_metrics
 from bench.rig import TimingBackend, bench_settings, inkwell_rig
-from serving.backend import GenerationRequest
-from serving.openai_backend import OpenAIBackend
+from bot.runtime import build_backend
+from bot.settings import LLMSettings, Settings
+from serving.backend import Backend, GenerationRequest
 
 SUBJECTS = [
     "a lighthouse keeper who finds a letter",
@@ -42,10 +43,19 @@ class Run:
         return self.tokens / self.seconds if self.seconds else 0.0
 
 
+def inkwell_backend(server: Server) -> Backend:
+    """The openai backend exactly as the bot builds it from its default settings."""
+    return build_backend(server_settings(Path("unused.sqlite3"), server))
+
+
+def server_settings(database: Path, server: Server) -> Settings:
+    return bench_settings(database, base_url=server.base_url, model=server.model)
+
+
 async def through_inkwell(server: Server, n: int) -> tuple[Run, list[GenerationRequest]]:
-    backend = TimingBackend(OpenAIBackend(server.base_url, server.model))
+    backend = TimingBackend(inkwell_backend(server), keep_requests=True)
     with tempfile.TemporaryDirectory() as folder:
-        settings = bench_settings(Path(folder) / "t.sqlite3", base_url=server.base_url)
+        settings = server_settings(Path(folder) / "t.sqlite3", server)
         async with inkwell_rig(settings, backend) as (harness, _):
             users = [harness.new_user(f"writer{i}") for i in range(n)]
             burst = [
@@ -60,7 +70,7 @@ async def through_inkwell(server: Server, n: int) -> tuple[Run, list[GenerationR
             await harness.settle()
             seconds = time.perf_counter() - started
             after = read_metrics(server.root_url)
-    requests = [request for _, request in backend.handed_over]
+    requests = backend.requests
     return Run(delta(before, after, GENERATION_TOKENS), seconds), requests
 
 
@@ -74,7 +84,12 @@ def _direct_arguments(request: GenerationRequest, model: str) -> dict[str, Any]:
         "top_p": sampling.top_p,
         "n": sampling.n,
         "stream": True,
-        "extra_body": {"top_k": sampling.top_k, "repetition_penalty": sampling.repetition_penalty},
+        "extra_body": {
+            "top_k": sampling.top_k,
+            "repetition_penalty": sampling.repetition_penalty,
+            # Same chunking as Inkwell's default settings ask for.
+            "stream_interval": LLMSettings().stream_interval,
+        },
     }
 
 

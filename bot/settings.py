@@ -24,6 +24,9 @@ class LLMSettings(BaseModel):
     connect_timeout: float = Field(default=5.0, gt=0)
     # Longest wait for the next piece of text before the member is told the server is slow.
     read_timeout: float = Field(default=60.0, gt=0)
+    # vLLM sends streamed text in chunks of this many tokens (the first and last at once).
+    # Messages are edited about once a second, so per-token chunks only cost CPU on both sides.
+    stream_interval: int = Field(default=8, ge=1)
     # embedded backend: a Hugging Face model directory; empty means the prepared default model.
     model_path: Path | None = None
     # Sampling defaults.

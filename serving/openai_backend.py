@@ -35,12 +35,14 @@ class OpenAIBackend:
         api_key: str | None = None,
         connect_timeout: float = 5.0,
         read_timeout: float = 60.0,
+        stream_interval: int = 1,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._model = model
         self._api_key = api_key
         self._connect_timeout = connect_timeout
         self._read_timeout = read_timeout
+        self._stream_interval = stream_interval
         self._client: AsyncOpenAI | None = None
         # vLLM refuses a non-zero priority unless started with --scheduling-policy priority.
         # After one such refusal we stop sending it rather than fail every background job.
@@ -150,6 +152,9 @@ class OpenAIBackend:
         }
         if with_priority:
             extra_body["priority"] = request.priority
+        if self._stream_interval > 1:
+            # vLLM >= 0.11: tokens per streamed chunk; the first and last chunks come at once.
+            extra_body["stream_interval"] = self._stream_interval
         if request.json_schema is not None:
             # vLLM >= 0.12 (``guided_json`` before that, since removed).
             extra_body["structured_outputs"] = {"json": dict(request.json_schema)}

@@ -19,6 +19,7 @@ application id, which is all interactions need.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import logging
 from collections.abc import Iterator, Mapping, Sequence
@@ -647,11 +648,36 @@ class _Default(enum.Enum):
 DEFAULT_GUILD: Final = _Default.GUILD
 
 
+@contextlib.contextmanager
+def _spawned_tasks() -> Iterator[set[asyncio.Task[Any]]]:
+    """Collect the tasks created on the running loop inside the block (discord.py starts one
+    per handler). A task factory sees each as it is made, whatever else is running."""
+    loop = asyncio.get_running_loop()
+    previous = loop.get_task_factory()
+    spawned: set[asyncio.Task[Any]] = set()
+
+    def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+        if previous is not None:
+            task = cast("asyncio.Task[Any]", previous(loop, coro, **kwargs))
+        else:
+            task = asyncio.Task(coro, loop=loop, **kwargs)
+        spawned.add(task)
+        return task
+
+    loop.set_task_factory(factory)
+    try:
+        yield spawned
+    finally:
+        loop.set_task_factory(previous)
+
+
 class Harness:
     """Drives a bot's interactions offline; see the module docstring.
 
     ``harness.guild``, ``harness.channel``, ``harness.user`` (a plain member) and
     ``harness.moderator`` (``manage_guild``) are the defaults every helper uses.
+    ``keep_history=False`` (load runs) keeps each message's current state but not the
+    events and edit history that assertions read.
     """
 
     def __init__(
@@ -661,11 +687,14 @@ class Harness:
         timeout: float = 5.0,
         raise_unhandled: bool = True,
         guild: FakeGuild | None = None,
+        keep_history: bool = True,
     ) -> None:
         self.bot = bot
         self.timeout = timeout
         self.raise_unhandled = raise_unhandled
-        self.recorder = Recorder(application_id=APPLICATION_ID, bot_user=bot_user_payload())
+        self.recorder = Recorder(
+            application_id=APPLICATION_ID, bot_user=bot_user_payload(), keep_history=keep_history
+        )
         self.user = make_user("member")
         self.moderator = make_user("moderator", manage_guild=True, manage_messages=True)
         self.guild = guild or make_guild()
@@ -853,19 +882,21 @@ class Harness:
         self._pending_contexts[payload["token"]] = context
         return payload
 
-    def inject(self, payloads: Sequence[dict[str, Any]]) -> None:
+    def inject(self, payloads: Sequence[dict[str, Any]]) -> set[asyncio.Task[Any]]:
         """Hand many payloads to the bot back to back, as a burst from the gateway would, without
-        waiting for any; :meth:`settle` then waits for every handler they started."""
+        waiting for any. Returns the handler tasks they started; :meth:`settle` waits for them
+        (and every other handler)."""
         self.recorder.install()
         state = self.bot._connection
-        before = asyncio.all_tasks()
-        for payload in payloads:
-            record = self.recorder.register(payload)
-            context = self._pending_contexts.pop(record.token, None)
-            if context is not None:
-                self._contexts[record.token] = context
-            state.parse_interaction_create(cast(Any, payload))
-        self._tasks.update(asyncio.all_tasks() - before)
+        with _spawned_tasks() as spawned:
+            for payload in payloads:
+                record = self.recorder.register(payload)
+                context = self._pending_contexts.pop(record.token, None)
+                if context is not None:
+                    self._contexts[record.token] = context
+                state.parse_interaction_create(cast(Any, payload))
+        self._tasks.update(spawned)
+        return spawned
 
     def _slash_payload(
         self,
@@ -999,13 +1030,12 @@ class Harness:
             self._contexts[record.token] = context
         state = self.bot._connection
         waiter = self.bot.wait_for("interaction", check=lambda i: i.id == record.id)
-        before = asyncio.all_tasks()
-        try:
-            state.parse_interaction_create(cast(Any, payload))
-        except BaseException:
-            waiter.close()
-            raise
-        spawned = asyncio.all_tasks() - before
+        with _spawned_tasks() as spawned:
+            try:
+                state.parse_interaction_create(cast(Any, payload))
+            except BaseException:
+                waiter.close()
+                raise
         self._tasks.update(spawned)
         interaction = await waiter
         events = InteractionEvents(self.recorder, record.token, interaction)

@@ -350,10 +350,15 @@ class Recorder(AsyncWebhookAdapter):
         {"response", "update", "edit_original", "followup", "edit_followup"}
     )
 
-    def __init__(self, *, application_id: int, bot_user: dict[str, Any]) -> None:
+    def __init__(
+        self, *, application_id: int, bot_user: dict[str, Any], keep_history: bool = True
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self.application_id = application_id
         self.bot_user = bot_user
+        # Load runs turn this off: a recorder that kept every edit's payload would grow
+        # the heap (and Python's collection pauses) far past what the bot itself keeps.
+        self.keep_history = keep_history
         self.events: list[Event] = []
         self.messages: dict[int, RecordedMessage] = {}
         self.interactions: dict[str, InteractionRecord] = {}
@@ -584,7 +589,8 @@ class Recorder(AsyncWebhookAdapter):
     # -- helpers --
 
     def _record(self, event: Event) -> None:
-        self.events.append(event)
+        if self.keep_history:
+            self.events.append(event)
         for listener in self._listeners:
             listener(event)
 
@@ -678,7 +684,8 @@ class Recorder(AsyncWebhookAdapter):
     ) -> None:
         if "content" in data:
             message.content = data["content"] or ""
-            message.history.append(message.content)
+            if self.keep_history:
+                message.history.append(message.content)
         if "embeds" in data:
             message.embeds = list(data["embeds"] or [])
         if "components" in data:

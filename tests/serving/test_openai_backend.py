@@ -197,8 +197,20 @@ async def test_defaults_leave_optional_fields_out(
 
     (body,) = server.bodies
     assert body["top_k"] == -1  # vLLM's "no top-k cut"
-    for absent in ("priority", "structured_outputs", "seed", "stop"):
+    for absent in ("priority", "structured_outputs", "seed", "stop", "stream_interval"):
         assert absent not in body
+
+
+async def test_asks_vllm_to_stream_in_chunks_of_the_configured_size(server: FakeServer) -> None:
+    chunked = OpenAIBackend(server.url, MODEL, connect_timeout=1.0, stream_interval=8)
+    await chunked.start()
+    try:
+        await collect(chunked, GenerationRequest(PROMPT))
+    finally:
+        await chunked.close()
+
+    (body,) = server.bodies
+    assert body["stream_interval"] == 8
 
 
 async def test_continue_from_sends_a_final_assistant_message(

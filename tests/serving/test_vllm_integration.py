@@ -70,6 +70,27 @@ async def test_text_streams_in_many_pieces(backend: OpenAIBackend) -> None:
     assert deltas[-1].finish_reason in {"stop", "length"}
 
 
+async def test_stream_interval_sends_the_same_text_in_fewer_chunks(
+    backend: OpenAIBackend, vllm_server: ServerSpec
+) -> None:
+    greedy = Sampling(temperature=0.0, max_tokens=40)
+    request = ask("Write two sentences about the sea.", greedy)
+    chunked = OpenAIBackend(
+        vllm_server.base_url, vllm_server.served_model_name, read_timeout=120, stream_interval=8
+    )
+    await chunked.start()
+    try:
+        in_chunks = await collect(chunked.stream(request))
+    finally:
+        await chunked.close()
+    one_by_one = await collect(backend.stream(request))
+
+    assert "".join(d.text for d in in_chunks) == "".join(d.text for d in one_by_one)
+    # 40 tokens: the first alone, then groups of 8, then the finish.
+    assert len(one_by_one) >= 30
+    assert len(in_chunks) <= 8
+
+
 async def test_variants_come_from_one_request(
     backend: OpenAIBackend, vllm_server: ServerSpec
 ) -> None:
