@@ -178,9 +178,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "bot's two cores); default both",
     )
     parser.add_argument(
+        "--gc",
+        choices=["tuned", "cpython"],
+        default="tuned",
+        help="the bot's garbage-collector tuning, or CPython's defaults (to compare)",
+    )
+    parser.add_argument(
         "--json", type=Path, default=REPO_ROOT / "bench" / "results" / "latest.json"
     )
     args = parser.parse_args(argv)
+    if args.gc == "cpython":
+        import bench.rig
+
+        bench.rig.CPYTHON_GC_DEFAULTS = True
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TQDM_DISABLE", "1")
     started = time.time()

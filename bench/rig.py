@@ -7,6 +7,7 @@ stand-in from tests/harness, so every number measures Inkwell's own code path.
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
@@ -74,6 +75,11 @@ def bench_settings(
     )
 
 
+# ``python -m bench --gc cpython`` sets this: undo the bot's collector tuning
+# (bot/garbage_collection.py) to measure what it buys.
+CPYTHON_GC_DEFAULTS = False
+
+
 @asynccontextmanager
 async def inkwell_rig(
     settings: Settings, backend: Backend
@@ -82,6 +88,9 @@ async def inkwell_rig(
     bot = InkwellBot(settings, services=services)
     await prepare_offline(bot)
     await bot.load_features()
+    if CPYTHON_GC_DEFAULTS:
+        gc.unfreeze()
+        gc.set_threshold(700, 10, 10)
     try:
         async with Harness(bot, timeout=600.0, keep_history=False) as harness:
             yield harness, services
