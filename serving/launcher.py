@@ -69,17 +69,18 @@ class ProfileDefaults:
     max_num_seqs: int
     enforce_eager: bool
     health_timeout: float
+    nice: int
 
 
 PROFILE_DEFAULTS: dict[Profile, ProfileDefaults] = {
     # 135M model, one OpenMP thread: 16 sequences keep the batch busy (n=3 variants count
     # three); eager mode starts in ~25-50 s instead of ~85+ s and decodes as fast here.
     "cpu": ProfileDefaults(
-        max_model_len=8192, max_num_seqs=16, enforce_eager=True, health_timeout=300
+        max_model_len=8192, max_num_seqs=16, enforce_eager=True, health_timeout=300, nice=10
     ),
     # First start may download ~15 GB of weights and compile CUDA graphs.
     "gpu": ProfileDefaults(
-        max_model_len=16384, max_num_seqs=64, enforce_eager=False, health_timeout=1800
+        max_model_len=16384, max_num_seqs=64, enforce_eager=False, health_timeout=1800, nice=0
     ),
 }
 
@@ -102,6 +103,8 @@ class ServerSpec:
     health_timeout: float
     # Only the variables the launcher sets (env is os.environ plus these); for display.
     env_overrides: Mapping[str, str] = field(default_factory=dict)
+    # Added to the server's niceness: the cpu profile shares the machine with the bot.
+    nice: int = 0
 
     @property
     def client_host(self) -> str:
@@ -121,7 +124,8 @@ class ServerSpec:
 
     def shell_line(self) -> str:
         env = " ".join(f"{key}={shlex.quote(value)}" for key, value in self.env_overrides.items())
-        return f"{env} {shlex.join(self.command)}".strip()
+        nice = f"nice -n {self.nice} " if self.nice else ""
+        return f"{env} {nice}{shlex.join(self.command)}".strip()
 
 
 # --------------------------------------------------------------------------- arguments
@@ -239,6 +243,14 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="SECONDS",
         help="how long to wait for /health (default: cpu 300, gpu 1800)",
+    )
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=None,
+        metavar="N",
+        help="run the server this much nicer (default: cpu 10, so a bot on the same cores "
+        "answers first; gpu 0)",
     )
     parser.add_argument(
         "--log-file",
@@ -412,6 +424,7 @@ def build_spec(args: argparse.Namespace, *, python: Path | None = None) -> Serve
         log_path=Path(log_path).resolve(),
         health_timeout=args.timeout or defaults.health_timeout,
         env_overrides=overrides,
+        nice=defaults.nice if args.nice is None else args.nice,
     )
 
 
@@ -464,10 +477,11 @@ def _http_get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
         return 0, b""
 
 
-def _make_child_setup() -> Callable[[], None]:
+def _make_child_setup(nice: int = 0) -> Callable[[], None]:
     """Runs in the child between fork and exec: own session (so the terminal's Ctrl-C reaches
-    only the launcher, which then stops the whole group) and, on Linux, SIGTERM when the
-    launcher dies so a killed launcher never leaves an orphaned server behind.
+    only the launcher, which then stops the whole group), ``nice`` added to its niceness, and,
+    on Linux, SIGTERM when the launcher dies so a killed launcher never leaves an orphaned
+    server behind.
 
     libc is looked up here, in the parent: nothing heavy may run after fork.
     """
@@ -479,6 +493,8 @@ def _make_child_setup() -> Callable[[], None]:
 
     def setup() -> None:  # pragma: no cover - runs in the child
         os.setsid()
+        if nice:
+            os.nice(nice)
         if prctl is not None:
             prctl(pr_set_pdeathsig, int(signal.SIGTERM))
 
@@ -540,7 +556,7 @@ class VllmServer:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
-                preexec_fn=_make_child_setup(),  # setsid + pdeathsig; no threads yet
+                preexec_fn=_make_child_setup(spec.nice),  # setsid, nice, pdeathsig
                 cwd=str(REPO_ROOT),
             )
         except OSError as exc:
