@@ -18,7 +18,7 @@ import os
 import platform
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,27 @@ def _server(args: argparse.Namespace) -> Iterator[Any]:
         yield Server(spec.base_url, spec.root_url, spec.served_model_name)
 
 
+@contextlib.contextmanager
+def _backends_behind_the_bot(against: str, server: Any) -> Iterator[Callable[[int], Any]]:
+    """``backend_for(tokens)`` for an overhead run: tokens is the paced pieces' mean length."""
+    from bench.paced import PacedBackend
+    from bench.throughput import Server, inkwell_backend
+
+    if against == "paced":
+        yield lambda tokens: PacedBackend(tokens=tokens)
+    elif against == "paced-http":
+        from bench.paced_server import model_name, paced_server
+        from serving.launcher import free_port
+
+        with paced_server(free_port()) as url:
+            root = url.removesuffix("/v1")
+            yield lambda tokens: inkwell_backend(Server(url, root, model_name(tokens)))
+    elif against == "server":
+        yield lambda _tokens: inkwell_backend(server)
+    else:
+        raise SystemExit(f"--overhead-against: unknown backend {against!r}")
+
+
 async def _run(args: argparse.Namespace, server: Any) -> dict[str, Any]:
     from bench.throughput import inkwell_backend
 
@@ -54,34 +75,30 @@ async def _run(args: argparse.Namespace, server: Any) -> dict[str, Any]:
     sections = args.only.split(",") if args.only else list(SECTIONS)
     if "overhead" in sections:
         from bench.overhead import overhead_rows
-        from bench.paced import PacedBackend
 
         results["overhead"] = {}
         for against in args.overhead_against.split(","):
-            paced = against == "paced"
-
-            def backend_for(tokens: int, paced: bool = paced) -> Any:
-                return PacedBackend(tokens=tokens) if paced else inkwell_backend(server)
-
-            measured = await overhead_rows(
-                backend_for,
-                paced=paced,
-                samples=args.overhead_samples or (1000 if paced else 300),
-                samples_one=args.overhead_samples_one,
-            )
-            results["overhead"][against] = measured
-            print(f"bot overhead, backend: {against}")
-            print(
-                table(
-                    ["concurrent commands", "p50 ms", "p99 ms", "max ms", "commands measured"],
-                    [
-                        [label, row["p50_ms"], row["p99_ms"], row["max_ms"], row["commands"]]
-                        for label, row in measured.items()
-                    ],
-                ),
-                end="\n\n",
-                flush=True,
-            )
+            paced = against != "server"
+            with _backends_behind_the_bot(against, server) as backend_for:
+                measured = await overhead_rows(
+                    backend_for,
+                    paced=paced,
+                    samples=args.overhead_samples or (1000 if paced else 300),
+                    samples_one=args.overhead_samples_one,
+                )
+                results["overhead"][against] = measured
+                print(f"bot overhead, backend: {against}")
+                print(
+                    table(
+                        ["concurrent commands", "p50 ms", "p99 ms", "max ms", "commands measured"],
+                        [
+                            [label, row["p50_ms"], row["p99_ms"], row["max_ms"], row["commands"]]
+                            for label, row in measured.items()
+                        ],
+                    ),
+                    end="\n\n",
+                    flush=True,
+                )
     if "throughput" in sections:
         from bench.throughput import compare
 
@@ -168,14 +185,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="commands measured at 200 concurrent (default 1000 paced, 300 against the server)",
     )
     parser.add_argument(
-        "--overhead-samples-one", type=int, default=30, help="commands measured at 1 (default 30)"
+        "--overhead-samples-one", type=int, default=100, help="commands measured at 1 (default 100)"
     )
     parser.add_argument(
         "--overhead-against",
-        default="paced,server",
-        help="comma-separated: 'paced' (a stub streaming at a GPU server's pace, leaving the "
-        "CPU to the bot) and/or 'server' (the live server, which on this machine shares the "
-        "bot's two cores); default both",
+        default="paced,paced-http,server",
+        help="comma-separated: 'paced' (a stub backend streaming at a GPU server's pace, "
+        "leaving the CPU to the bot), 'paced-http' (the bot's openai backend against such a "
+        "stub server in another process) and/or 'server' (the live server, which on this "
+        "machine shares the bot's two cores); default all three",
     )
     parser.add_argument(
         "--gc",

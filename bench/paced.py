@@ -45,9 +45,14 @@ class PacedBackend:
         return self._lengths.randint(low, round(self.tokens * (1 + self.spread)))
 
     async def stream(self, request: GenerationRequest) -> AsyncGenerator[Delta, None]:
-        for index in range(request.sampling.n):
+        async for delta in self.deltas(request.sampling.n, self.chunk):
+            yield delta
+
+    async def deltas(self, variants: int, chunk: int) -> AsyncGenerator[Delta, None]:
+        """``variants`` pieces one after another, delivered ``chunk`` tokens at a time."""
+        for index in range(variants):
             length = self._length()
-            sizes = [1] + [self.chunk] * ((length - 1) // self.chunk)
+            sizes = [1] + [chunk] * ((length - 1) // chunk)
             if sum(sizes) < length:
                 sizes.append(length - sum(sizes))
             for number, size in enumerate(sizes):

@@ -1,27 +1,35 @@
 """The OpenAI-compatible backend: streams chat completions from a vLLM server (or similar).
 
 One HTTP request per :class:`GenerationRequest`, ``n`` variants included: vLLM batches them
-and shares the prompt's KV cache. vLLM-only knobs travel in ``extra_body``. Closing the
-stream closes the HTTP response, and vLLM aborts a request whose client has gone.
+and shares the prompt's KV cache. vLLM's own knobs (``priority``, ``structured_outputs``,
+``stream_interval``…) go in the same JSON body. Closing the stream closes the connection,
+and vLLM aborts a request whose client has gone.
+
+The client is aiohttp (already here for discord.py) speaking the chat-completions protocol
+directly, as vLLM's own benchmark client does. The ``openai`` SDK cost ~1 ms of Python per
+request (turning parameters into its typed models), a typed object per chunk, and its
+connection pool rescanned every open connection for each new request: with 200 streams open
+that alone broke the bot's 5 ms overhead budget (bench/RESULTS.md).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncGenerator
 from typing import Any
 
-import openai
-from openai import AsyncOpenAI, AsyncStream, Timeout
-from openai.types.chat import ChatCompletionChunk, ChatCompletionMessageParam
+import aiohttp
 
 from serving.backend import BackendError, BackendUnavailable, Delta, GenerationRequest
 
 log = logging.getLogger(__name__)
 
-# vLLM without --api-key accepts any key, but the client insists on one. Passing a
-# placeholder also keeps a developer's OPENAI_API_KEY from being sent to a local server.
+# vLLM without --api-key accepts any key. Sending a placeholder also keeps a developer's
+# OPENAI_API_KEY from being sent to a local server.
 _PLACEHOLDER_API_KEY = "EMPTY"
+_DATA = b"data:"
+_DONE = b"[DONE]"
 
 
 class OpenAIBackend:
@@ -43,7 +51,7 @@ class OpenAIBackend:
         self._connect_timeout = connect_timeout
         self._read_timeout = read_timeout
         self._stream_interval = stream_interval
-        self._client: AsyncOpenAI | None = None
+        self._session: aiohttp.ClientSession | None = None
         # vLLM refuses a non-zero priority unless started with --scheduling-policy priority.
         # After one such refusal we stop sending it rather than fail every background job.
         self._send_priority = True
@@ -52,176 +60,205 @@ class OpenAIBackend:
     def name(self) -> str:
         return f"openai:{self._model}@{self._base_url}"
 
+    @property
+    def _where(self) -> str:
+        return f"The model server at {self._base_url}"
+
     async def start(self) -> None:
-        if self._client is not None:
+        if self._session is not None:
             return
-        client = AsyncOpenAI(
-            base_url=self._base_url,
-            api_key=self._api_key or _PLACEHOLDER_API_KEY,
-            # read: the longest wait for the next piece of text (or for the first one).
-            timeout=Timeout(self._read_timeout, connect=self._connect_timeout),
-            # Retrying would hide a down server for several seconds; fail fast instead.
-            max_retries=0,
+        session = aiohttp.ClientSession(
+            headers={"Authorization": f"Bearer {self._api_key or _PLACEHOLDER_API_KEY}"},
+            timeout=aiohttp.ClientTimeout(
+                total=None, sock_connect=self._connect_timeout, sock_read=self._read_timeout
+            ),
+            # No client-side cap on connections: the server queues and schedules requests
+            # (vLLM by priority); a cap here would hold them back where nobody sees them.
+            connector=aiohttp.TCPConnector(limit=0),
         )
         try:
-            await self._check_model_served(client)
+            await self._check_model_served(session)
         except BaseException:
-            await client.close()
+            await session.close()
             raise
-        self._client = client
+        self._session = session
 
-    async def _check_model_served(self, client: AsyncOpenAI) -> None:
+    async def _check_model_served(self, session: aiohttp.ClientSession) -> None:
         try:
-            page = await client.models.list(timeout=Timeout(self._connect_timeout))
-        except openai.APIError as error:
+            async with session.get(
+                f"{self._base_url}/models",
+                timeout=aiohttp.ClientTimeout(total=self._connect_timeout),
+            ) as response:
+                if response.status != 200:
+                    raise self._status_error(response.status, await response.text())
+                page = await response.json()
+        except (aiohttp.ClientError, TimeoutError, json.JSONDecodeError) as error:
             raise self._translate(error, waited=self._connect_timeout) from error
-        served = [model.id for model in page.data]
+        served = [model.get("id") for model in page.get("data", [])]
         if self._model not in served:
-            listing = ", ".join(served) if served else "none"
+            listing = ", ".join(str(name) for name in served) if served else "none"
             raise BackendUnavailable(
-                f"The model server at {self._base_url} does not serve the model "
-                f"{self._model!r} (it serves: {listing})."
+                f"{self._where} does not serve the model {self._model!r} (it serves: {listing})."
             )
 
     async def close(self) -> None:
-        client, self._client = self._client, None
-        if client is not None:
-            await client.close()
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
 
     async def stream(self, request: GenerationRequest) -> AsyncGenerator[Delta, None]:
-        if self._client is None:
-            raise BackendUnavailable(f"The model server at {self._base_url} is not connected.")
-        chunks = await self._open_stream(self._client, request)
+        if self._session is None:
+            raise BackendUnavailable(f"{self._where} is not connected.")
+        response = await self._open_stream(self._session, request)
         unfinished = set(range(request.sampling.n))
+        done = False
         try:
-            while True:
-                try:
-                    chunk = await chunks.__anext__()
-                except StopAsyncIteration:
+            async for line in response.content:
+                if not line.startswith(_DATA):
+                    continue  # blank separators, comments, other SSE fields
+                data = line[len(_DATA) :].strip()
+                if data == _DONE:
+                    done = True
                     break
-                except openai.APIError as error:
-                    raise self._translate(error) from error
-                for choice in chunk.choices:
-                    text = choice.delta.content or ""
-                    if choice.finish_reason is not None:
-                        unfinished.discard(choice.index)
-                    if text or choice.finish_reason is not None:
-                        yield Delta(choice.index, text, choice.finish_reason)
+                event = json.loads(data)
+                if "error" in event:
+                    raise BackendUnavailable(
+                        f"{self._where} broke off the answer: {_message_of(event)}"
+                    )
+                for choice in event.get("choices", ()):
+                    text = (choice.get("delta") or {}).get("content") or ""
+                    finish_reason = choice.get("finish_reason")
+                    if finish_reason is not None:
+                        unfinished.discard(choice["index"])
+                    if text or finish_reason is not None:
+                        yield Delta(choice["index"], text, finish_reason)
+        except (aiohttp.ClientError, TimeoutError, json.JSONDecodeError) as error:
+            raise self._translate(error) from error
         finally:
-            # Also on aclose() and cancellation: dropping the connection makes vLLM abort.
-            await chunks.close()
+            if done:
+                response.release()  # the connection goes back to the pool
+            else:
+                # Stop, an error or cancellation: dropping the connection makes vLLM abort.
+                response.close()
         if unfinished:
             raise BackendUnavailable(
-                f"The model server at {self._base_url} ended the stream before the text "
-                "was finished."
+                f"{self._where} ended the stream before the text was finished."
             )
 
     async def _open_stream(
-        self, client: AsyncOpenAI, request: GenerationRequest
-    ) -> AsyncStream[ChatCompletionChunk]:
+        self, session: aiohttp.ClientSession, request: GenerationRequest
+    ) -> aiohttp.ClientResponse:
         with_priority = self._send_priority and request.priority != 0
+        response = await self._post(session, self._body(request, with_priority=with_priority))
+        if response.status == 200:
+            return response
+        text = await response.text()
+        response.release()
+        if not (with_priority and response.status == 400 and _refuses_priority(text)):
+            raise self._status_error(response.status, text)
+        log.warning(
+            "%s has priority scheduling off (vLLM: --scheduling-policy priority); "
+            "sending requests without priority from now on",
+            self._base_url,
+        )
+        self._send_priority = False
+        response = await self._post(session, self._body(request, with_priority=False))
+        if response.status == 200:
+            return response
+        text = await response.text()
+        response.release()
+        raise self._status_error(response.status, text)
+
+    async def _post(
+        self, session: aiohttp.ClientSession, body: dict[str, Any]
+    ) -> aiohttp.ClientResponse:
         try:
-            return await self._create(client, request, with_priority=with_priority)
-        except openai.BadRequestError as error:
-            if not (with_priority and _refuses_priority(error)):
-                raise self._translate(error) from error
-            log.warning(
-                "%s has priority scheduling off (vLLM: --scheduling-policy priority); "
-                "sending requests without priority from now on",
-                self._base_url,
-            )
-            self._send_priority = False
-        except openai.APIError as error:
-            raise self._translate(error) from error
-        try:
-            return await self._create(client, request, with_priority=False)
-        except openai.APIError as error:
+            return await session.post(f"{self._base_url}/chat/completions", json=body)
+        except (aiohttp.ClientError, TimeoutError) as error:
             raise self._translate(error) from error
 
-    async def _create(
-        self, client: AsyncOpenAI, request: GenerationRequest, *, with_priority: bool
-    ) -> AsyncStream[ChatCompletionChunk]:
+    def _body(self, request: GenerationRequest, *, with_priority: bool) -> dict[str, Any]:
         sampling = request.sampling
-        messages: list[ChatCompletionMessageParam] = [
-            _message(m.role, m.content) for m in request.messages
-        ]
-        extra_body: dict[str, Any] = {
+        messages = [{"role": m.role, "content": m.content} for m in request.messages]
+        body: dict[str, Any] = {
+            "model": self._model,
+            "messages": messages,
+            "stream": True,
+            "n": sampling.n,
+            "temperature": sampling.temperature,
+            "top_p": sampling.top_p,
+            "max_tokens": sampling.max_tokens,
             # vLLM: -1 (or 0 in recent versions) means no top-k cut; -1 works everywhere.
             "top_k": sampling.top_k if sampling.top_k > 0 else -1,
             "repetition_penalty": sampling.repetition_penalty,
         }
+        if sampling.stop:
+            body["stop"] = list(sampling.stop)
+        if sampling.seed is not None:
+            body["seed"] = sampling.seed
         if with_priority:
-            extra_body["priority"] = request.priority
+            body["priority"] = request.priority
         if self._stream_interval > 1:
             # vLLM >= 0.11: tokens per streamed chunk; the first and last chunks come at once.
-            extra_body["stream_interval"] = self._stream_interval
+            body["stream_interval"] = self._stream_interval
         if request.json_schema is not None:
             # vLLM >= 0.12 (``guided_json`` before that, since removed).
-            extra_body["structured_outputs"] = {"json": dict(request.json_schema)}
+            body["structured_outputs"] = {"json": dict(request.json_schema)}
         if request.continue_from:
             messages.append({"role": "assistant", "content": request.continue_from})
-            extra_body["continue_final_message"] = True
-            extra_body["add_generation_prompt"] = False
-        return await client.chat.completions.create(
-            model=self._model,
-            messages=messages,
-            stream=True,
-            n=sampling.n,
-            temperature=sampling.temperature,
-            top_p=sampling.top_p,
-            max_tokens=sampling.max_tokens,
-            stop=list(sampling.stop) if sampling.stop else openai.omit,
-            seed=sampling.seed if sampling.seed is not None else openai.omit,
-            extra_body=extra_body,
-        )
+            body["continue_final_message"] = True
+            body["add_generation_prompt"] = False
+        return body
 
-    def _translate(self, error: openai.APIError, *, waited: float | None = None) -> BackendError:
+    def _status_error(self, status: int, text: str) -> BackendError:
+        """An HTTP error answer, as a backend error whose text is fit to show a person."""
+        where = self._where
+        if status in (401, 403):
+            return BackendUnavailable(f"{where} refused the API key (HTTP {status}).")
+        if status == 404:
+            return BackendUnavailable(
+                f"{where} has no OpenAI-compatible API or model {self._model!r} (HTTP 404)."
+            )
+        if status >= 500 or status == 429:
+            return BackendUnavailable(f"{where} is failing (HTTP {status}); try again later.")
+        return BackendError(f"{where} rejected the request (HTTP {status}): {_message_in(text)}")
+
+    def _translate(self, error: Exception, *, waited: float | None = None) -> BackendError:
         """Turn a client error into a backend error whose text is fit to show a person."""
-        where = f"The model server at {self._base_url}"
-        if isinstance(error, openai.APITimeoutError):
-            if _is_connect_timeout(error):
-                return BackendUnavailable(
-                    f"{where} is not reachable (no connection in {self._connect_timeout:g} s)."
-                )
+        where = self._where
+        if isinstance(error, BackendError):
+            return error
+        if isinstance(error, aiohttp.ConnectionTimeoutError):
+            return BackendUnavailable(
+                f"{where} is not reachable (no connection in {self._connect_timeout:g} s)."
+            )
+        if isinstance(error, TimeoutError):
             seconds = self._read_timeout if waited is None else waited
             return BackendUnavailable(f"{where} did not answer in {seconds:g} s.")
-        if isinstance(error, openai.APIConnectionError):
+        if isinstance(error, aiohttp.ClientConnectorError):
             return BackendUnavailable(f"{where} is not reachable.")
-        if isinstance(error, openai.APIStatusError):
-            status = error.status_code
-            if status in (401, 403):
-                return BackendUnavailable(f"{where} refused the API key (HTTP {status}).")
-            if status == 404:
-                return BackendUnavailable(
-                    f"{where} has no OpenAI-compatible API or model {self._model!r} (HTTP 404)."
-                )
-            if status >= 500 or status == 429:
-                return BackendUnavailable(f"{where} is failing (HTTP {status}); try again later.")
-            return BackendError(f"{where} rejected the request (HTTP {status}): {error.message}")
-        return BackendUnavailable(f"{where} broke off the answer: {error.message}")
+        if isinstance(error, json.JSONDecodeError):
+            return BackendUnavailable(f"{where} sent something that is not JSON.")
+        return BackendUnavailable(f"{where} broke off the answer: {error}")
 
 
-def _message(role: str, content: str) -> ChatCompletionMessageParam:
-    if role == "system":
-        return {"role": "system", "content": content}
-    if role == "assistant":
-        return {"role": "assistant", "content": content}
-    return {"role": "user", "content": content}
+def _message_of(event: dict[str, Any]) -> str:
+    """The message of an error body: ``{"error": {"message": …}}`` or vLLM's older
+    ``{"object": "error", "message": …}``."""
+    error = event.get("error")
+    if isinstance(error, dict):
+        return str(error.get("message", error))
+    return str(event.get("message", error if error is not None else event))
 
 
-def _is_connect_timeout(error: BaseException) -> bool:
-    """Whether the timeout happened while connecting rather than while waiting for text.
-
-    Matched by name: the client raises these from httpx2 or, if given one, a legacy httpx.
-    """
-    cause = error.__cause__
-    while cause is not None:
-        if type(cause).__name__ in ("ConnectTimeout", "PoolTimeout"):
-            return True
-        cause = cause.__cause__
-    return False
+def _message_in(text: str) -> str:
+    try:
+        event = json.loads(text)
+    except json.JSONDecodeError:
+        return text.strip()[:300]
+    return _message_of(event) if isinstance(event, dict) else text.strip()[:300]
 
 
-def _refuses_priority(error: openai.APIStatusError) -> bool:
-    text = str(error.message).lower()
-    return "priority" in text and "not enabled" in text
+def _refuses_priority(text: str) -> bool:
+    message = _message_in(text).lower()
+    return "priority" in message and "not enabled" in message
