@@ -361,3 +361,34 @@ async def test_stop_button_pattern_closes_the_connection(
     await stream.aclose()
 
     await asyncio.wait_for(server.disconnected.wait(), timeout=10)
+
+
+async def test_more_streams_than_a_default_pool_holds_are_open_at_once(
+    server: FakeServer,
+) -> None:
+    """vLLM queues and schedules requests itself; a client pool capped at 100 connections
+    (aiohttp's default) would hold the rest back where nobody sees them."""
+    streams = 150
+    everyone_asked = asyncio.Event()
+
+    async def answer_once_everyone_asked(
+        request: web.Request, response: web.StreamResponse, body: dict[str, Any]
+    ) -> None:
+        if len(server.bodies) >= streams:
+            everyone_asked.set()
+        await everyone_asked.wait()
+        await response.write(chunk(0, "ok", "stop"))
+        await response.write(b"data: [DONE]\n\n")
+
+    server.streamer = answer_once_everyone_asked
+    backend = OpenAIBackend(server.url, MODEL, connect_timeout=5.0, read_timeout=30.0)
+    await backend.start()
+    try:
+        answers = await asyncio.wait_for(
+            asyncio.gather(*(collect(backend, GenerationRequest(PROMPT)) for _ in range(streams))),
+            timeout=30,
+        )
+    finally:
+        await backend.close()
+
+    assert [[delta.text for delta in deltas] for deltas in answers] == [["ok"]] * streams
