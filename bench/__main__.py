@@ -68,37 +68,41 @@ def _backends_behind_the_bot(against: str, server: Any) -> Iterator[Callable[[in
         raise SystemExit(f"--overhead-against: unknown backend {against!r}")
 
 
-async def _run(args: argparse.Namespace, server: Any) -> dict[str, Any]:
+async def _overhead(args: argparse.Namespace, server: Any, against: list[str]) -> dict[str, Any]:
+    from bench.overhead import overhead_rows
+
+    results: dict[str, Any] = {}
+    for backend in against:
+        paced = backend != "server"
+        with _backends_behind_the_bot(backend, server) as backend_for:
+            measured = await overhead_rows(
+                backend_for,
+                paced=paced,
+                samples=args.overhead_samples or (1000 if paced else 300),
+                samples_one=args.overhead_samples_one,
+            )
+        results[backend] = measured
+        print(f"bot overhead, backend: {backend}")
+        print(
+            table(
+                ["concurrent commands", "p50 ms", "p99 ms", "max ms", "commands measured"],
+                [
+                    [label, row["p50_ms"], row["p99_ms"], row["max_ms"], row["commands"]]
+                    for label, row in measured.items()
+                ],
+            ),
+            end="\n\n",
+            flush=True,
+        )
+    return results
+
+
+async def _run(args: argparse.Namespace, server: Any, sections: list[str]) -> dict[str, Any]:
     from bench.throughput import inkwell_backend
 
     results: dict[str, Any] = {}
-    sections = args.only.split(",") if args.only else list(SECTIONS)
-    if "overhead" in sections:
-        from bench.overhead import overhead_rows
-
-        results["overhead"] = {}
-        for against in args.overhead_against.split(","):
-            paced = against != "server"
-            with _backends_behind_the_bot(against, server) as backend_for:
-                measured = await overhead_rows(
-                    backend_for,
-                    paced=paced,
-                    samples=args.overhead_samples or (1000 if paced else 300),
-                    samples_one=args.overhead_samples_one,
-                )
-                results["overhead"][against] = measured
-                print(f"bot overhead, backend: {against}")
-                print(
-                    table(
-                        ["concurrent commands", "p50 ms", "p99 ms", "max ms", "commands measured"],
-                        [
-                            [label, row["p50_ms"], row["p99_ms"], row["max_ms"], row["commands"]]
-                            for label, row in measured.items()
-                        ],
-                    ),
-                    end="\n\n",
-                    flush=True,
-                )
+    if "server" in sections:
+        results["overhead"] = await _overhead(args, server, ["server"])
     if "throughput" in sections:
         from bench.throughput import compare
 
@@ -212,8 +216,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TQDM_DISABLE", "1")
     started = time.time()
-    with _server(args) as server:
-        results = asyncio.run(_run(args, server))
+    sections = args.only.split(",") if args.only else list(SECTIONS)
+    against = args.overhead_against.split(",") if "overhead" in sections else []
+    stubs = [backend for backend in against if backend != "server"]
+    results: dict[str, Any] = {}
+    if stubs:
+        # Stub-backed runs come first, before a vLLM started for the rest shares the machine.
+        results["overhead"] = asyncio.run(_overhead(args, None, stubs))
+    on_server = [name for name in sections if name != "overhead"]
+    if "server" in against:
+        on_server.append("server")
+    if on_server:
+        with _server(args) as server:
+            measured = asyncio.run(_run(args, server, on_server))
+        results.setdefault("overhead", {}).update(measured.pop("overhead", {}))
+        results.update(measured)
     results["machine"] = {
         "cpus": os.cpu_count(),
         "platform": platform.platform(),

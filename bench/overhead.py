@@ -13,10 +13,12 @@ connection delivers events one at a time).
 from __future__ import annotations
 
 import asyncio
+import heapq
 import itertools
 import random
 import re
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -80,6 +82,46 @@ async def burst(backend: Backend, concurrency: int, rounds: int) -> list[float]:
     return samples
 
 
+class _Gateway:
+    """Delivers payloads to the loop from a thread at the moment they are due, the way the
+    gateway's socket wakes the loop: an asyncio timer would wake up to a millisecond late
+    (epoll's resolution), which would count against the bot."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._due: list[tuple[float, int, Callable[[], None]]] = []
+        self._order = itertools.count()
+        self._wake = threading.Condition()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="bench-gateway", daemon=True)
+        self._thread.start()
+
+    def at(self, due: float, deliver: Callable[[], None]) -> None:
+        """Run ``deliver`` on the loop at ``due`` (``time.perf_counter()``)."""
+        with self._wake:
+            heapq.heappush(self._due, (due, next(self._order), deliver))
+            self._wake.notify()
+
+    def close(self) -> None:
+        with self._wake:
+            self._closed = True
+            self._wake.notify()
+        self._thread.join()
+
+    def _run(self) -> None:
+        with self._wake:
+            while not self._closed:
+                if not self._due:
+                    self._wake.wait()
+                    continue
+                wait = self._due[0][0] - time.perf_counter()
+                if wait > 0:
+                    self._wake.wait(wait)
+                    continue
+                _, _, deliver = heapq.heappop(self._due)
+                self._loop.call_soon_threadsafe(deliver)
+
+
 async def concurrent(
     backend: Backend, members: int, samples: int, *, pause: float = 0.05
 ) -> list[float]:
@@ -88,9 +130,9 @@ async def concurrent(
     Members join over ``ramp`` seconds; only commands that start after the last one has
     joined are measured, so each sees ``members - 1`` others generating (or queued at the
     server) around it. Between commands a member pauses a random moment (``pause`` seconds
-    on average), and a command's overhead counts from when it was due: if the loop was busy
-    (a collection pause, another command) when it should have arrived, that wait counts too,
-    as it would for a payload waiting on the gateway socket.
+    on average); a thread hands the next command to the loop when it is due, and its overhead
+    counts from then: if the loop was busy (a collection pause, another command) when it
+    arrived, that wait counts too, as it would for a payload waiting on the gateway socket.
     """
     timed = TimingBackend(backend)
     with tempfile.TemporaryDirectory() as folder:
@@ -102,6 +144,8 @@ async def concurrent(
             enough = asyncio.Event()
             ramp = 2.0
             pauses = random.Random(11)
+            loop = asyncio.get_running_loop()
+            gateway = _Gateway(loop)
 
             async def member(user: FakeUser, delay: float) -> None:
                 await asyncio.sleep(delay)
@@ -112,10 +156,18 @@ async def concurrent(
                         if len(measured) >= samples:
                             enough.set()
                     payload = stamps.poem(harness, case, user)
-                    wait = pauses.expovariate(1 / pause)
-                    stamps.entered[payload["token"]] = time.perf_counter() + wait
-                    await asyncio.sleep(wait)
-                    await asyncio.wait(harness.inject([payload]))
+                    due = time.perf_counter() + pauses.expovariate(1 / pause)
+                    stamps.entered[payload["token"]] = due
+                    handled = loop.create_future()
+
+                    def deliver(payload: dict[str, Any] = payload, handled: Any = handled) -> None:
+                        try:
+                            handled.set_result(harness.inject([payload]))
+                        except Exception as error:  # surfaces in the member, not the thread
+                            handled.set_exception(error)
+
+                    gateway.at(due, deliver)
+                    await asyncio.wait(await handled)
 
             async def last_member(user: FakeUser) -> None:
                 await asyncio.sleep(ramp)
@@ -123,10 +175,13 @@ async def concurrent(
                 await member(user, 0)
 
             users = [harness.new_user(f"writer{i}") for i in range(members)]
-            await asyncio.gather(
-                *(member(user, ramp * i / members) for i, user in enumerate(users[:-1])),
-                last_member(users[-1]),
-            )
+            try:
+                await asyncio.gather(
+                    *(member(user, ramp * i / members) for i, user in enumerate(users[:-1])),
+                    last_member(users[-1]),
+                )
+            finally:
+                gateway.close()
             await harness.settle()
             return stamps.overheads_ms(timed, measured)
 
