@@ -65,21 +65,18 @@ class _Stamps:
         return samples
 
 
-async def burst(backend: Backend, concurrency: int, rounds: int) -> list[float]:
-    """``concurrency`` payloads handed over in the same instant, ``rounds`` times."""
+async def burst(backend: Backend, concurrency: int) -> list[float]:
+    """``concurrency`` payloads handed over in the same instant."""
     timed = TimingBackend(backend)
-    samples: list[float] = []
     with tempfile.TemporaryDirectory() as folder:
         async with inkwell_rig(bench_settings(Path(folder) / "b.sqlite3"), timed) as (harness, _):
             stamps = _Stamps(harness)
-            users = [harness.new_user(f"writer{i}") for i in range(concurrency)]
-            for round_number in range(rounds):
-                cases = {round_number * concurrency + i for i in range(concurrency)}
-                payloads = [stamps.poem(harness, case, users[case % concurrency]) for case in cases]
-                harness.inject(payloads)
-                await harness.settle()
-                samples += stamps.overheads_ms(timed, cases)
-    return samples
+            cases = set(range(concurrency))
+            harness.inject(
+                [stamps.poem(harness, case, harness.new_user(f"writer{case}")) for case in cases]
+            )
+            await harness.settle()
+            return stamps.overheads_ms(timed, cases)
 
 
 class _Gateway:
@@ -209,7 +206,5 @@ async def overhead_rows(
             rows[label] = summarise(await concurrent(backend_for(tokens), 200, samples))
     else:
         rows["200"] = summarise(await concurrent(backend_for(0), 200, samples))
-    rows["200 arriving in the same instant (stress)"] = summarise(
-        await burst(backend_for(40), 200, 1)
-    )
+    rows["200 arriving in the same instant (stress)"] = summarise(await burst(backend_for(40), 200))
     return rows

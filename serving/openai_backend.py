@@ -153,10 +153,9 @@ class OpenAIBackend:
         response = await self._post(session, self._body(request, with_priority=with_priority))
         if response.status == 200:
             return response
-        text = await response.text()
-        response.release()
-        if not (with_priority and response.status == 400 and _refuses_priority(text)):
-            raise self._status_error(response.status, text)
+        status, text = await self._refusal(response)
+        if not (with_priority and status == 400 and _refuses_priority(text)):
+            raise self._status_error(status, text)
         log.warning(
             "%s has priority scheduling off (vLLM: --scheduling-policy priority); "
             "sending requests without priority from now on",
@@ -166,9 +165,16 @@ class OpenAIBackend:
         response = await self._post(session, self._body(request, with_priority=False))
         if response.status == 200:
             return response
-        text = await response.text()
-        response.release()
-        raise self._status_error(response.status, text)
+        raise self._status_error(*await self._refusal(response))
+
+    async def _refusal(self, response: aiohttp.ClientResponse) -> tuple[int, str]:
+        """The status and body of a non-200 answer; the connection goes back to the pool."""
+        try:
+            return response.status, await response.text()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise self._translate(error) from error
+        finally:
+            response.release()
 
     async def _post(
         self, session: aiohttp.ClientSession, body: dict[str, Any]
@@ -227,8 +233,6 @@ class OpenAIBackend:
     def _translate(self, error: Exception, *, waited: float | None = None) -> BackendError:
         """Turn a client error into a backend error whose text is fit to show a person."""
         where = self._where
-        if isinstance(error, BackendError):
-            return error
         if isinstance(error, aiohttp.ConnectionTimeoutError):
             return BackendUnavailable(
                 f"{where} is not reachable (no connection in {self._connect_timeout:g} s)."

@@ -57,6 +57,15 @@ async def stream_words(
     await response.write(b"data: [DONE]\n\n")
 
 
+async def drip_forever(
+    request: web.Request, response: web.StreamResponse, body: dict[str, Any]
+) -> None:
+    """A stream that never finishes: for Stop and early close."""
+    while True:
+        await response.write(chunk(0, "drip "))
+        await asyncio.sleep(0.02)
+
+
 @dataclass
 class FakeServer:
     """Records every chat request body and answers with the current ``streamer``."""
@@ -301,14 +310,7 @@ async def test_server_silent_before_headers_times_out(
 async def test_closing_early_closes_the_connection(
     backend: OpenAIBackend, server: FakeServer
 ) -> None:
-    async def endless(
-        request: web.Request, response: web.StreamResponse, body: dict[str, Any]
-    ) -> None:
-        while True:
-            await response.write(chunk(0, "drip "))
-            await asyncio.sleep(0.01)
-
-    server.streamer = endless
+    server.streamer = drip_forever
     stream = backend.stream(GenerationRequest(PROMPT))
     first = await anext(stream)
     await stream.aclose()
@@ -343,14 +345,7 @@ async def test_stream_cut_short_is_unavailable(backend: OpenAIBackend, server: F
 async def test_stop_button_pattern_closes_the_connection(
     backend: OpenAIBackend, server: FakeServer
 ) -> None:
-    async def endless(
-        request: web.Request, response: web.StreamResponse, body: dict[str, Any]
-    ) -> None:
-        while True:
-            await response.write(chunk(0, "drip "))
-            await asyncio.sleep(0.05)
-
-    server.streamer = endless
+    server.streamer = drip_forever
     stream = backend.stream(GenerationRequest(PROMPT))
     assert (await anext(stream)).text == "drip "
     pending = asyncio.ensure_future(anext(stream))
