@@ -14,6 +14,7 @@ from bot.errors import InkwellError
 from bot.garbage_collection import tune_for_streaming
 from bot.runtime import Services, open_services
 from bot.settings import Settings
+from bot.ui.creation_buttons import OpenCreations
 from bot.ui.errors import report_error
 from bot.ui.relay_notifier import DiscordRelayNotifier
 from serving.backend import BackendUnavailable
@@ -33,6 +34,8 @@ class InkwellBot(commands.AutoShardedBot):
         )
         self.settings = settings
         self._services = services
+        # Generated pieces whose buttons still work (bot/ui/creation_buttons.py).
+        self.open_creations = OpenCreations()
 
     @property
     def services(self) -> Services:

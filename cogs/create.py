@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot.services.early import EarlyStart
 from bot.services.forms import (
@@ -19,12 +19,16 @@ from bot.services.forms import (
     StoryLength,
 )
 from bot.text.posts import Platform
-from bot.ui.creation_view import CreationView, stream_into
+from bot.ui.creation_buttons import CreationButton, retire, stream_into
 from bot.ui.origin import origin_of
 from bot.ui.streaming import StreamingEditor
 
 if TYPE_CHECKING:
     from bot.app import InkwellBot
+
+# Expired pieces get their buttons turned off within this many seconds (the buttons stop at
+# 14 minutes; the interaction token that edits them lasts 15).
+RETIRE_EVERY = 30.0
 
 Subject = app_commands.Range[str, 1, SUBJECT_MAX]
 ShortText = app_commands.Range[str, 1, SHORT_TEXT_MAX]
@@ -35,6 +39,20 @@ class Create(commands.Cog):
 
     def __init__(self, bot: InkwellBot) -> None:
         self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(CreationButton)
+        self.retire_expired.start()
+
+    async def cog_unload(self) -> None:
+        self.retire_expired.cancel()
+        self.bot.remove_dynamic_items(CreationButton)
+
+    @tasks.loop(seconds=RETIRE_EVERY)
+    async def retire_expired(self) -> None:
+        """Turn off the buttons of pieces past their lifetime: one sweep for all of them."""
+        for piece in self.bot.open_creations.expire():
+            await retire(piece)
 
     async def _create(
         self,
@@ -55,8 +73,10 @@ class Create(commands.Cog):
             await texts.cancel()
             raise
         editor = StreamingEditor(interaction, edit_interval=self.bot.settings.stream.edit_interval)
-        view = CreationView(creation, editor, owner_id=interaction.user.id)
-        await stream_into(editor, creation, texts.items(), view)
+        piece = self.bot.open_creations.open(
+            interaction.id, creation, editor, owner_id=interaction.user.id
+        )
+        await stream_into(piece, texts.items())
 
     @app_commands.command(description="Write a short story from your prompt.")
     @app_commands.describe(

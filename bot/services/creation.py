@@ -117,7 +117,7 @@ class Creation:
         self._sampling = sampling
         self.variants: list[str] = []
         self.index = 0
-        self._stop = asyncio.Event()
+        self._stop_requested = False
         self._awaiting_delta: asyncio.Task[Any] | None = None
         self._running = False
         self.stopped = False
@@ -145,10 +145,14 @@ class Creation:
             self.index = (self.index + step) % len(self.variants)
         return self.current
 
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop_requested
+
     def stop(self) -> None:
         """Stop the generation in progress; what was written so far is kept."""
-        if self._running and not self._stop.is_set():
-            self._stop.set()
+        if self._running and not self._stop_requested:
+            self._stop_requested = True
             # Interrupt a wait for the next token; a task busy elsewhere (showing an edit)
             # sees the flag before it asks for the next one.
             if self._awaiting_delta is not None:
@@ -192,7 +196,7 @@ class Creation:
         if self._running:
             raise InvalidInput("Still writing — press Stop first, or wait for it to finish.")
         self._running = True
-        self._stop.clear()
+        self._stop_requested = False
         self.stopped = False
         self.blocked = False
         structured = self.form == "post" and self._service.structured_posts and not continue_from
@@ -276,7 +280,7 @@ class Creation:
         token: with hundreds of streams in flight, per-token task creation was the bot's
         largest cost on the event loop.
         """
-        if self._stop.is_set():
+        if self._stop_requested:
             self.stopped = True
             return None
         task = asyncio.current_task()
@@ -284,8 +288,8 @@ class Creation:
         try:
             return await anext(stream, None)
         except asyncio.CancelledError:
-            # Ours if Stop was pressed and nobody else also cancelled the task.
-            if self._stop.is_set() and task is not None and task.uncancel() == 0:
+            # Ours if Stop was pressed (meanwhile) and nobody else also cancelled the task.
+            if self.stop_requested and task is not None and task.uncancel() == 0:
                 self.stopped = True
                 return None
             raise

@@ -31,14 +31,32 @@ PLACEHOLDER: Final = "…"
 NO_PINGS: Final = discord.AllowedMentions.none()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Shown:
     """One message of the piece, as last sent."""
 
     message: discord.WebhookMessage | None  # None: the interaction's original response
     content: str
-    view: discord.ui.View | None
-    components: list[dict[str, Any]] | None  # the view's components as sent
+    # The view, only if discord.py must be handed this very object to dispatch its clicks;
+    # views of dynamic items alone are known by their components.
+    listener: discord.ui.View | None
+    components: str | None  # the view's components as sent, as text
+
+
+def _listener(view: discord.ui.View | None) -> discord.ui.View | None:
+    """``view`` if its clicks are dispatched to the view object itself; ``None`` for no view
+    or one made only of :class:`discord.ui.DynamicItem` s, which discord.py finds by
+    custom id without storing the view, so the editor need not keep it either."""
+    if view is None or all(
+        isinstance(item, discord.ui.DynamicItem) or not item.is_dispatchable()
+        for item in view.walk_children()
+    ):
+        return None
+    return view
+
+
+def _fingerprint(view: discord.ui.View | None) -> str | None:
+    return None if view is None else repr(view.to_components())
 
 
 class StreamingEditor:
@@ -89,8 +107,8 @@ class StreamingEditor:
         return [shown.message.id if shown.message else None for shown in self._shown]
 
     def attach(self, view: discord.ui.View | None) -> None:
-        """Show ``view`` under the last message from the next render on (e.g. a Stop button
-        while streaming)."""
+        """Show ``view`` under the last message in the streaming updates that follow (e.g. a
+        Stop button while streaming)."""
         self._view = view
 
     async def update(self, text: str) -> None:
@@ -99,38 +117,41 @@ class StreamingEditor:
         self._latest = text
         if self._last_edit is not None and self._clock() - self._last_edit < self._edit_interval:
             return
-        await self._render(text, force_last=False)
+        await self._render(text, self._view, force_last=False)
 
     async def finish(self, text: str, view: discord.ui.View | None = None) -> None:
         """Show the final ``text`` with ``view`` under its last message, whatever was shown
-        before: the last message is always edited, so the end state is certain."""
-        self._view = view
+        before: the last message is always edited, so the end state is certain. The
+        streaming view is detached: a finished piece keeps no view object alive."""
+        self._view = None
         self._latest = text
-        await self._render(text, force_last=True)
+        await self._render(text, view, force_last=True)
 
     async def show(self, text: str, view: discord.ui.View | None = None) -> None:
-        """Replace the whole piece now (no throttling), e.g. to flip to another variant."""
-        self._view = view
+        """Replace the whole piece now (no throttling), e.g. to flip to another variant; like
+        :meth:`finish`, with ``view`` under the last message and nothing attached after."""
+        self._view = None
         self._latest = text
-        await self._render(text, force_last=False)
+        await self._render(text, view, force_last=False)
 
-    async def _render(self, text: str, *, force_last: bool) -> None:
+    async def _render(self, text: str, view: discord.ui.View | None, *, force_last: bool) -> None:
         async with self._lock:
             chunks = split_message(text, self._limit) or [self._placeholder]
-            view = self._view
-            components = view.to_components() if view is not None else None
+            listener = _listener(view)
+            components = _fingerprint(view)
             last = len(chunks) - 1
             for index, chunk in enumerate(chunks):
                 wanted_view = view if index == last else None
+                wanted_listener = listener if index == last else None
                 wanted_components = components if index == last else None
                 if index == len(self._shown):
                     message = await self._send(index, chunk, wanted_view)
-                    self._shown.append(_Shown(message, chunk, wanted_view, wanted_components))
+                    self._shown.append(_Shown(message, chunk, wanted_listener, wanted_components))
                     continue
                 shown = self._shown[index]
                 content_changed = shown.content != chunk
                 view_changed = (
-                    shown.view is not wanted_view or shown.components != wanted_components
+                    shown.listener is not wanted_listener or shown.components != wanted_components
                 )
                 forced = force_last and index == last
                 if not (content_changed or view_changed or forced):
@@ -141,7 +162,7 @@ class StreamingEditor:
                     view=wanted_view if view_changed or (forced and view is not None) else MISSING,
                 )
                 shown.content = chunk
-                shown.view, shown.components = wanted_view, wanted_components
+                shown.listener, shown.components = wanted_listener, wanted_components
             for extra in reversed(self._shown[len(chunks) :]):
                 if extra.message is not None:
                     await extra.message.delete()

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import cast
 
 import pytest
 
+from bot.app import InkwellBot
 from bot.text.posts import post_length
+from bot.ui.creation_buttons import OpenCreations
+from cogs.create import Create
 from tests.fakes import ScriptedBackend
 from tests.harness import Harness
 
@@ -146,3 +150,86 @@ async def test_the_model_starts_during_the_defer_and_stops_if_the_defer_fails(
         await inkwell.run_slash("story", prompt="too late")
     assert len(backend.requests) == 1  # it left before the defer came back
     assert backend.closed_streams == 1  # and was closed when the defer failed
+
+
+# --- the buttons: dynamic items, one registry, one sweep -----------------------------------
+
+
+def open_creations(inkwell: Harness) -> OpenCreations:
+    return cast(InkwellBot, inkwell.bot).open_creations
+
+
+async def test_the_buttons_name_their_action_and_the_piece(inkwell: Harness) -> None:
+    events = await inkwell.run_slash("poem", topic="first snow")
+    piece_id = events.interaction.id
+    assert [button.custom_id for button in events.messages()[-1].buttons] == [
+        f"creation:{action}:{piece_id}"
+        for action in ("stop", "regenerate", "continue", "previous", "next")
+    ]
+
+
+async def test_a_finished_piece_leaves_no_view_or_task_behind(inkwell: Harness) -> None:
+    before = set(asyncio.all_tasks())
+    await inkwell.run_slash("story", prompt="a lighthouse")
+    await inkwell.click(label="Regenerate")
+    await inkwell.settle()
+    store = inkwell.bot._connection._view_store
+    assert store._synced_message_views == {}
+    assert store._views == {}
+    assert set(asyncio.all_tasks()) - before == set()
+    assert len(open_creations(inkwell)) == 1
+
+
+async def test_a_click_after_a_restart_gets_an_answer(inkwell: Harness) -> None:
+    await inkwell.run_slash("poem", topic="first snow")
+    cast(InkwellBot, inkwell.bot).open_creations = OpenCreations()  # what a restart forgets
+    events = await inkwell.click(label="Regenerate")
+    assert events.ephemeral()
+    assert "no longer work" in events.last_content()
+
+
+async def test_expired_pieces_get_their_buttons_turned_off(inkwell: Harness) -> None:
+    now = [0.0]
+    bot = cast(InkwellBot, inkwell.bot)
+    bot.open_creations = OpenCreations(lifetime=60, clock=lambda: now[0])
+    await inkwell.run_slash("poem", topic="first snow")
+    cog = cast(Create, bot.get_cog("Create"))
+    await cog.retire_expired()
+    assert not all(button.disabled for button in inkwell.recorder.visible_messages()[-1].buttons)
+    now[0] = 61.0
+    await cog.retire_expired()
+    shown = inkwell.recorder.visible_messages()[-1]
+    assert shown.content == "Snow on the pine."
+    assert len(shown.buttons) == 5
+    assert all(button.disabled for button in shown.buttons)
+    events = await inkwell.click(label="Regenerate", stale=True)
+    assert "no longer work" in events.last_content()
+
+
+async def test_a_piece_still_writing_at_expiry_is_stopped(
+    inkwell: Harness, backend: ScriptedBackend
+) -> None:
+    now = [0.0]
+    bot = cast(InkwellBot, inkwell.bot)
+    bot.open_creations = OpenCreations(lifetime=60, clock=lambda: now[0])
+    backend.pause = asyncio.Event()
+    events = await inkwell.run_slash("story", prompt="a door", wait=False)
+    now[0] = 61.0
+    await cast(Create, bot.get_cog("Create")).retire_expired()
+    await inkwell.settle()
+    assert "(stopped)" in events.last_content()
+    assert all(button.disabled for button in events.messages()[-1].buttons)
+
+
+async def test_flipping_while_writing_is_refused(
+    inkwell: Harness, backend: ScriptedBackend
+) -> None:
+    await inkwell.run_slash("story", prompt="a lighthouse")
+    backend.pause = asyncio.Event()
+    await inkwell.click(label="Regenerate", wait=False)
+    events = await inkwell.click(label="‹", stale=True, wait=False)
+    assert events.ephemeral()
+    assert "Still writing" in events.last_content()
+    backend.pause.set()
+    await inkwell.settle()
+    assert len(backend.requests) == 2  # the flip started nothing

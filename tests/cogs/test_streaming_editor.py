@@ -195,8 +195,8 @@ async def test_view_follows_the_text_into_a_new_message(
     harness: Harness, deferred: discord.Interaction, clock: FakeClock
 ):
     editor = editor_for(deferred, clock)
-    view = Buttons()
-    await editor.show("Short.", view=view)
+    editor.attach(Buttons())
+    await editor.update("Short.")
 
     clock.advance(1)
     await editor.update(words(500))
@@ -204,6 +204,20 @@ async def test_view_follows_the_text_into_a_new_message(
     first, second = harness.events(deferred).messages()
     assert first.components == []
     assert [b.custom_id for b in second.buttons] == ["again"]
+
+
+async def test_updates_after_finish_show_no_view_until_one_is_attached(
+    harness: Harness, deferred: discord.Interaction, clock: FakeClock
+):
+    """A finished piece keeps no view object alive; the next stream attaches its own."""
+    editor = editor_for(deferred, clock)
+    editor.attach(Buttons())
+    await editor.finish("Done.", view=Buttons())
+
+    clock.advance(1)
+    await editor.update("Written again.")
+
+    assert harness.events(deferred).original().components == []
 
 
 async def test_finish_without_view_removes_the_buttons(

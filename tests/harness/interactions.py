@@ -677,7 +677,8 @@ class Harness:
     ``harness.guild``, ``harness.channel``, ``harness.user`` (a plain member) and
     ``harness.moderator`` (``manage_guild``) are the defaults every helper uses.
     ``keep_history=False`` (load runs) keeps each message's current state but not the
-    events and edit history that assertions read.
+    events and edit history that assertions read, nor the handler tasks of :meth:`inject`
+    that finished without an error.
     """
 
     def __init__(
@@ -896,7 +897,15 @@ class Harness:
                     self._contexts[record.token] = context
                 state.parse_interaction_create(cast(Any, payload))
         self._tasks.update(spawned)
+        if not self.recorder.keep_history:
+            # A load run forgets handlers that ended well; settle() still sees failures.
+            for task in spawned:
+                task.add_done_callback(self._forget_if_fine)
         return spawned
+
+    def _forget_if_fine(self, task: asyncio.Task[Any]) -> None:
+        if task.cancelled() or task.exception() is None:
+            self._tasks.discard(task)
 
     def _slash_payload(
         self,
@@ -947,11 +956,14 @@ class Harness:
         message: int | RecordedMessage | discord.abc.Snowflake | None = None,
         user: FakeUser | None = None,
         wait: bool = True,
+        stale: bool = False,
     ) -> InteractionEvents:
         """Click a button, found by ``custom_id`` or ``label`` on ``message`` (default: the
-        newest message showing it). The clicker defaults to whoever ran the command."""
+        newest message showing it). The clicker defaults to whoever ran the command.
+        ``stale=True`` clicks it even if disabled, as a client still showing an older
+        state of the message can."""
         found, info = self.find_component(custom_id, label=label, message=message, types=(2,))
-        return await self._use_component(found, info, user=user, wait=wait)
+        return await self._use_component(found, info, user=user, wait=wait, stale=stale)
 
     async def select(
         self,
@@ -1187,8 +1199,9 @@ class Harness:
         user: FakeUser | None,
         wait: bool,
         values: Sequence[str] | None = None,
+        stale: bool = False,
     ) -> InteractionEvents:
-        if info.disabled:
+        if info.disabled and not stale:
             raise ValueError(
                 f"{info.label or info.custom_id!r} is disabled: Discord sends no interaction for it"
             )

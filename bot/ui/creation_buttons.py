@@ -1,0 +1,282 @@
+"""The buttons under a generated piece (Stop · Regenerate · Continue · ‹ ›), and the loop that
+streams a piece into Discord.
+
+The buttons are :class:`discord.ui.DynamicItem` s: the custom id holds the action and the
+piece's id, which is the id of the command's interaction (``creation:regenerate:<id>``). The
+bot keeps each open piece (its :class:`~bot.services.creation.Creation` and the editor that
+shows it) in one :class:`OpenCreations` registry while the buttons work, and the Create
+cog retires expired pieces in one periodic sweep. There is no ``View`` object per message,
+and no timeout task per message either. Keeping those for 14 minutes per piece (about a
+hundred objects in reference cycles, two tasks, their timers) was the largest part of the
+bot's garbage-collection work under load; bench/RESULTS.md has the measurements. A click
+after a restart now gets an answer, where Discord used to show "interaction failed".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from typing import Final, Literal, cast
+
+import discord
+from discord.ui import View
+
+from bot.services.creation import Creation
+from bot.text.cleaning import neutralize_mentions
+from bot.ui.errors import report_error
+from bot.ui.replies import reply_privately
+from bot.ui.streaming import StreamingEditor
+from serving.backend import BackendUnavailable
+
+log = logging.getLogger(__name__)
+
+CreationAction = Literal["stop", "regenerate", "continue", "previous", "next"]
+
+# An interaction's token lives 15 minutes and every edit of the piece goes through it,
+# so the buttons stop a little before that.
+BUTTON_LIFETIME: Final = 14 * 60
+
+NOT_YOURS: Final = (
+    "These buttons belong to the member who ran the command — "
+    "run it yourself to get your own piece."
+)
+GONE: Final = (
+    "These buttons no longer work: a piece can be changed for 14 minutes, and not after the "
+    "bot restarts. Run the command again for a new one."
+)
+STILL_WRITING: Final = "Still writing — press Stop first, or wait for it to finish."
+
+
+def displayed(text: str) -> str:
+    return neutralize_mentions(text) if text.strip() else "…"
+
+
+@dataclass(slots=True, eq=False)
+class OpenCreation:
+    """A piece whose buttons still work."""
+
+    id: int
+    creation: Creation
+    editor: StreamingEditor
+    owner_id: int
+    expires_at: float
+    retired: bool = False
+
+
+class OpenCreations:
+    """The pieces whose buttons work, by id, oldest first.
+
+    Every piece lives the same ``lifetime``, so the oldest are always the first to expire
+    and :meth:`expire` stops at the first piece still in time.
+    """
+
+    def __init__(
+        self, lifetime: float = BUTTON_LIFETIME, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.lifetime = lifetime
+        self._clock = clock
+        self._open: dict[int, OpenCreation] = {}
+
+    def __len__(self) -> int:
+        return len(self._open)
+
+    def open(
+        self, piece_id: int, creation: Creation, editor: StreamingEditor, *, owner_id: int
+    ) -> OpenCreation:
+        piece = OpenCreation(
+            piece_id, creation, editor, owner_id, expires_at=self._clock() + self.lifetime
+        )
+        self._open[piece_id] = piece
+        return piece
+
+    def get(self, piece_id: int) -> OpenCreation | None:
+        """The piece, or ``None`` if it expired or was never open in this process."""
+        piece = self._open.get(piece_id)
+        if piece is None or self._clock() >= piece.expires_at:
+            return None
+        return piece
+
+    def expire(self) -> list[OpenCreation]:
+        """Remove and return the pieces whose time is up."""
+        now = self._clock()
+        expired: list[OpenCreation] = []
+        for piece in self._open.values():
+            if now < piece.expires_at:
+                break
+            expired.append(piece)
+        for piece in expired:
+            del self._open[piece.id]
+            piece.retired = True
+        return expired
+
+
+def open_creations(interaction: discord.Interaction) -> OpenCreations:
+    found = getattr(interaction.client, "open_creations", None)
+    if not isinstance(found, OpenCreations):
+        raise RuntimeError("the creation buttons need an InkwellBot")
+    return found
+
+
+# --- the buttons --------------------------------------------------------------------------------
+
+_LOOKS: Final[dict[CreationAction, tuple[str, str | None, discord.ButtonStyle]]] = {
+    "stop": ("Stop", "⏹", discord.ButtonStyle.danger),
+    "regenerate": ("Regenerate", "🔄", discord.ButtonStyle.primary),
+    "continue": ("Continue", "➕", discord.ButtonStyle.secondary),
+    "previous": ("‹", None, discord.ButtonStyle.secondary),
+    "next": ("›", None, discord.ButtonStyle.secondary),
+}
+
+
+class CreationButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"creation:(?P<action>stop|regenerate|continue|previous|next):(?P<id>[0-9]+)",
+):
+    """One of a piece's buttons; which one, and for which piece, is in its custom id."""
+
+    def __init__(
+        self,
+        action: CreationAction,
+        piece_id: int,
+        *,
+        disabled: bool = False,
+        label: str | None = None,
+    ) -> None:
+        default_label, emoji, style = _LOOKS[action]
+        super().__init__(
+            discord.ui.Button(
+                label=label or default_label,
+                emoji=emoji,
+                style=style,
+                disabled=disabled,
+                custom_id=f"creation:{action}:{piece_id}",
+            )
+        )
+        self.action: CreationAction = action
+        self.piece_id = piece_id
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Button[discord.ui.View],
+        match: re.Match[str],
+        /,
+    ) -> CreationButton:
+        return cls(cast(CreationAction, match["action"]), int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        # discord.py only logs what a dynamic item's callback raises; the member gets an answer.
+        try:
+            await press(interaction, self.action, self.piece_id)
+        except Exception as error:
+            await report_error(interaction, error)
+
+
+@contextlib.contextmanager
+def creation_buttons(piece: OpenCreation, *, running: bool | None = None) -> Iterator[View]:
+    """The buttons as they should look now: Stop while writing, the rest once done; all off
+    once the piece is retired.
+
+    Made afresh for each use and never stored by discord.py (every item is dynamic), so
+    nothing stays alive per message. A view and its items refer to each other; the view is
+    emptied after use so it is freed at once rather than left to the cycle collector.
+    """
+    creation = piece.creation
+    running = creation.running if running is None else running
+    many = len(creation.variants) > 1
+    off = piece.retired
+    enabled: dict[CreationAction, bool] = {
+        "stop": running,
+        "regenerate": not running,
+        "continue": not running and creation.can_continue,
+        "previous": not running and many,
+        "next": not running and many,
+    }
+    position = f"{creation.index + 1}/{len(creation.variants)} ›" if many else None
+    view = View(timeout=None)
+    for action, on in enabled.items():
+        label = position if action == "next" else None
+        view.add_item(CreationButton(action, piece.id, disabled=off or not on, label=label))
+    try:
+        yield view
+    finally:
+        view.clear_items()
+
+
+# --- what they do ---------------------------------------------------------------------------
+
+
+async def stream_into(piece: OpenCreation, texts: AsyncIterator[str]) -> None:
+    """Show ``texts`` as they grow, then the final piece with the buttons under it."""
+    editor, creation = piece.editor, piece.creation
+    try:
+        with creation_buttons(piece, running=True) as streaming:
+            editor.attach(streaming)
+            try:
+                async for text in texts:
+                    await editor.update(displayed(text))
+            finally:
+                editor.attach(None)
+    except BackendUnavailable:
+        if creation.current.strip():
+            await show(piece, creation.current, final=True)
+        raise
+    text = creation.current
+    if creation.stopped:
+        text = f"{text}\n\n*(stopped)*" if text.strip() else "*(stopped before any text)*"
+    await show(piece, text, final=True)
+
+
+async def show(piece: OpenCreation, text: str, *, final: bool = False) -> None:
+    """Show ``text`` as the piece now, with its buttons; ``final`` ends a stream."""
+    with creation_buttons(piece) as buttons:
+        if final:
+            await piece.editor.finish(displayed(text), view=buttons)
+        else:
+            await piece.editor.show(displayed(text), view=buttons)
+
+
+async def press(interaction: discord.Interaction, action: CreationAction, piece_id: int) -> None:
+    """A member pressed one of a piece's buttons."""
+    piece = open_creations(interaction).get(piece_id)
+    if piece is None:
+        await reply_privately(interaction, GONE)
+        return
+    if interaction.user.id != piece.owner_id:
+        await reply_privately(interaction, NOT_YOURS)
+        return
+    creation = piece.creation
+    if action == "stop":
+        creation.stop()
+        await interaction.response.defer()
+        return
+    if creation.running:
+        await reply_privately(interaction, STILL_WRITING)
+        return
+    await interaction.response.defer()
+    if action == "regenerate":
+        await stream_into(piece, creation.write())
+    elif action == "continue":
+        await stream_into(piece, creation.extend())
+    else:
+        creation.flip(-1 if action == "previous" else 1)
+        await show(piece, creation.current)
+
+
+async def retire(piece: OpenCreation) -> None:
+    """Show an expired piece with its buttons turned off, while its token still works.
+
+    A piece still writing is stopped: its token will not outlive the next minute, and the
+    end of its stream shows it with the buttons off."""
+    if piece.creation.running:
+        piece.creation.stop()
+        return
+    try:
+        await show(piece, piece.creation.current)
+    except discord.HTTPException:
+        log.debug("could not turn off the buttons of an expired piece", exc_info=True)
