@@ -138,21 +138,13 @@ class CreationButton(
 ):
     """One of a piece's buttons; which one, and for which piece, is in its custom id."""
 
-    def __init__(
-        self,
-        action: CreationAction,
-        piece_id: int,
-        *,
-        disabled: bool = False,
-        label: str | None = None,
-    ) -> None:
+    def __init__(self, action: CreationAction, piece_id: int, *, label: str | None = None) -> None:
         default_label, emoji, style = _LOOKS[action]
         super().__init__(
             discord.ui.Button(
                 label=label or default_label,
                 emoji=emoji,
                 style=style,
-                disabled=disabled,
                 custom_id=f"creation:{action}:{piece_id}",
             )
         )
@@ -177,31 +169,39 @@ class CreationButton(
             await report_error(interaction, error)
 
 
+def _buttons_now(piece: OpenCreation, running: bool) -> list[CreationButton]:
+    """Only the buttons that can act now: Stop while writing; afterwards Regenerate, Continue
+    (forms that continue, once there is text) and ‹ › (once there are several variants)."""
+    if piece.retired:
+        return []
+    if running:
+        return [CreationButton("stop", piece.id)]
+    creation = piece.creation
+    buttons = [CreationButton("regenerate", piece.id)]
+    if creation.can_continue:
+        buttons.append(CreationButton("continue", piece.id))
+    if len(creation.variants) > 1:
+        position = f"{creation.index + 1}/{len(creation.variants)} ›"
+        buttons.append(CreationButton("previous", piece.id))
+        buttons.append(CreationButton("next", piece.id, label=position))
+    return buttons
+
+
 @contextlib.contextmanager
-def creation_buttons(piece: OpenCreation, *, running: bool | None = None) -> Iterator[View]:
-    """The buttons as they should look now: Stop while writing, the rest once done; all off
-    once the piece is retired.
+def creation_buttons(piece: OpenCreation, *, running: bool | None = None) -> Iterator[View | None]:
+    """The buttons as they should look now (``None``: none at all, once the piece retired).
 
     Made afresh for each use and never stored by discord.py (every item is dynamic), so
     nothing stays alive per message. A view and its items refer to each other; the view is
     emptied after use so it is freed at once rather than left to the cycle collector.
     """
-    creation = piece.creation
-    running = creation.running if running is None else running
-    many = len(creation.variants) > 1
-    off = piece.retired
-    enabled: dict[CreationAction, bool] = {
-        "stop": running,
-        "regenerate": not running,
-        "continue": not running and creation.can_continue,
-        "previous": not running and many,
-        "next": not running and many,
-    }
-    position = f"{creation.index + 1}/{len(creation.variants)} ›" if many else None
+    buttons = _buttons_now(piece, piece.creation.running if running is None else running)
+    if not buttons:
+        yield None
+        return
     view = View(timeout=None)
-    for action, on in enabled.items():
-        label = position if action == "next" else None
-        view.add_item(CreationButton(action, piece.id, disabled=off or not on, label=label))
+    for button in buttons:
+        view.add_item(button)
     try:
         yield view
     finally:
@@ -269,10 +269,10 @@ async def press(interaction: discord.Interaction, action: CreationAction, piece_
 
 
 async def retire(piece: OpenCreation) -> None:
-    """Show an expired piece with its buttons turned off, while its token still works.
+    """Show an expired piece without its buttons, while its token still works.
 
     A piece still writing is stopped: its token will not outlive the next minute, and the
-    end of its stream shows it with the buttons off."""
+    end of its stream shows it without buttons."""
     if piece.creation.running:
         piece.creation.stop()
         return

@@ -23,8 +23,7 @@ async def test_a_poem_defers_streams_and_ends_with_the_buttons(
     assert events.kinds()[0] == "defer"
     assert events.last_content() == "Snow on the pine."
     final = events.messages()[-1]
-    labels = [button.label for button in final.buttons]
-    assert labels[:3] == ["Stop", "Regenerate", "Continue"]
+    assert [button.label for button in final.buttons] == ["Regenerate"]  # a poem can't continue
     assert events.pings_nobody()
     assert "5, 7 and 5 syllables" in backend.requests[0].messages[1].content
 
@@ -38,10 +37,11 @@ async def test_only_the_author_may_press_the_buttons(inkwell: Harness) -> None:
 
 
 async def test_regenerate_adds_a_variant_and_the_arrows_flip(inkwell: Harness) -> None:
-    await inkwell.run_slash("story", prompt="a lighthouse")
+    events = await inkwell.run_slash("story", prompt="a lighthouse")
+    assert [button.label for button in events.messages()[-1].buttons] == ["Regenerate", "Continue"]
     await inkwell.click(label="Regenerate")
     shown = inkwell.recorder.visible_messages()[-1]
-    assert any(button.label == "2/2 ›" for button in shown.buttons)
+    assert [button.label for button in shown.buttons] == ["Regenerate", "Continue", "‹", "2/2 ›"]
     await inkwell.click(label="‹")
     assert inkwell.recorder.visible_messages()[-1].content == "Snow on the pine."
 
@@ -79,7 +79,7 @@ async def test_long_text_continues_in_follow_up_messages(
     messages = events.messages()
     assert len(messages) >= 2
     assert all(len(message.content) <= 2000 for message in messages)
-    assert [button.label for button in messages[-1].buttons][:1] == ["Stop"]
+    assert [button.label for button in messages[-1].buttons][:1] == ["Regenerate"]
     assert all(not message.buttons for message in messages[:-1])
 
 
@@ -160,12 +160,19 @@ def open_creations(inkwell: Harness) -> OpenCreations:
 
 
 async def test_the_buttons_name_their_action_and_the_piece(inkwell: Harness) -> None:
-    events = await inkwell.run_slash("poem", topic="first snow")
+    events = await inkwell.run_slash("post", topic="our launch", variants=2)
     piece_id = events.interaction.id
     assert [button.custom_id for button in events.messages()[-1].buttons] == [
-        f"creation:{action}:{piece_id}"
-        for action in ("stop", "regenerate", "continue", "previous", "next")
+        f"creation:{action}:{piece_id}" for action in ("regenerate", "previous", "next")
     ]
+
+
+async def test_while_writing_only_stop_shows(inkwell: Harness, backend: ScriptedBackend) -> None:
+    backend.pause = asyncio.Event()
+    events = await inkwell.run_slash("story", prompt="a door", wait=False)
+    assert [button.label for button in events.messages()[-1].buttons] == ["Stop"]
+    backend.pause.set()
+    await inkwell.settle()
 
 
 async def test_a_finished_piece_leaves_no_view_or_task_behind(inkwell: Harness) -> None:
@@ -188,22 +195,21 @@ async def test_a_click_after_a_restart_gets_an_answer(inkwell: Harness) -> None:
     assert "no longer work" in events.last_content()
 
 
-async def test_expired_pieces_get_their_buttons_turned_off(inkwell: Harness) -> None:
+async def test_expired_pieces_lose_their_buttons(inkwell: Harness) -> None:
     now = [0.0]
     bot = cast(InkwellBot, inkwell.bot)
     bot.open_creations = OpenCreations(lifetime=60, clock=lambda: now[0])
     await inkwell.run_slash("poem", topic="first snow")
+    regenerate = inkwell.recorder.visible_messages()[-1].buttons[0]
     cog = cast(Create, bot.get_cog("Create"))
     await cog.retire_expired()
-    assert not all(button.disabled for button in inkwell.recorder.visible_messages()[-1].buttons)
+    assert inkwell.recorder.visible_messages()[-1].buttons == [regenerate]
     now[0] = 61.0
     await cog.retire_expired()
     shown = inkwell.recorder.visible_messages()[-1]
     assert shown.content == "Snow on the pine."
-    assert len(shown.buttons) == 5
-    assert all(button.disabled for button in shown.buttons)
-    events = await inkwell.click(label="Regenerate", stale=True)
-    assert "no longer work" in events.last_content()
+    assert shown.buttons == []
+    assert len(bot.open_creations) == 0
 
 
 async def test_a_piece_still_writing_at_expiry_is_stopped(
@@ -218,18 +224,22 @@ async def test_a_piece_still_writing_at_expiry_is_stopped(
     await cast(Create, bot.get_cog("Create")).retire_expired()
     await inkwell.settle()
     assert "(stopped)" in events.last_content()
-    assert all(button.disabled for button in events.messages()[-1].buttons)
+    assert events.messages()[-1].buttons == []
 
 
 async def test_flipping_while_writing_is_refused(
     inkwell: Harness, backend: ScriptedBackend
 ) -> None:
     await inkwell.run_slash("story", prompt="a lighthouse")
+    await inkwell.click(label="Regenerate")
+    message = inkwell.recorder.visible_messages()[-1]
+    previous = message.component(label="‹")
+    assert previous is not None
     backend.pause = asyncio.Event()
     await inkwell.click(label="Regenerate", wait=False)
-    events = await inkwell.click(label="‹", stale=True, wait=False)
+    events = await inkwell.click_stale(previous, message=message, wait=False)
     assert events.ephemeral()
     assert "Still writing" in events.last_content()
     backend.pause.set()
     await inkwell.settle()
-    assert len(backend.requests) == 2  # the flip started nothing
+    assert len(backend.requests) == 3  # the flip started nothing

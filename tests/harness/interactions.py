@@ -956,14 +956,23 @@ class Harness:
         message: int | RecordedMessage | discord.abc.Snowflake | None = None,
         user: FakeUser | None = None,
         wait: bool = True,
-        stale: bool = False,
     ) -> InteractionEvents:
         """Click a button, found by ``custom_id`` or ``label`` on ``message`` (default: the
-        newest message showing it). The clicker defaults to whoever ran the command.
-        ``stale=True`` clicks it even if disabled, as a client still showing an older
-        state of the message can."""
+        newest message showing it). The clicker defaults to whoever ran the command."""
         found, info = self.find_component(custom_id, label=label, message=message, types=(2,))
-        return await self._use_component(found, info, user=user, wait=wait, stale=stale)
+        return await self._use_component(found, info, user=user, wait=wait)
+
+    async def click_stale(
+        self,
+        button: ComponentInfo,
+        *,
+        message: RecordedMessage,
+        user: FakeUser | None = None,
+        wait: bool = True,
+    ) -> InteractionEvents:
+        """Click ``button`` as a client still showing an older state of ``message`` can: even
+        though the message no longer shows it, or shows it disabled."""
+        return await self._use_component(message, button, user=user, wait=wait, stale=True)
 
     async def select(
         self,
