@@ -91,9 +91,12 @@ async def _overhead(args: argparse.Namespace, server: Any, against: list[str]) -
                     for label, row in measured.items()
                 ],
             ),
-            end="\n\n",
             flush=True,
         )
+        for label, row in measured.items():
+            slowest = ", ".join(f"{s['ms']} ms at {s['at_s']} s" for s in row["slowest"])
+            print(f"  slowest of {label}: {slowest}")
+        print(flush=True)
     return results
 
 

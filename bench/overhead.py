@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bench.rig import TimingBackend, bench_settings, inkwell_rig
 from bench.stats import percentile
@@ -55,19 +55,27 @@ class _Stamps:
         self.cases[case] = payload["token"]
         return payload
 
-    def overheads_ms(self, timed: TimingBackend, cases: set[int]) -> list[float]:
+    def overheads(self, timed: TimingBackend, cases: set[int], since: float) -> list[Sample]:
         samples = []
         for handed, message in timed.handed_over:
             match = _CASE.search(message)
             if match and int(match.group(1)) in cases:
                 entered = self.entered[self.cases[int(match.group(1))]]
-                samples.append((handed - entered) * 1000)
+                samples.append(Sample(entered - since, (handed - entered) * 1000))
         return samples
 
 
-async def burst(backend: Backend, concurrency: int) -> list[float]:
+class Sample(NamedTuple):
+    """One command: when it arrived (seconds into the run) and its overhead."""
+
+    at_s: float
+    ms: float
+
+
+async def burst(backend: Backend, concurrency: int) -> list[Sample]:
     """``concurrency`` payloads handed over in the same instant."""
     timed = TimingBackend(backend)
+    since = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         async with inkwell_rig(bench_settings(Path(folder) / "b.sqlite3"), timed) as (harness, _):
             stamps = _Stamps(harness)
@@ -76,7 +84,7 @@ async def burst(backend: Backend, concurrency: int) -> list[float]:
                 [stamps.poem(harness, case, harness.new_user(f"writer{case}")) for case in cases]
             )
             await harness.settle()
-            return stamps.overheads_ms(timed, cases)
+            return stamps.overheads(timed, cases, since)
 
 
 class _Gateway:
@@ -121,7 +129,7 @@ class _Gateway:
 
 async def concurrent(
     backend: Backend, members: int, samples: int, *, pause: float = 0.05
-) -> list[float]:
+) -> list[Sample]:
     """Overheads of ``samples`` commands started while ``members`` are in progress.
 
     Members join over ``ramp`` seconds; only commands that start after the last one has
@@ -132,6 +140,7 @@ async def concurrent(
     arrived, that wait counts too, as it would for a payload waiting on the gateway socket.
     """
     timed = TimingBackend(backend)
+    since = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         async with inkwell_rig(bench_settings(Path(folder) / "c.sqlite3"), timed) as (harness, _):
             stamps = _Stamps(harness)
@@ -180,21 +189,26 @@ async def concurrent(
             finally:
                 gateway.close()
             await harness.settle()
-            return stamps.overheads_ms(timed, measured)
+            return stamps.overheads(timed, measured, since)
 
 
-def summarise(samples: list[float]) -> dict[str, float]:
+def summarise(samples: list[Sample]) -> dict[str, Any]:
+    """Percentiles, and when the five slowest commands arrived: slow ones arriving together
+    point at one event (a collection pause, a burst of timeouts) rather than steady cost."""
+    overheads = [sample.ms for sample in samples]
+    slowest = sorted(samples, key=lambda sample: -sample.ms)[:5]
     return {
-        "p50_ms": round(percentile(samples, 0.5), 3),
-        "p99_ms": round(percentile(samples, 0.99), 3),
-        "max_ms": round(max(samples), 3),
-        "commands": len(samples),
+        "p50_ms": round(percentile(overheads, 0.5), 3),
+        "p99_ms": round(percentile(overheads, 0.99), 3),
+        "max_ms": round(max(overheads), 3),
+        "commands": len(overheads),
+        "slowest": [{"at_s": round(s.at_s, 2), "ms": round(s.ms, 1)} for s in slowest],
     }
 
 
 async def overhead_rows(
     backend_for: Callable[[int], Backend], *, paced: bool, samples: int, samples_one: int
-) -> dict[str, dict[str, float]]:
+) -> dict[str, dict[str, Any]]:
     """The overhead table's rows, by label. ``backend_for(tokens)`` makes a fresh backend;
     against the paced stub ``tokens`` sets the pieces' mean length, which sets how often
     commands start at a given concurrency (a server decides lengths itself)."""
