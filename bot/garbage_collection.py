@@ -6,8 +6,7 @@ into the middle generation, and collecting that generation every 10 young collec
 (CPython's default) and the full collections that follow were the tail of the bot's
 overhead. Freezing what lives as long as the process keeps collections from rescanning it,
 and collecting the middle generation every 50 young collections makes those pauses rarer.
-``python -m bench --gc cpython`` measures the difference (bench/RESULTS.md: p99 at 200
-concurrent 7-227 ms with CPython's defaults against 3.3-34 ms tuned).
+``python -m bench --gc cpython`` measures the difference (bench/RESULTS.md has both).
 """
 
 from __future__ import annotations

@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PLATFORM: Platform = "x"
 # How much more the model may write when asked to continue a piece.
 CONTINUE_TOKENS = 300
+STILL_WRITING = "Still writing — press Stop first, or wait for it to finish."
 
 
 def post_schema(platform: Platform, max_hashtags: int = 3) -> dict[str, Any]:
@@ -194,7 +195,7 @@ class Creation:
         continue_from: str | None = None,
     ) -> AsyncIterator[str]:
         if self._running:
-            raise InvalidInput("Still writing — press Stop first, or wait for it to finish.")
+            raise InvalidInput(STILL_WRITING)
         self._running = True
         self._stop_requested = False
         self.stopped = False

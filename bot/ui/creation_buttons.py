@@ -7,7 +7,7 @@ bot keeps each open piece (its :class:`~bot.services.creation.Creation` and the 
 shows it) in one :class:`OpenCreations` registry while the buttons work, and the Create
 cog retires expired pieces in one periodic sweep. There is no ``View`` object per message,
 and no timeout task per message either. Keeping those for 14 minutes per piece (about a
-hundred objects in reference cycles, two tasks, their timers) was the largest part of the
+hundred objects in reference cycles, two tasks, their timers) was a large part of the
 bot's garbage-collection work under load; bench/RESULTS.md has the measurements. A click
 after a restart now gets an answer, where Discord used to show "interaction failed".
 """
@@ -25,7 +25,7 @@ from typing import Final, Literal, cast
 import discord
 from discord.ui import View
 
-from bot.services.creation import Creation
+from bot.services.creation import STILL_WRITING, Creation
 from bot.text.cleaning import neutralize_mentions
 from bot.ui.errors import report_error
 from bot.ui.replies import reply_privately
@@ -48,7 +48,6 @@ GONE: Final = (
     "These buttons no longer work: a piece can be changed for 14 minutes, and not after the "
     "bot restarts. Run the command again for a new one."
 )
-STILL_WRITING: Final = "Still writing — press Stop first, or wait for it to finish."
 
 
 def displayed(text: str) -> str:
@@ -256,6 +255,8 @@ async def press(interaction: discord.Interaction, action: CreationAction, piece_
         await interaction.response.defer()
         return
     if creation.running:
+        # Only a client showing an older state of the message offers these while writing;
+        # a second stream must not take over the running one's editor.
         await reply_privately(interaction, STILL_WRITING)
         return
     await interaction.response.defer()
