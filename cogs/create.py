@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import discord
@@ -25,6 +26,8 @@ from bot.ui.streaming import StreamingEditor
 
 if TYPE_CHECKING:
     from bot.app import InkwellBot
+
+log = logging.getLogger(__name__)
 
 # Expired pieces get their buttons turned off within this many seconds (the buttons stop at
 # 14 minutes; the interaction token that edits them lasts 15).
@@ -52,7 +55,10 @@ class Create(commands.Cog):
     async def retire_expired(self) -> None:
         """Turn off the buttons of pieces past their lifetime: one sweep for all of them."""
         for piece in self.bot.open_creations.expire():
-            await retire(piece)
+            try:
+                await retire(piece)
+            except Exception:  # one piece's failure must not end the sweep for all the others
+                log.exception("could not retire piece %s", piece.id)
 
     async def _create(
         self,

@@ -212,6 +212,27 @@ async def test_expired_pieces_lose_their_buttons(inkwell: Harness) -> None:
     assert len(bot.open_creations) == 0
 
 
+async def test_one_piece_failing_to_retire_does_not_stop_the_others(
+    inkwell: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [0.0]
+    bot = cast(InkwellBot, inkwell.bot)
+    bot.open_creations = OpenCreations(lifetime=60, clock=lambda: now[0])
+    broken = await inkwell.run_slash("poem", topic="first snow")
+    fine = await inkwell.run_slash("poem", topic="rain")
+    broken_piece = bot.open_creations.get(broken.interaction.id)
+    assert broken_piece is not None
+
+    async def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug in one piece")
+
+    monkeypatch.setattr(broken_piece.editor, "show", fail)
+    now[0] = 61.0
+    await cast(Create, bot.get_cog("Create")).retire_expired()
+    assert fine.messages()[-1].buttons == []
+    assert len(bot.open_creations) == 0
+
+
 async def test_a_piece_still_writing_at_expiry_is_stopped(
     inkwell: Harness, backend: ScriptedBackend
 ) -> None:
