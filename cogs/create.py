@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Expired pieces get their buttons turned off within this many seconds (the buttons stop at
-# 14 minutes; the interaction token that edits them lasts 15).
+# Expired pieces lose their buttons within this many seconds (the buttons stop at 14
+# minutes; the interaction token that edits them lasts 15).
 RETIRE_EVERY = 30.0
 
 Subject = app_commands.Range[str, 1, SUBJECT_MAX]

@@ -254,12 +254,13 @@ async def press(interaction: discord.Interaction, action: CreationAction, piece_
         creation.stop()
         await interaction.response.defer()
         return
+    await interaction.response.defer()
+    # Checked after the await, so that two quick clicks cannot both start a stream: only a
+    # client showing an older state of the message offers these while writing, and a second
+    # stream must not take over the running one's editor.
     if creation.running:
-        # Only a client showing an older state of the message offers these while writing;
-        # a second stream must not take over the running one's editor.
         await reply_privately(interaction, STILL_WRITING)
         return
-    await interaction.response.defer()
     if action == "regenerate":
         await stream_into(piece, creation.write())
     elif action == "continue":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import cast
+from typing import Any, cast
 
 import pytest
 
@@ -259,8 +259,42 @@ async def test_flipping_while_writing_is_refused(
     backend.pause = asyncio.Event()
     await inkwell.click(label="Regenerate", wait=False)
     events = await inkwell.click_stale(previous, message=message, wait=False)
-    assert events.ephemeral()
+    assert events.last("followup").ephemeral
     assert "Still writing" in events.last_content()
     backend.pause.set()
     await inkwell.settle()
     assert len(backend.requests) == 3  # the flip started nothing
+    assert inkwell.recorder.messages[message.id].content == "Snow on the pine."
+
+
+async def test_two_clicks_arriving_together_start_one_stream(
+    inkwell: Harness, backend: ScriptedBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import discord
+
+    acknowledge = discord.InteractionResponse.defer
+
+    async def over_the_network(self: discord.InteractionResponse, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.01)  # the round trip, during which the other click runs
+        return await acknowledge(self, **kwargs)
+
+    monkeypatch.setattr(discord.InteractionResponse, "defer", over_the_network)
+    await inkwell.run_slash("story", prompt="a lighthouse")
+    message = inkwell.recorder.visible_messages()[-1]
+    regenerate = message.component(label="Regenerate")
+    assert regenerate is not None
+    backend.pause = asyncio.Event()
+    clicks = [inkwell.click_payload(regenerate, message=message) for _ in range(2)]
+    inkwell.inject(clicks)
+    await inkwell.idle()
+    second = inkwell.events(clicks[1]["token"])
+    assert "Still writing" in second.last_content()
+    backend.pause.set()
+    await inkwell.settle()
+    assert len(backend.requests) == 2
+    assert [button.label for button in inkwell.recorder.messages[message.id].buttons] == [
+        "Regenerate",
+        "Continue",
+        "‹",
+        "2/2 ›",
+    ]

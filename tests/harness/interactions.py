@@ -1214,6 +1214,26 @@ class Harness:
             raise ValueError(
                 f"{info.label or info.custom_id!r} is disabled: Discord sends no interaction for it"
             )
+        payload, context = self._component_payload(message, info, user=user, values=values)
+        return await self.dispatch(payload, context=context, wait=wait)
+
+    def click_payload(
+        self, button: ComponentInfo, *, message: RecordedMessage, user: FakeUser | None = None
+    ) -> dict[str, Any]:
+        """The INTERACTION_CREATE a click on ``button`` sends, not yet dispatched: hand
+        several to :meth:`inject` to have clicks arrive together."""
+        payload, context = self._component_payload(message, button, user=user)
+        self._pending_contexts[payload["token"]] = context
+        return payload
+
+    def _component_payload(
+        self,
+        message: RecordedMessage,
+        info: ComponentInfo,
+        *,
+        user: FakeUser | None,
+        values: Sequence[str] | None = None,
+    ) -> tuple[dict[str, Any], _Context]:
         opener = self._contexts.get(message.token) or self._context(None, DEFAULT_GUILD, None)
         context = _Context(user or opener.user, opener.guild, opener.channel)
         payload = component(
@@ -1227,7 +1247,7 @@ class Harness:
             member_roles=self._member_roles(context.user, context.guild),
             application_id=self.recorder.application_id,
         )
-        return await self.dispatch(payload, context=context, wait=wait)
+        return payload, context
 
     # -- slash command options --
 
