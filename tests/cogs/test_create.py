@@ -12,7 +12,7 @@ from bot.app import InkwellBot
 from bot.text.posts import post_length
 from bot.ui.creation_buttons import OpenCreations
 from cogs.create import Create
-from tests.fakes import ScriptedBackend
+from tests.fakes import FakeClock, ScriptedBackend
 from tests.harness import Harness
 
 
@@ -155,8 +155,15 @@ async def test_the_model_starts_during_the_defer_and_stops_if_the_defer_fails(
 # --- the buttons: dynamic items, one registry, one sweep -----------------------------------
 
 
-def open_creations(inkwell: Harness) -> OpenCreations:
-    return cast(InkwellBot, inkwell.bot).open_creations
+def bot_of(inkwell: Harness) -> InkwellBot:
+    return cast(InkwellBot, inkwell.bot)
+
+
+def short_lived(inkwell: Harness, clock: FakeClock) -> InkwellBot:
+    """The bot, with pieces that expire after 60 s on ``clock``."""
+    bot = bot_of(inkwell)
+    bot.open_creations = OpenCreations(lifetime=60, clock=clock)
+    return bot
 
 
 async def test_the_buttons_name_their_action_and_the_piece(inkwell: Harness) -> None:
@@ -184,27 +191,26 @@ async def test_a_finished_piece_leaves_no_view_or_task_behind(inkwell: Harness) 
     assert store._synced_message_views == {}
     assert store._views == {}
     assert set(asyncio.all_tasks()) - before == set()
-    assert len(open_creations(inkwell)) == 1
+    assert len(bot_of(inkwell).open_creations) == 1
 
 
 async def test_a_click_after_a_restart_gets_an_answer(inkwell: Harness) -> None:
     await inkwell.run_slash("poem", topic="first snow")
-    cast(InkwellBot, inkwell.bot).open_creations = OpenCreations()  # what a restart forgets
+    bot_of(inkwell).open_creations = OpenCreations()  # what a restart forgets
     events = await inkwell.click(label="Regenerate")
     assert events.ephemeral()
     assert "no longer work" in events.last_content()
 
 
 async def test_expired_pieces_lose_their_buttons(inkwell: Harness) -> None:
-    now = [0.0]
-    bot = cast(InkwellBot, inkwell.bot)
-    bot.open_creations = OpenCreations(lifetime=60, clock=lambda: now[0])
+    clock = FakeClock(0)
+    bot = short_lived(inkwell, clock)
     await inkwell.run_slash("poem", topic="first snow")
     regenerate = inkwell.recorder.visible_messages()[-1].buttons[0]
     cog = cast(Create, bot.get_cog("Create"))
     await cog.retire_expired()
     assert inkwell.recorder.visible_messages()[-1].buttons == [regenerate]
-    now[0] = 61.0
+    clock.advance(61)
     await cog.retire_expired()
     shown = inkwell.recorder.visible_messages()[-1]
     assert shown.content == "Snow on the pine."
@@ -215,9 +221,8 @@ async def test_expired_pieces_lose_their_buttons(inkwell: Harness) -> None:
 async def test_one_piece_failing_to_retire_does_not_stop_the_others(
     inkwell: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    now = [0.0]
-    bot = cast(InkwellBot, inkwell.bot)
-    bot.open_creations = OpenCreations(lifetime=60, clock=lambda: now[0])
+    clock = FakeClock(0)
+    bot = short_lived(inkwell, clock)
     broken = await inkwell.run_slash("poem", topic="first snow")
     fine = await inkwell.run_slash("poem", topic="rain")
     broken_piece = bot.open_creations.get(broken.interaction.id)
@@ -227,7 +232,7 @@ async def test_one_piece_failing_to_retire_does_not_stop_the_others(
         raise RuntimeError("a bug in one piece")
 
     monkeypatch.setattr(broken_piece.editor, "show", fail)
-    now[0] = 61.0
+    clock.advance(61)
     await cast(Create, bot.get_cog("Create")).retire_expired()
     assert fine.messages()[-1].buttons == []
     assert len(bot.open_creations) == 0
@@ -236,12 +241,11 @@ async def test_one_piece_failing_to_retire_does_not_stop_the_others(
 async def test_a_piece_still_writing_at_expiry_is_stopped(
     inkwell: Harness, backend: ScriptedBackend
 ) -> None:
-    now = [0.0]
-    bot = cast(InkwellBot, inkwell.bot)
-    bot.open_creations = OpenCreations(lifetime=60, clock=lambda: now[0])
+    clock = FakeClock(0)
+    bot = short_lived(inkwell, clock)
     backend.pause = asyncio.Event()
     events = await inkwell.run_slash("story", prompt="a door", wait=False)
-    now[0] = 61.0
+    clock.advance(61)
     await cast(Create, bot.get_cog("Create")).retire_expired()
     await inkwell.settle()
     assert "(stopped)" in events.last_content()
