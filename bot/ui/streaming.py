@@ -108,8 +108,11 @@ class StreamingEditor:
 
     def attach(self, view: discord.ui.View | None) -> None:
         """Show ``view`` under the last message in the streaming updates that follow (e.g. a
-        Stop button while streaming)."""
+        Stop button while streaming). The next update shows it at once, unthrottled: a
+        member who pressed a button sees it take effect."""
         self._view = view
+        if view is not None:
+            self._last_edit = None
 
     async def update(self, text: str) -> None:
         """Show ``text`` if ``edit_interval`` has passed since the last edit; else keep it

@@ -182,6 +182,15 @@ async def test_while_writing_only_stop_shows(inkwell: Harness, backend: Scripted
     await inkwell.settle()
 
 
+async def test_regenerate_shows_stop_at_once(inkwell: Harness, backend: ScriptedBackend) -> None:
+    events = await inkwell.run_slash("story", prompt="a door")
+    backend.pause = asyncio.Event()
+    await inkwell.click(label="Regenerate", wait=False)
+    assert [button.label for button in events.messages()[-1].buttons] == ["Stop"]
+    backend.pause.set()
+    await inkwell.settle()
+
+
 async def test_a_finished_piece_leaves_no_view_or_task_behind(inkwell: Harness) -> None:
     before = set(asyncio.all_tasks())
     await inkwell.run_slash("story", prompt="a lighthouse")
@@ -252,53 +261,41 @@ async def test_a_piece_still_writing_at_expiry_is_stopped(
     assert events.messages()[-1].buttons == []
 
 
-async def test_flipping_while_writing_is_refused(
-    inkwell: Harness, backend: ScriptedBackend
-) -> None:
-    await inkwell.run_slash("story", prompt="a lighthouse")
-    await inkwell.click(label="Regenerate")
-    message = inkwell.recorder.visible_messages()[-1]
-    previous = message.component(label="‹")
-    assert previous is not None
-    backend.pause = asyncio.Event()
-    await inkwell.click(label="Regenerate", wait=False)
-    events = await inkwell.click_stale(previous, message=message, wait=False)
-    assert events.last("followup").ephemeral
-    assert "Still writing" in events.last_content()
-    backend.pause.set()
-    await inkwell.settle()
-    assert len(backend.requests) == 3  # the flip started nothing
-    assert inkwell.recorder.messages[message.id].content == "Snow on the pine."
-
-
-async def test_two_clicks_arriving_together_start_one_stream(
-    inkwell: Harness, backend: ScriptedBackend, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def slow_acknowledgements(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Acknowledging an interaction takes a round trip, during which other clicks run."""
     import discord
 
     acknowledge = discord.InteractionResponse.defer
 
     async def over_the_network(self: discord.InteractionResponse, **kwargs: Any) -> Any:
-        await asyncio.sleep(0.01)  # the round trip, during which the other click runs
+        await asyncio.sleep(0.01)
         return await acknowledge(self, **kwargs)
 
     monkeypatch.setattr(discord.InteractionResponse, "defer", over_the_network)
+
+
+@pytest.mark.parametrize("second", ["Regenerate", "‹"])
+async def test_a_click_arriving_with_a_regenerate_is_refused(
+    inkwell: Harness, backend: ScriptedBackend, monkeypatch: pytest.MonkeyPatch, second: str
+) -> None:
+    slow_acknowledgements(monkeypatch)
     await inkwell.run_slash("story", prompt="a lighthouse")
+    await inkwell.click(label="Regenerate")  # two variants: the arrows show
     message = inkwell.recorder.visible_messages()[-1]
-    regenerate = message.component(label="Regenerate")
-    assert regenerate is not None
+    buttons = [message.component(label="Regenerate"), message.component(label=second)]
     backend.pause = asyncio.Event()
-    clicks = [inkwell.click_payload(regenerate, message=message) for _ in range(2)]
+    clicks = [inkwell.click_payload(button, message=message) for button in buttons if button]
     inkwell.inject(clicks)
     await inkwell.idle()
-    second = inkwell.events(clicks[1]["token"])
-    assert "Still writing" in second.last_content()
+    refused = inkwell.events(clicks[1]["token"])
+    assert refused.last("followup").ephemeral
+    assert "Still writing" in refused.last_content()
     backend.pause.set()
     await inkwell.settle()
-    assert len(backend.requests) == 2
+    assert len(backend.requests) == 3  # one stream started, nothing flipped
     assert [button.label for button in inkwell.recorder.messages[message.id].buttons] == [
         "Regenerate",
         "Continue",
         "‹",
-        "2/2 ›",
+        "3/3 ›",
     ]

@@ -962,18 +962,6 @@ class Harness:
         found, info = self.find_component(custom_id, label=label, message=message, types=(2,))
         return await self._use_component(found, info, user=user, wait=wait)
 
-    async def click_stale(
-        self,
-        button: ComponentInfo,
-        *,
-        message: RecordedMessage,
-        user: FakeUser | None = None,
-        wait: bool = True,
-    ) -> InteractionEvents:
-        """Click ``button`` as a client still showing an older state of ``message`` can: even
-        though the message no longer shows it, or shows it disabled."""
-        return await self._use_component(message, button, user=user, wait=wait, stale=True)
-
     async def select(
         self,
         custom_id: str | None = None,
@@ -1208,12 +1196,7 @@ class Harness:
         user: FakeUser | None,
         wait: bool,
         values: Sequence[str] | None = None,
-        stale: bool = False,
     ) -> InteractionEvents:
-        if info.disabled and not stale:
-            raise ValueError(
-                f"{info.label or info.custom_id!r} is disabled: Discord sends no interaction for it"
-            )
         payload, context = self._component_payload(message, info, user=user, values=values)
         return await self.dispatch(payload, context=context, wait=wait)
 
@@ -1234,6 +1217,10 @@ class Harness:
         user: FakeUser | None,
         values: Sequence[str] | None = None,
     ) -> tuple[dict[str, Any], _Context]:
+        if info.disabled:
+            raise ValueError(
+                f"{info.label or info.custom_id!r} is disabled: Discord sends no interaction for it"
+            )
         opener = self._contexts.get(message.token) or self._context(None, DEFAULT_GUILD, None)
         context = _Context(user or opener.user, opener.guild, opener.channel)
         payload = component(
