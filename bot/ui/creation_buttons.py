@@ -27,7 +27,7 @@ from discord.ui import View
 
 from bot.services.creation import STILL_WRITING, Creation
 from bot.text.cleaning import neutralize_mentions
-from bot.ui.errors import report_error
+from bot.ui.errors import answering_errors
 from bot.ui.replies import reply_privately
 from bot.ui.streaming import StreamingEditor
 from serving.backend import BackendUnavailable
@@ -161,11 +161,7 @@ class CreationButton(
         return cls(cast(CreationAction, match["action"]), int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        # discord.py only logs what a dynamic item's callback raises; the member gets an answer.
-        try:
-            await press(interaction, self.action, self.piece_id)
-        except Exception as error:
-            await report_error(interaction, error)
+        await answering_errors(interaction, press(interaction, self.action, self.piece_id))
 
 
 def _buttons_now(piece: OpenCreation, running: bool) -> list[CreationButton]:

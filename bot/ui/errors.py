@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Awaitable
 
 import discord
 from discord import app_commands
@@ -58,3 +59,12 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         await reply_privately(interaction, message)
     except discord.HTTPException:
         log.warning("could not tell the member about an error", exc_info=True)
+
+
+async def answering_errors(interaction: discord.Interaction, work: Awaitable[None]) -> None:
+    """Await a dynamic item's ``work``, answering the member if it fails: discord.py only
+    logs what a dynamic item's callback raises."""
+    try:
+        await work
+    except Exception as error:
+        await report_error(interaction, error)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import secrets
+from collections.abc import Callable, Coroutine
 from typing import Any, Final, Literal, cast
 
 import discord
@@ -28,7 +29,7 @@ from bot.services.relay import (
 from bot.services.relay.errors import about
 from bot.services.relay.words import ordinal
 from bot.storage.relay import RelayRecord
-from bot.ui.errors import report_error
+from bot.ui.errors import answering_errors, report_error
 from bot.ui.origin import origin_of
 from bot.ui.replies import NO_PINGS
 
@@ -106,18 +107,7 @@ class RelayButton(
         return cls(cast(RelayAction, match["action"]), int(match["thread"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        # discord.py only logs what a dynamic item's callback raises; the member gets an answer.
-        try:
-            if self.action == "join":
-                await join_relay(interaction, self.thread_id)
-            elif self.action == "leave":
-                await leave_relay(interaction, self.thread_id)
-            elif self.action == "write":
-                await open_write_modal(interaction, self.thread_id)
-            else:
-                await post_export(interaction, self.thread_id)
-        except Exception as error:
-            await report_error(interaction, error)
+        await answering_errors(interaction, _ACTIONS[self.action](interaction, self.thread_id))
 
 
 def relay_view(thread_id: int, *actions: RelayAction) -> discord.ui.View:
@@ -171,6 +161,16 @@ async def post_export(interaction: discord.Interaction, thread_id: int) -> None:
     await interaction.response.send_message(
         "📜 The story so far, as Markdown:", file=file, allowed_mentions=NO_PINGS
     )
+
+
+_ACTIONS: Final[
+    dict[RelayAction, Callable[[discord.Interaction, int], Coroutine[Any, Any, None]]]
+] = {
+    "join": join_relay,
+    "leave": leave_relay,
+    "write": open_write_modal,
+    "export": post_export,
+}
 
 
 async def answer_saved_turn(
