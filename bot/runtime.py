@@ -33,6 +33,7 @@ def build_backend(settings: Settings) -> Backend:
             api_key=llm.api_key.get_secret_value() if llm.api_key else None,
             connect_timeout=llm.connect_timeout,
             read_timeout=llm.read_timeout,
+            queue_timeout=llm.queue_timeout,
             stream_interval=llm.stream_interval,
         )
     from serving.embedded import EmbeddedBackend

@@ -24,6 +24,10 @@ class LLMSettings(BaseModel):
     connect_timeout: float = Field(default=5.0, gt=0)
     # Longest wait for the next piece of text before the member is told the server is slow.
     read_timeout: float = Field(default=60.0, gt=0)
+    # Longest wait for the server to start on a request. A busy vLLM queues requests, and a
+    # member keeps their place rather than being sent to the back; an interaction can be
+    # edited for 15 minutes, so this leaves the text time to arrive.
+    queue_timeout: float = Field(default=300.0, gt=0, le=600)
     # vLLM sends streamed text in chunks of this many tokens (the first and last at once).
     # Messages are edited about once a second, so per-token chunks only cost CPU on both sides.
     stream_interval: int = Field(default=8, ge=1)

@@ -5,6 +5,12 @@ and shares the prompt's KV cache. vLLM's own knobs (``priority``, ``structured_o
 ``stream_interval``…) go in the same JSON body. Closing the stream closes the connection,
 and vLLM aborts a request whose client has gone.
 
+Two waits are bounded separately. vLLM answers with headers at once and sends the first
+event when the request is scheduled, so a busy server keeps a request silent while it waits
+in the queue: that wait gets ``queue_timeout`` (minutes; giving up would only send the member
+to the back of the queue). Once the server has started, silence longer than
+``read_timeout`` means it is stuck.
+
 The client is aiohttp (already here for discord.py) speaking the chat-completions protocol
 directly, as vLLM's own benchmark client does. The ``openai`` SDK turned every request's
 parameters into typed models, built a typed object per chunk, and its connection pool
@@ -15,6 +21,7 @@ against a paced server in another process (bench/RESULTS.md): with the SDK, p99 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncGenerator
@@ -44,6 +51,7 @@ class OpenAIBackend:
         api_key: str | None = None,
         connect_timeout: float = 5.0,
         read_timeout: float = 60.0,
+        queue_timeout: float = 300.0,
         stream_interval: int = 1,
     ) -> None:
         self._base_url = base_url.rstrip("/")
@@ -51,6 +59,7 @@ class OpenAIBackend:
         self._api_key = api_key
         self._connect_timeout = connect_timeout
         self._read_timeout = read_timeout
+        self._queue_timeout = queue_timeout
         self._stream_interval = stream_interval
         self._session: aiohttp.ClientSession | None = None
         # vLLM refuses a non-zero priority unless started with --scheduling-policy priority.
@@ -70,9 +79,8 @@ class OpenAIBackend:
             return
         session = aiohttp.ClientSession(
             headers={"Authorization": f"Bearer {self._api_key or _PLACEHOLDER_API_KEY}"},
-            timeout=aiohttp.ClientTimeout(
-                total=None, sock_connect=self._connect_timeout, sock_read=self._read_timeout
-            ),
+            # Reads are bounded by stream(): the queue and the stream have different limits.
+            timeout=aiohttp.ClientTimeout(total=None, sock_connect=self._connect_timeout),
             # No client-side cap on connections: the server queues and schedules requests
             # (vLLM by priority); a cap here would hold them back where nobody sees them.
             connector=aiohttp.TCPConnector(limit=0),
@@ -112,11 +120,12 @@ class OpenAIBackend:
             raise BackendUnavailable(f"{self._where} is not connected.")
         response = await self._open_stream(self._session, request)
         unfinished = set(range(request.sampling.n))
-        done = False
+        done = started = False
         try:
-            async for line in response.content:
+            while line := await self._next_line(response.content, started=started):
                 if not line.startswith(_DATA):
                     continue  # blank separators, comments, other SSE fields
+                started = True
                 data = line[len(_DATA) :].strip()
                 if data == _DONE:
                     done = True
@@ -170,7 +179,8 @@ class OpenAIBackend:
     async def _refusal(self, response: aiohttp.ClientResponse) -> tuple[int, str]:
         """The status and body of a non-200 answer; the connection goes back to the pool."""
         try:
-            return response.status, await response.text()
+            async with asyncio.timeout(self._read_timeout):
+                return response.status, await response.text()
         except (aiohttp.ClientError, TimeoutError) as error:
             raise self._translate(error) from error
         finally:
@@ -180,9 +190,24 @@ class OpenAIBackend:
         self, session: aiohttp.ClientSession, body: dict[str, Any]
     ) -> aiohttp.ClientResponse:
         try:
-            return await session.post(f"{self._base_url}/chat/completions", json=body)
+            async with asyncio.timeout(self._read_timeout):  # vLLM sends headers at once
+                return await session.post(f"{self._base_url}/chat/completions", json=body)
         except (aiohttp.ClientError, TimeoutError) as error:
             raise self._translate(error) from error
+
+    async def _next_line(self, content: aiohttp.StreamReader, *, started: bool) -> bytes:
+        """The stream's next line (``b""`` at its end). Before the first event the request
+        may be waiting in the server's queue; after it, the server should keep talking."""
+        try:
+            async with asyncio.timeout(self._read_timeout if started else self._queue_timeout):
+                return await content.readline()
+        except TimeoutError:
+            if started:
+                raise
+            raise BackendUnavailable(
+                f"{self._where} did not start on the request in {self._queue_timeout:g} s; "
+                "it is busy with others. Try again later."
+            ) from None
 
     def _body(self, request: GenerationRequest, *, with_priority: bool) -> dict[str, Any]:
         sampling = request.sampling

@@ -13,9 +13,10 @@ class ScriptedBackend:
     (variant ``i > 0`` starts with ``v{i} `` so variants differ).
 
     ``script`` is a list of chunks, or a function of the request returning them, so a test
-    can answer differently per request. ``pause`` (an Event) holds the stream after its first
+    can answer differently per request. ``queued`` (an Event) holds the stream before its
+    first chunk until set, as a busy server's queue does; ``pause`` holds it after its first
     chunk until set, to test Stop and concurrency; ``fail_after`` raises BackendUnavailable
-    after that many chunks.
+    after that many chunks (once ``queued`` is set).
     """
 
     name = "scripted"
@@ -28,10 +29,12 @@ class ScriptedBackend:
             "a time.",
         ),
         *,
+        queued: asyncio.Event | None = None,
         pause: asyncio.Event | None = None,
         fail_after: int | None = None,
     ) -> None:
         self.script = script
+        self.queued = queued
         self.pause = pause
         self.fail_after = fail_after
         self.requests: list[GenerationRequest] = []
@@ -48,6 +51,8 @@ class ScriptedBackend:
         self.requests.append(request)
         chunks = list(self.script(request) if callable(self.script) else self.script)
         try:
+            if self.queued is not None:
+                await self.queued.wait()
             for index in range(request.sampling.n):
                 for position, chunk in enumerate(chunks):
                     if self.fail_after is not None and position >= self.fail_after:

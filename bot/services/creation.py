@@ -163,15 +163,22 @@ class Creation:
         """Make new variants (``variants`` of them the first time, then one per call).
 
         Yields the growing text of the first new variant; the others arrive with it in the
-        same request. Afterwards :attr:`current` is that first new variant.
+        same request. Afterwards :attr:`current` is that first new variant. A failure before
+        any word leaves no empty variant behind: the one shown before is current again.
         """
         n = self.request.variants if not self.variants else 1
-        first_new = len(self.variants)
+        first_new, shown_before = len(self.variants), self.index
         self.variants.extend("" for _ in range(n))
         self.index = first_new
         sampling = replace(self._sampling, n=n)
-        async for text in self._run(self._messages, sampling, first_new, prefix=""):
-            yield text
+        try:
+            async for text in self._run(self._messages, sampling, first_new, prefix=""):
+                yield text
+        except Exception:
+            if not any(self.variants[first_new:]):
+                del self.variants[first_new:]
+                self.index = shown_before if self.variants else 0
+            raise
 
     async def extend(self) -> AsyncGenerator[str, None]:
         """Continue the current variant where it stopped."""

@@ -14,6 +14,7 @@ after a restart now gets an answer, where Discord used to show "interaction fail
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -48,6 +49,12 @@ GONE: Final = (
     "These buttons no longer work: a piece can be changed for 14 minutes, and not after the "
     "bot restarts. Run the command again for a new one."
 )
+
+
+# A piece still without words after this many seconds is waiting: in the model server's
+# queue, or for one of the guild's generation slots. The member is told, and can Stop.
+WAIT_NOTICE_AFTER: Final = 3.0
+WAITING: Final = "⏳ *The model is busy with other requests; yours is waiting its turn…*"
 
 
 def displayed(text: str) -> str:
@@ -212,19 +219,50 @@ async def stream_into(piece: OpenCreation, texts: AsyncIterator[str]) -> None:
     try:
         with creation_buttons(piece, running=True) as streaming:
             editor.attach(streaming)
+            notice = _WaitNotice(editor, WAIT_NOTICE_AFTER)
             try:
                 async for text in texts:
+                    notice.cancel()
                     await editor.update(displayed(text))
             finally:
+                await notice.close()
                 editor.attach(None)
     except BackendUnavailable:
-        if creation.current.strip():
+        if creation.variants:  # what was written, or the variant shown before
             await show(piece, creation.current, final=True)
+        else:
+            await editor.withdraw()  # a waiting notice; the error is told privately
         raise
     text = creation.current
     if creation.stopped:
         text = f"{text}\n\n*(stopped)*" if text.strip() else "*(stopped before any text)*"
     await show(piece, text, final=True)
+
+
+class _WaitNotice:
+    """Puts :data:`WAITING` up (with the streaming buttons) unless text comes in time."""
+
+    def __init__(self, editor: StreamingEditor, after: float) -> None:
+        self._editor = editor
+        self._showing: asyncio.Task[None] | None = None
+        self._timer = asyncio.get_running_loop().call_later(after, self._show)
+
+    def _show(self) -> None:
+        self._showing = asyncio.create_task(self._editor.hold(WAITING))
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    async def close(self) -> None:
+        """Cancel it; a notice already going up is waited for, so the streaming buttons it
+        shows are still intact while it is sent."""
+        self._timer.cancel()
+        if self._showing is None:
+            return
+        try:
+            await self._showing
+        except discord.HTTPException:
+            log.warning("could not show that a piece is waiting for the model", exc_info=True)
 
 
 async def show(piece: OpenCreation, text: str, *, final: bool = False) -> None:

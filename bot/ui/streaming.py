@@ -13,6 +13,7 @@ Every send and edit passes ``AllowedMentions.none()``: generated text never ping
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,6 +87,8 @@ class StreamingEditor:
         self._view: discord.ui.View | None = None
         self._last_edit: float | None = None
         self._latest: str | None = None
+        # Attached a view and no text given since: a notice may hold the place (see hold()).
+        self._awaiting_text = False
         # Continuations of an ephemeral answer must be ephemeral too (learnt from its edit).
         self._ephemeral = False
         # Renders must not interleave: a button's show() can race the stream's update().
@@ -111,13 +114,37 @@ class StreamingEditor:
         Stop button while streaming). The next update shows it at once, unthrottled: a
         member who pressed a button sees it take effect."""
         self._view = view
+        self._awaiting_text = view is not None
         if view is not None:
             self._last_edit = None
+
+    async def hold(self, notice: str) -> None:
+        """Show ``notice`` with the attached view while the text is slow to come (the model
+        is busy: the member sees why, and Stop). Does nothing once text was given after
+        :meth:`attach`; the first text after the notice shows at once, unthrottled."""
+        if not self._awaiting_text:
+            return
+        await self._render(notice, self._view, force_last=False)
+        self._last_edit = None
+
+    async def withdraw(self) -> None:
+        """Delete every message shown so far (a notice for text that never came), so that
+        the interaction can be answered privately instead. Best effort: a message someone
+        already deleted is gone all the same."""
+        async with self._lock:
+            for shown in reversed(self._shown):
+                with contextlib.suppress(discord.HTTPException):
+                    if shown.message is None:
+                        await self._interaction.delete_original_response()
+                    else:
+                        await shown.message.delete()
+            self._shown.clear()
 
     async def update(self, text: str) -> None:
         """Show ``text`` if ``edit_interval`` has passed since the last edit; else keep it
         for the next one (or for :meth:`finish`)."""
         self._latest = text
+        self._awaiting_text = False
         if self._last_edit is not None and self._clock() - self._last_edit < self._edit_interval:
             return
         await self._render(text, self._view, force_last=False)
@@ -127,6 +154,7 @@ class StreamingEditor:
         before: the last message is always edited, so the end state is certain. The
         streaming view is detached: a finished piece keeps no view object alive."""
         self._view = None
+        self._awaiting_text = False
         self._latest = text
         await self._render(text, view, force_last=True)
 
@@ -134,6 +162,7 @@ class StreamingEditor:
         """Replace the whole piece now (no throttling), e.g. to flip to another variant; like
         :meth:`finish`, with ``view`` under the last message and nothing attached after."""
         self._view = None
+        self._awaiting_text = False
         self._latest = text
         await self._render(text, view, force_last=False)
 

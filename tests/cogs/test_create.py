@@ -10,7 +10,8 @@ import pytest
 
 from bot.app import InkwellBot
 from bot.text.posts import post_length
-from bot.ui.creation_buttons import OpenCreations
+from bot.ui import creation_buttons
+from bot.ui.creation_buttons import WAITING, OpenCreations
 from cogs.create import Create
 from tests.fakes import FakeClock, ScriptedBackend
 from tests.harness import Harness
@@ -189,6 +190,79 @@ async def test_regenerate_shows_stop_at_once(inkwell: Harness, backend: Scripted
     assert [button.label for button in events.messages()[-1].buttons] == ["Stop"]
     backend.pause.set()
     await inkwell.settle()
+
+
+@pytest.fixture
+def notice_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A piece says it is waiting as soon as its request is out, rather than seconds later."""
+    monkeypatch.setattr(creation_buttons, "WAIT_NOTICE_AFTER", 0)
+
+
+@pytest.mark.usefixtures("notice_at_once")
+async def test_a_piece_waiting_for_a_busy_model_says_so_until_its_text_comes(
+    inkwell: Harness, backend: ScriptedBackend
+) -> None:
+    backend.queued = asyncio.Event()
+    events = await inkwell.run_slash("story", prompt="a door", wait=False)
+    waiting = events.messages()[-1]
+    assert waiting.content == WAITING
+    assert [button.label for button in waiting.buttons] == ["Stop"]
+
+    backend.queued.set()
+    await inkwell.settle()
+
+    assert events.last_content() == "Snow on the pine."
+    assert [button.label for button in events.messages()[-1].buttons] == ["Regenerate", "Continue"]
+
+
+@pytest.mark.usefixtures("notice_at_once")
+async def test_stop_while_waiting_gives_up_the_place_in_the_queue(
+    inkwell: Harness, backend: ScriptedBackend
+) -> None:
+    backend.queued = asyncio.Event()
+    events = await inkwell.run_slash("story", prompt="a door", wait=False)
+
+    await inkwell.click(label="Stop")
+    await inkwell.settle()
+
+    assert backend.closed_streams == 1
+    assert events.last_content() == "*(stopped before any text)*"
+
+
+@pytest.mark.usefixtures("notice_at_once")
+async def test_a_request_the_model_never_starts_is_withdrawn_and_told_privately(
+    inkwell: Harness, backend: ScriptedBackend
+) -> None:
+    backend.queued = asyncio.Event()
+    backend.fail_after = 0
+    events = await inkwell.run_slash("poem", topic="snow", wait=False)
+    assert events.last_content() == WAITING
+
+    backend.queued.set()
+    await inkwell.settle()
+
+    assert events.kinds() == ["defer", "edit_original", "delete_original", "followup"]
+    assert [message.ephemeral for message in events.messages()] == [True]
+    assert "did not answer" in events.last_content()
+
+
+async def test_a_regenerate_failing_before_any_word_leaves_the_piece_as_it_was(
+    inkwell: Harness, backend: ScriptedBackend
+) -> None:
+    piece = await inkwell.run_slash("story", prompt="a lighthouse")
+    backend.fail_after = 0
+
+    refused = await inkwell.click(label="Regenerate")
+
+    assert refused.last("followup").ephemeral
+    assert "did not answer" in refused.last_content()
+    shown = piece.messages()[-1]
+    assert shown.content == "Snow on the pine."
+    assert [button.label for button in shown.buttons] == ["Regenerate", "Continue"]
+    backend.fail_after = None
+    await inkwell.click(label="Regenerate")
+    labels = [button.label for button in piece.messages()[-1].buttons]
+    assert labels[-2:] == ["‹", "2/2 ›"]  # the failed attempt left no empty variant
 
 
 async def test_a_finished_piece_leaves_no_view_or_task_behind(inkwell: Harness) -> None:

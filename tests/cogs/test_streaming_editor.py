@@ -220,6 +220,51 @@ async def test_updates_after_finish_show_no_view_until_one_is_attached(
     assert harness.events(deferred).original().components == []
 
 
+async def test_a_held_place_shows_the_notice_with_the_view_and_gives_way_to_the_text(
+    harness: Harness, deferred: discord.Interaction, clock: FakeClock
+):
+    editor = editor_for(deferred, clock)
+    editor.attach(Buttons())
+    events = harness.events(deferred)
+
+    await editor.hold("Waiting…")
+    assert events.contents() == ["Waiting…"]
+    assert [b.custom_id for b in events.original().buttons] == ["again"]
+
+    await editor.update("Once")  # at once, though the notice went up this very instant
+    assert events.contents() == ["Waiting…", "Once"]
+
+
+async def test_hold_does_nothing_once_text_has_come(
+    harness: Harness, deferred: discord.Interaction, clock: FakeClock
+):
+    editor = editor_for(deferred, clock)
+    editor.attach(Buttons())
+    await editor.update("Once")
+
+    clock.advance(1)
+    await editor.hold("Waiting…")
+
+    assert harness.events(deferred).contents() == ["Once"]
+
+
+async def test_withdraw_deletes_every_message_shown(
+    harness: Harness, deferred: discord.Interaction, clock: FakeClock
+):
+    editor = editor_for(deferred, clock)
+    await editor.show(words(500))
+    events = harness.events(deferred)
+
+    await editor.withdraw()
+
+    assert [event.kind for event in events.of_kind("delete_original", "delete_followup")] == [
+        "delete_followup",
+        "delete_original",
+    ]
+    assert events.messages() == []
+    assert editor.shown == []
+
+
 async def test_finish_without_view_removes_the_buttons(
     harness: Harness, deferred: discord.Interaction, clock: FakeClock
 ):

@@ -239,6 +239,25 @@ async def test_a_backend_failure_mid_stream_keeps_the_partial_text(database: Dat
     assert not creation.running
 
 
+async def test_a_regenerate_failing_before_any_word_leaves_the_variants_as_they_were(
+    database: Database,
+) -> None:
+    from serving.backend import BackendUnavailable
+
+    backend = ScriptedBackend(["First."])
+    service = make_service(database, backend)
+    creation = await service.begin(service.validate("poem", "snow", {}), ALICE)
+    await collect(creation.write())
+    backend.fail_after = 0
+
+    with pytest.raises(BackendUnavailable):
+        await collect(creation.write())
+
+    assert creation.variants == ["First."]
+    assert creation.current == "First."
+    assert not creation.running
+
+
 class BlockWord:
     """A content filter that blocks one word, in prompts and outputs."""
 

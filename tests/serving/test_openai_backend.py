@@ -130,7 +130,7 @@ async def server() -> AsyncIterator[FakeServer]:
 @pytest.fixture
 async def backend(server: FakeServer) -> AsyncIterator[OpenAIBackend]:
     openai_backend = OpenAIBackend(
-        server.url, MODEL, api_key=None, connect_timeout=1.0, read_timeout=0.5
+        server.url, MODEL, api_key=None, connect_timeout=1.0, read_timeout=0.5, queue_timeout=1.5
     )
     await openai_backend.start()
     try:
@@ -296,6 +296,37 @@ async def test_stalled_stream_times_out(backend: OpenAIBackend, server: FakeServ
     with pytest.raises(BackendUnavailable, match=r"did not answer in 0\.5 s"):
         await collect(backend, GenerationRequest(PROMPT), into=received)
     assert [delta.text for delta in received] == ["Rain "]
+
+
+async def test_a_request_waiting_in_the_queue_keeps_its_place_past_the_read_timeout(
+    backend: OpenAIBackend, server: FakeServer
+) -> None:
+    async def queued_then_words(
+        request: web.Request, response: web.StreamResponse, body: dict[str, Any]
+    ) -> None:
+        await asyncio.sleep(1.0)  # twice the read timeout, inside the queue timeout
+        await stream_words(request, response, body)
+
+    server.streamer = queued_then_words
+
+    deltas = await collect(backend, GenerationRequest(PROMPT))
+
+    assert "".join(delta.text for delta in deltas) == "Rain on roofs0"
+
+
+async def test_a_request_the_server_never_starts_gives_up_after_the_queue_timeout(
+    backend: OpenAIBackend, server: FakeServer
+) -> None:
+    async def never_scheduled(
+        request: web.Request, response: web.StreamResponse, body: dict[str, Any]
+    ) -> None:
+        await asyncio.Event().wait()
+
+    server.streamer = never_scheduled
+
+    with pytest.raises(BackendUnavailable, match=r"did not start on the request in 1\.5 s"):
+        await collect(backend, GenerationRequest(PROMPT))
+    await asyncio.wait_for(server.disconnected.wait(), timeout=10)  # its place is given up
 
 
 async def test_server_silent_before_headers_times_out(
