@@ -94,8 +94,16 @@ async def _overhead(args: argparse.Namespace, server: Any, against: list[str]) -
             flush=True,
         )
         for label, row in measured.items():
-            slowest = ", ".join(f"{s['ms']} ms at {s['at_s']} s" for s in row["slowest"])
+            slowest = ", ".join(
+                f"{s['ms']} ms at {s['at_s']} s ({s['collecting_ms']} collecting)"
+                for s in row["slowest"]
+            )
             print(f"  slowest of {label}: {slowest}")
+            pauses = ", ".join(
+                f"{generation} {p['count']}× (p50 {p['p50_ms']}, max {p['max_ms']} ms)"
+                for generation, p in row["collections"].items()
+            )
+            print(f"  collector pauses during {label}: {pauses}")
         print(flush=True)
     return results
 

@@ -13,6 +13,8 @@ connection delivers events one at a time).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import heapq
 import itertools
 import random
@@ -20,7 +22,7 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -72,11 +74,47 @@ class Sample(NamedTuple):
     ms: float
 
 
-async def burst(backend: Backend, concurrency: int) -> list[Sample]:
+class Pause(NamedTuple):
+    """One run of the cycle collector: its generation, when it began (seconds into the run)
+    and how long the program stood still for it."""
+
+    generation: int
+    at_s: float
+    ms: float
+
+
+class Run(NamedTuple):
+    samples: list[Sample]
+    pauses: list[Pause]
+
+
+@contextlib.contextmanager
+def _collector_pauses(since: float) -> Iterator[list[Pause]]:
+    """The collector's pauses while the block runs (``gc.callbacks``), to tell its pauses
+    from the bot's own work when reading the slowest commands."""
+    pauses: list[Pause] = []
+    began = 0.0
+
+    def note(phase: str, info: dict[str, Any]) -> None:
+        nonlocal began
+        now = time.perf_counter()
+        if phase == "start":
+            began = now
+        else:
+            pauses.append(Pause(info["generation"], began - since, (now - began) * 1000))
+
+    gc.callbacks.append(note)
+    try:
+        yield pauses
+    finally:
+        gc.callbacks.remove(note)
+
+
+async def burst(backend: Backend, concurrency: int) -> Run:
     """``concurrency`` payloads handed over in the same instant."""
     timed = TimingBackend(backend)
     since = time.perf_counter()
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, _collector_pauses(since) as pauses:
         async with inkwell_rig(bench_settings(Path(folder) / "b.sqlite3"), timed) as (harness, _):
             stamps = _Stamps(harness)
             cases = set(range(concurrency))
@@ -84,7 +122,7 @@ async def burst(backend: Backend, concurrency: int) -> list[Sample]:
                 [stamps.poem(harness, case, harness.new_user(f"writer{case}")) for case in cases]
             )
             await harness.settle()
-            return stamps.overheads(timed, cases, since)
+            return Run(stamps.overheads(timed, cases, since), pauses)
 
 
 class _Gateway:
@@ -127,9 +165,7 @@ class _Gateway:
                 self._loop.call_soon_threadsafe(deliver)
 
 
-async def concurrent(
-    backend: Backend, members: int, samples: int, *, pause: float = 0.05
-) -> list[Sample]:
+async def concurrent(backend: Backend, members: int, samples: int, *, pause: float = 0.05) -> Run:
     """Overheads of ``samples`` commands started while ``members`` are in progress.
 
     Members join over ``ramp`` seconds; only commands that start after the last one has
@@ -141,7 +177,7 @@ async def concurrent(
     """
     timed = TimingBackend(backend)
     since = time.perf_counter()
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, _collector_pauses(since) as collections:
         async with inkwell_rig(bench_settings(Path(folder) / "c.sqlite3"), timed) as (harness, _):
             stamps = _Stamps(harness)
             numbers = itertools.count()
@@ -189,20 +225,44 @@ async def concurrent(
             finally:
                 gateway.close()
             await harness.settle()
-            return stamps.overheads(timed, measured, since)
+            return Run(stamps.overheads(timed, measured, since), collections)
 
 
-def summarise(samples: list[Sample]) -> dict[str, Any]:
-    """Percentiles, and when the five slowest commands arrived: slow ones arriving together
-    point at one event (a collection pause, a burst of timeouts) rather than steady cost."""
-    overheads = [sample.ms for sample in samples]
-    slowest = sorted(samples, key=lambda sample: -sample.ms)[:5]
+def summarise(run: Run) -> dict[str, Any]:
+    """Percentiles; when the five slowest commands arrived and how much of their wait was
+    the collector; and the collector's pauses over the whole run. Slow commands arriving
+    together point at one event (a collection, a burst of timeouts) rather than steady cost.
+    """
+    overheads = [sample.ms for sample in run.samples]
+    slowest = sorted(run.samples, key=lambda sample: -sample.ms)[:5]
     return {
         "p50_ms": round(percentile(overheads, 0.5), 3),
         "p99_ms": round(percentile(overheads, 0.99), 3),
         "max_ms": round(max(overheads), 3),
         "commands": len(overheads),
-        "slowest": [{"at_s": round(s.at_s, 2), "ms": round(s.ms, 1)} for s in slowest],
+        "slowest": [
+            {"at_s": round(s.at_s, 2), "ms": round(s.ms, 1), "collecting_ms": _collecting(s, run)}
+            for s in slowest
+        ],
+        "collections": {
+            f"gen{generation}": _pauses_of([p.ms for p in run.pauses if p.generation == generation])
+            for generation in range(3)
+        },
+    }
+
+
+def _collecting(sample: Sample, run: Run) -> float:
+    """Milliseconds of ``sample``'s overhead spent in collector pauses."""
+    start, end = sample.at_s, sample.at_s + sample.ms / 1000
+    overlap = sum(max(0.0, min(end, p.at_s + p.ms / 1000) - max(start, p.at_s)) for p in run.pauses)
+    return round(overlap * 1000, 1)
+
+
+def _pauses_of(ms: list[float]) -> dict[str, Any]:
+    return {
+        "count": len(ms),
+        "p50_ms": round(percentile(ms, 0.5), 2) if ms else None,
+        "max_ms": round(max(ms), 1) if ms else None,
     }
 
 
