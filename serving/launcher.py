@@ -70,17 +70,28 @@ class ProfileDefaults:
     enforce_eager: bool
     health_timeout: float
     nice: int
+    idle: bool
 
 
 PROFILE_DEFAULTS: dict[Profile, ProfileDefaults] = {
     # 135M model, one OpenMP thread: 16 sequences keep the batch busy (n=3 variants count
     # three); eager mode starts in ~25-50 s instead of ~85+ s and decodes as fast here.
     "cpu": ProfileDefaults(
-        max_model_len=8192, max_num_seqs=16, enforce_eager=True, health_timeout=300, nice=10
+        max_model_len=8192,
+        max_num_seqs=16,
+        enforce_eager=True,
+        health_timeout=300,
+        nice=10,
+        idle=True,
     ),
     # First start may download ~15 GB of weights and compile CUDA graphs.
     "gpu": ProfileDefaults(
-        max_model_len=16384, max_num_seqs=64, enforce_eager=False, health_timeout=1800, nice=0
+        max_model_len=16384,
+        max_num_seqs=64,
+        enforce_eager=False,
+        health_timeout=1800,
+        nice=0,
+        idle=False,
     ),
 }
 
@@ -105,6 +116,8 @@ class ServerSpec:
     env_overrides: Mapping[str, str] = field(default_factory=dict)
     # Added to the server's niceness: the cpu profile shares the machine with the bot.
     nice: int = 0
+    # Linux's SCHED_IDLE: the server runs only on CPU time nothing else wants.
+    idle: bool = False
 
     @property
     def client_host(self) -> str:
@@ -125,7 +138,8 @@ class ServerSpec:
     def shell_line(self) -> str:
         env = " ".join(f"{key}={shlex.quote(value)}" for key, value in self.env_overrides.items())
         nice = f"nice -n {self.nice} " if self.nice else ""
-        return f"{env} {nice}{shlex.join(self.command)}".strip()
+        idle = "chrt --idle 0 " if self.idle else ""
+        return f"{env} {nice}{idle}{shlex.join(self.command)}".strip()
 
 
 # --------------------------------------------------------------------------- arguments
@@ -251,6 +265,14 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="run the server this much nicer (default: cpu 10, so a bot on the same cores "
         "answers first; gpu 0)",
+    )
+    parser.add_argument(
+        "--idle",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="run the server under Linux's SCHED_IDLE policy: it gets only the CPU time "
+        "nothing else wants, so a bot on the same cores never waits for it (default: cpu on, "
+        "gpu off)",
     )
     parser.add_argument(
         "--log-file",
@@ -425,6 +447,7 @@ def build_spec(args: argparse.Namespace, *, python: Path | None = None) -> Serve
         health_timeout=args.timeout or defaults.health_timeout,
         env_overrides=overrides,
         nice=defaults.nice if args.nice is None else args.nice,
+        idle=defaults.idle if args.idle is None else args.idle,
     )
 
 
@@ -477,11 +500,12 @@ def _http_get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
         return 0, b""
 
 
-def _make_child_setup(nice: int = 0) -> Callable[[], None]:
+def _make_child_setup(nice: int = 0, *, idle: bool = False) -> Callable[[], None]:
     """Runs in the child between fork and exec: own session (so the terminal's Ctrl-C reaches
-    only the launcher, which then stops the whole group), ``nice`` added to its niceness, and,
-    on Linux, SIGTERM when the launcher dies so a killed launcher never leaves an orphaned
-    server behind.
+    only the launcher, which then stops the whole group), ``nice`` added to its niceness,
+    ``idle``: the SCHED_IDLE policy where Linux has it (vLLM's engine process and threads
+    inherit it), and, on Linux, SIGTERM when the launcher dies so a killed launcher never
+    leaves an orphaned server behind.
 
     libc is looked up here, in the parent: nothing heavy may run after fork.
     """
@@ -495,6 +519,10 @@ def _make_child_setup(nice: int = 0) -> Callable[[], None]:
         os.setsid()
         if nice:
             os.nice(nice)
+        if idle and hasattr(os, "SCHED_IDLE"):
+            # Lowering one's own policy needs no privilege; if refused, nice still applies.
+            with contextlib.suppress(OSError):
+                os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
         if prctl is not None:
             prctl(pr_set_pdeathsig, int(signal.SIGTERM))
 
@@ -556,7 +584,7 @@ class VllmServer:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
-                preexec_fn=_make_child_setup(spec.nice),  # setsid, nice, pdeathsig
+                preexec_fn=_make_child_setup(spec.nice, idle=spec.idle),  # see there
                 cwd=str(REPO_ROOT),
             )
         except OSError as exc:
