@@ -31,7 +31,7 @@ from bot.text.cleaning import neutralize_mentions
 from bot.ui.errors import answering_errors
 from bot.ui.replies import reply_privately
 from bot.ui.streaming import StreamingEditor
-from serving.backend import BackendUnavailable
+from serving.backend import BackendError
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +227,7 @@ async def stream_into(piece: OpenCreation, texts: AsyncIterator[str]) -> None:
             finally:
                 await notice.close()
                 editor.attach(None)
-    except BackendUnavailable:
+    except BackendError:  # unavailable, or a request the server refused
         if creation.variants:  # what was written, or the variant shown before
             await show(piece, creation.current, final=True)
         else:
