@@ -114,7 +114,7 @@ async def burst(backend: Backend, concurrency: int) -> Run:
     """``concurrency`` payloads handed over in the same instant."""
     timed = TimingBackend(backend)
     since = time.perf_counter()
-    with tempfile.TemporaryDirectory() as folder, _collector_pauses(since) as pauses:
+    with tempfile.TemporaryDirectory() as folder, _collector_pauses(since) as collections:
         async with inkwell_rig(bench_settings(Path(folder) / "b.sqlite3"), timed) as (harness, _):
             stamps = _Stamps(harness)
             cases = set(range(concurrency))
@@ -122,7 +122,7 @@ async def burst(backend: Backend, concurrency: int) -> Run:
                 [stamps.poem(harness, case, harness.new_user(f"writer{case}")) for case in cases]
             )
             await harness.settle()
-            return Run(stamps.overheads(timed, cases, since), pauses)
+            return Run(stamps.overheads(timed, cases, since), collections)
 
 
 class _Gateway:
