@@ -9,12 +9,13 @@ ENV PYTHONUNBUFFERED=1 \
 
 # Only what the openai backend needs: no torch, no transformers in this image.
 COPY pyproject.toml README.md ./
+COPY inkwell ./inkwell
 COPY bot ./bot
 COPY cogs ./cogs
 COPY serving ./serving
 COPY prompts ./prompts
-# Editable, so the prompts/ folder beside the code is found where the code expects it.
-RUN pip install -e .
+# A regular install: prompts, presets and migrations are package data.
+RUN pip install . && rm -rf inkwell bot cogs serving prompts
 
 VOLUME ["/data"]
-CMD ["python", "-m", "bot", "run"]
+CMD ["inkwell", "run"]

@@ -26,17 +26,17 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 prepare: setup
-	$(BIN)/python -m serving prepare
+	$(BIN)/inkwell prepare
 
 play: prepare
-	$(BIN)/python -m bot play
+	$(BIN)/inkwell play
 
 run: setup
 	@if grep -qs '^INKWELL_LLM__BACKEND=openai' .env || [ "$$INKWELL_LLM__BACKEND" = openai ]; then :; else $(MAKE) --no-print-directory prepare; fi
-	$(BIN)/python -m bot run
+	$(BIN)/inkwell run
 
 serve: prepare
-	$(BIN)/python -m serving up --profile cpu
+	$(BIN)/inkwell serve --profile cpu
 
 bench: prepare
 	$(BIN)/python -m bench --start-server

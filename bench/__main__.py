@@ -36,8 +36,8 @@ def _server(args: argparse.Namespace) -> Iterator[Any]:
         root = args.base_url.rstrip("/").removesuffix("/v1")
         yield Server(args.base_url, root, args.model)
         return
-    from serving.launcher import VllmServer, build_spec, free_port, parse_up_args
-    from serving.vllm_env import ensure_vllm_venv
+    from inkwell.serving.launcher import VllmServer, build_spec, free_port, parse_up_args
+    from inkwell.serving.vllm_env import ensure_vllm_venv
 
     ensure_vllm_venv()
     spec = build_spec(parse_up_args(["--port", str(free_port())]))
@@ -57,7 +57,7 @@ def _backends_behind_the_bot(against: str, server: Any) -> Iterator[Callable[[in
         yield lambda tokens: PacedBackend(tokens=tokens)
     elif against == "paced-http":
         from bench.paced_server import model_name, paced_server
-        from serving.launcher import free_port
+        from inkwell.serving.launcher import free_port
 
         with paced_server(free_port()) as url:
             root = url.removesuffix("/v1")
@@ -148,8 +148,8 @@ async def _run(args: argparse.Namespace, server: Any, sections: list[str]) -> di
         )
     if "backends" in sections:
         from bench.backends import TokenCounter, measure
-        from serving.embedded import EmbeddedBackend
-        from serving.prepare import default_cache_dir
+        from inkwell.serving.embedded import EmbeddedBackend
+        from inkwell.serving.prepare import default_cache_dir
 
         model_dir = default_cache_dir() / "SmolLM2-135M-Instruct"
         counter = TokenCounter(model_dir)

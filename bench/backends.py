@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from bench.stats import percentile
-from serving.backend import Backend, ChatMessage, GenerationRequest, Sampling
+from inkwell.serving.backend import Backend, ChatMessage, GenerationRequest, Sampling
 
 PROMPT = GenerationRequest(
     (

@@ -6,9 +6,9 @@ Builds a guild's worth of rules (``--keywords`` words, phrases and wildcards plu
 ``--regexes`` regexes, synthetic but shaped like real lists), a set of ``--chars``-character
 texts with a few hits and evasions in them, and reports checks per second for:
 
-* Inkwell's rule stage (:class:`~bot.services.filters.matching.RuleMatcher`): normalization,
+* Inkwell's rule stage (:class:`~inkwell.bot.services.filters.matching.RuleMatcher`): normalization,
   one Aho-Corasick pass for every keyword, RE2 for the regexes, allow-list, redaction;
-* the same through :class:`~bot.services.filters.service.FilterService` (cached
+* the same through :class:`~inkwell.bot.services.filters.service.FilterService` (cached
   configuration, in-memory SQLite), as ``check_output`` runs while a piece streams;
 * a plain loop over Python ``re`` patterns, one per keyword (``\\bword\\b``) and the same
   regexes, finding every match — which, unlike Inkwell, catches no evasion at all.
@@ -29,13 +29,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.services.filters.matching import RuleMatcher
-from bot.services.filters.redaction import redact
-from bot.services.filters.rules import Kind, Rule
-from bot.services.filters.service import FilterService
-from bot.services.origin import Origin
-from bot.storage.database import Database
-from bot.storage.filters import FilterConfig, FilterRepository, RuleRecord
+from inkwell.bot.services.filters.matching import RuleMatcher
+from inkwell.bot.services.filters.redaction import redact
+from inkwell.bot.services.filters.rules import Kind, Rule
+from inkwell.bot.services.filters.service import FilterService
+from inkwell.bot.services.origin import Origin
+from inkwell.bot.storage.database import Database
+from inkwell.bot.storage.filters import FilterConfig, FilterRepository, RuleRecord
 
 _SYLLABLES = (
     "ka", "zu", "mor", "vel", "tri", "shan", "dor", "pix", "lum", "qua", "bre", "sno", "fen",

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 from bench.rig import TimingBackend, bench_settings, inkwell_rig
 from bench.stats import percentile
-from serving.backend import Backend
+from inkwell.serving.backend import Backend
 from tests.harness import FakeUser, Harness
 
 _CASE = re.compile(r"case (\d+)")

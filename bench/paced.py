@@ -14,8 +14,8 @@ import random
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 
-from bot.settings import LLMSettings
-from serving.backend import Delta, GenerationRequest
+from inkwell.bot.settings import LLMSettings
+from inkwell.serving.backend import Delta, GenerationRequest
 
 
 @dataclass

@@ -15,10 +15,10 @@ from typing import Any
 from bench.metrics import PREFIX_HITS, PREFIX_QUERIES, delta, read_metrics
 from bench.throughput import Server, inkwell_backend
 from bench.workload import Command, command_mix, member_styles
-from bot.services.forms import CreationRequest
-from bot.services.prompts import PromptLibrary
-from bot.storage.styles import StyleRecord
-from serving.backend import ChatMessage, GenerationRequest, Sampling
+from inkwell.bot.services.forms import CreationRequest
+from inkwell.bot.services.prompts import PromptLibrary
+from inkwell.bot.storage.styles import StyleRecord
+from inkwell.serving.backend import ChatMessage, GenerationRequest, Sampling
 
 
 def inkwell_layout(

@@ -14,10 +14,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.app import InkwellBot
-from bot.runtime import Services, open_services
-from bot.settings import LimitSettings, LLMSettings, Settings, StreamSettings
-from serving.backend import Backend, Delta, GenerationRequest
+from inkwell.bot.app import InkwellBot
+from inkwell.bot.runtime import Services, open_services
+from inkwell.bot.settings import LimitSettings, LLMSettings, Settings, StreamSettings
+from inkwell.serving.backend import Backend, Delta, GenerationRequest
 from tests.harness import Harness, prepare_offline
 
 

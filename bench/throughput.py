@@ -14,9 +14,9 @@ from openai import AsyncOpenAI
 
 from bench.metrics import GENERATION_TOKENS, delta, read_metrics
 from bench.rig import TimingBackend, bench_settings, inkwell_rig
-from bot.runtime import build_backend
-from bot.settings import LLMSettings, Settings
-from serving.backend import Backend, GenerationRequest
+from inkwell.bot.runtime import build_backend
+from inkwell.bot.settings import LLMSettings, Settings
+from inkwell.serving.backend import Backend, GenerationRequest
 
 SUBJECTS = [
     "a lighthouse keeper who finds a letter",

@@ -10,18 +10,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import InkwellError
-from bot.garbage_collection import tune_for_streaming
-from bot.runtime import Services, open_services
-from bot.settings import Settings
-from bot.ui.creation_buttons import OpenCreations
-from bot.ui.errors import report_error
-from bot.ui.relay_notifier import DiscordRelayNotifier
-from serving.backend import BackendUnavailable
+from inkwell.bot.errors import InkwellError
+from inkwell.bot.garbage_collection import tune_for_streaming
+from inkwell.bot.runtime import Services, open_services
+from inkwell.bot.settings import Settings
+from inkwell.bot.ui.creation_buttons import OpenCreations
+from inkwell.bot.ui.errors import report_error
+from inkwell.bot.ui.relay_notifier import DiscordRelayNotifier
+from inkwell.serving.backend import BackendUnavailable
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.create", "cogs.style", "cogs.filters", "cogs.relay")
+EXTENSIONS = tuple(f"inkwell.cogs.{name}" for name in ("create", "style", "filters", "relay"))
 
 
 class InkwellBot(commands.AutoShardedBot):

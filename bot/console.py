@@ -1,6 +1,6 @@
 """The console playground: Inkwell's commands in a terminal, no Discord needed.
 
-``python -m bot play`` uses the same services as the bot (the embedded model by default, the
+``inkwell play`` uses the same services as the bot (the embedded model by default, the
 same SQLite file), so what a person tries here is what members get.
 """
 
@@ -14,15 +14,15 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TextIO
 
-from bot.console_parsing import ConsoleCommand, parse_command_line
-from bot.console_relay import RelayConsole
-from bot.errors import InkwellError, InvalidInput
-from bot.runtime import Services
-from bot.services.creation import Creation
-from bot.services.forms import FORMS
-from bot.services.origin import Origin
-from bot.storage.styles import StyleRecord
-from serving.backend import BackendUnavailable
+from inkwell.bot.console_parsing import ConsoleCommand, parse_command_line
+from inkwell.bot.console_relay import RelayConsole
+from inkwell.bot.errors import InkwellError, InvalidInput
+from inkwell.bot.runtime import Services
+from inkwell.bot.services.creation import Creation
+from inkwell.bot.services.forms import FORMS
+from inkwell.bot.services.origin import Origin
+from inkwell.bot.storage.styles import StyleRecord
+from inkwell.serving.backend import BackendUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 
-from bot.errors import InvalidInput
+from inkwell.bot.errors import InvalidInput
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """The playground's /relay: one local writer and the model write a story in turns.
 
-The same :class:`~bot.services.relay.RelayService` as in Discord, with a notifier that
+The same :class:`~inkwell.bot.services.relay.RelayService` as in Discord, with a notifier that
 prints. Playground relays live in the same SQLite file as the bot's but are kept apart
 (no guild, local thread ids), so neither runs the other's timers. The newest playground
 relay still running is "the" relay; after a restart of the playground it carries on.
@@ -14,11 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final, cast, get_args
 
-from bot.console_parsing import parse_command_line
-from bot.errors import InvalidInput
-from bot.runtime import Services
-from bot.services.origin import Origin
-from bot.services.relay import (
+from inkwell.bot.console_parsing import parse_command_line
+from inkwell.bot.errors import InvalidInput
+from inkwell.bot.runtime import Services
+from inkwell.bot.services.origin import Origin
+from inkwell.bot.services.relay import (
     Actor,
     Person,
     Place,
@@ -26,16 +26,16 @@ from bot.services.relay import (
     RelayOptions,
     RelayService,
 )
-from bot.services.relay.errors import about
-from bot.services.relay.export import MODEL_NAME
-from bot.services.relay.models import (
+from inkwell.bot.services.relay.errors import about
+from inkwell.bot.services.relay.export import MODEL_NAME
+from inkwell.bot.services.relay.models import (
     AiTurns,
     EndReason,
     PauseReason,
     SkipReason,
     TurnOrder,
 )
-from bot.storage.relay import RelayRecord, TurnRecord
+from inkwell.bot.storage.relay import RelayRecord, TurnRecord
 
 RELAY_HELP: Final = """\
 Relay stories (you and the model take turns):

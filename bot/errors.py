@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from serving.backend import BackendUnavailable
+from inkwell.serving.backend import BackendUnavailable
 
 
 class InkwellError(Exception):

@@ -5,18 +5,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.services.creation import CreationService
-from bot.services.filters.classifier import SafetyClassifier
-from bot.services.filters.service import FilterService
-from bot.services.limits import Cooldowns, GuildConcurrency
-from bot.services.prompts import PromptLibrary
-from bot.services.relay import ContextBudget, RelayPrompts, RelayService, TimeSource
-from bot.services.styles import StyleService
-from bot.settings import Settings
-from bot.storage.database import Database
-from bot.storage.filters import FilterRepository
-from bot.storage.relay import RelayRepository
-from serving.backend import Backend, Sampling
+from inkwell.bot.services.creation import CreationService
+from inkwell.bot.services.filters.classifier import SafetyClassifier
+from inkwell.bot.services.filters.service import FilterService
+from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
+from inkwell.bot.services.prompts import PromptLibrary
+from inkwell.bot.services.relay import ContextBudget, RelayPrompts, RelayService, TimeSource
+from inkwell.bot.services.styles import StyleService
+from inkwell.bot.settings import Settings
+from inkwell.bot.storage.database import Database
+from inkwell.bot.storage.filters import FilterRepository
+from inkwell.bot.storage.relay import RelayRepository
+from inkwell.serving.backend import Backend, Sampling
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def build_backend(settings: Settings) -> Backend:
     """The backend ``INKWELL_LLM__BACKEND`` names; heavy imports happen only here."""
     llm = settings.llm
     if llm.backend == "openai":
-        from serving.openai_backend import OpenAIBackend
+        from inkwell.serving.openai_backend import OpenAIBackend
 
         return OpenAIBackend(
             llm.base_url,
@@ -36,7 +36,7 @@ def build_backend(settings: Settings) -> Backend:
             queue_timeout=llm.queue_timeout,
             stream_interval=llm.stream_interval,
         )
-    from serving.embedded import EmbeddedBackend
+    from inkwell.serving.embedded import EmbeddedBackend
 
     return EmbeddedBackend(settings.embedded_model_path)
 
@@ -68,8 +68,8 @@ async def open_services(
 ) -> Services:
     """Open the database, start the backend and wire the services together.
 
-    Raises :class:`~bot.errors.StorageUnavailable` or
-    :class:`~serving.backend.BackendUnavailable` with a sentence for the person starting it.
+    Raises :class:`~inkwell.bot.errors.StorageUnavailable` or
+    :class:`~inkwell.serving.backend.BackendUnavailable` with a sentence for the person starting it.
     """
     database = Database(settings.database)
     await database.open()

@@ -9,8 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.services.early import EarlyStart
-from bot.services.forms import (
+from inkwell.bot.services.early import EarlyStart
+from inkwell.bot.services.forms import (
     MAX_POST_VARIANTS,
     SHORT_TEXT_MAX,
     SUBJECT_MAX,
@@ -19,13 +19,13 @@ from bot.services.forms import (
     PointOfView,
     StoryLength,
 )
-from bot.text.posts import Platform
-from bot.ui.creation_buttons import CreationButton, retire, stream_into
-from bot.ui.origin import origin_of
-from bot.ui.streaming import StreamingEditor
+from inkwell.bot.text.posts import Platform
+from inkwell.bot.ui.creation_buttons import CreationButton, retire, stream_into
+from inkwell.bot.ui.origin import origin_of
+from inkwell.bot.ui.streaming import StreamingEditor
 
 if TYPE_CHECKING:
-    from bot.app import InkwellBot
+    from inkwell.bot.app import InkwellBot
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """/filters …: moderators configure what members may ask for and what Inkwell may write.
 
 Every subcommand needs Manage Server, works only in a server and answers ephemerally. The
-work happens in :class:`~bot.services.filters.service.FilterService`; this cog parses,
-calls, and renders with :mod:`bot.ui.filter_views`.
+work happens in :class:`~inkwell.bot.services.filters.service.FilterService`; this cog parses,
+calls, and renders with :mod:`inkwell.bot.ui.filter_views`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import InvalidInput
-from bot.services.filters.exchange import MAX_FILE_BYTES
-from bot.services.filters.presets import PRESETS, PresetName
-from bot.services.filters.rules import (
+from inkwell.bot.errors import InvalidInput
+from inkwell.bot.services.filters.exchange import MAX_FILE_BYTES
+from inkwell.bot.services.filters.presets import PRESETS, PresetName
+from inkwell.bot.services.filters.rules import (
     MAX_CATEGORY_CHARS,
     MAX_KEYWORD_CHARS,
     MAX_REGEX_CHARS,
@@ -25,8 +25,8 @@ from bot.services.filters.rules import (
     AppliesTo,
     Kind,
 )
-from bot.services.filters.service import ExemptionTarget, FilterService
-from bot.ui.filter_views import (
+from inkwell.bot.services.filters.service import ExemptionTarget, FilterService
+from inkwell.bot.ui.filter_views import (
     DiscordFilterLog,
     audit_pages,
     dry_run_embed,
@@ -35,10 +35,10 @@ from bot.ui.filter_views import (
     send_pages,
     settings_embed,
 )
-from bot.ui.replies import NO_PINGS
+from inkwell.bot.ui.replies import NO_PINGS
 
 if TYPE_CHECKING:
-    from bot.app import InkwellBot
+    from inkwell.bot.app import InkwellBot
 
 RatingChoice = Literal["g", "pg", "pg13", "mature", "none"]
 Pattern = app_commands.Range[str, 1, MAX_REGEX_CHARS]

@@ -1,10 +1,10 @@
 """/relay: write a story together, one turn each, with the model as an optional co-author.
 
-A thin adapter over :class:`~bot.services.relay.RelayService`. ``/relay start`` runs in a
+A thin adapter over :class:`~inkwell.bot.services.relay.RelayService`. ``/relay start`` runs in a
 text channel and opens a public thread for the story; every other command runs inside that
 thread (the thread *is* the relay). Buttons and the Write modal live in
-:mod:`bot.ui.relay_views`; what the service tells the thread, in
-:mod:`bot.ui.relay_notifier`.
+:mod:`inkwell.bot.ui.relay_views`; what the service tells the thread, in
+:mod:`inkwell.bot.ui.relay_notifier`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import InvalidInput
-from bot.services.relay import Place, RelayOptions, RelayService
-from bot.services.relay.models import (
+from inkwell.bot.errors import InvalidInput
+from inkwell.bot.services.relay import Place, RelayOptions, RelayService
+from inkwell.bot.services.relay.models import (
     DEFAULT_MAX_WORDS,
     DEFAULT_MAX_WRITERS,
     DEFAULT_TURN_MINUTES,
@@ -28,8 +28,8 @@ from bot.services.relay.models import (
     AiTurns,
     TurnOrder,
 )
-from bot.ui.origin import origin_of
-from bot.ui.relay_views import (
+from inkwell.bot.ui.origin import origin_of
+from inkwell.bot.ui.relay_views import (
     DraftView,
     RelayButton,
     acting,
@@ -44,10 +44,10 @@ from bot.ui.relay_views import (
     status_embed,
     tell,
 )
-from bot.ui.replies import NO_PINGS
+from inkwell.bot.ui.replies import NO_PINGS
 
 if TYPE_CHECKING:
-    from bot.app import InkwellBot
+    from inkwell.bot.app import InkwellBot
 
 Title = app_commands.Range[str, 1, TITLE_MAX]
 Premise = app_commands.Range[str, 1, PREMISE_MAX]

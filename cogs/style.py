@@ -8,14 +8,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.services.forms import PointOfView, Rating, Tense
-from bot.services.styles import TEXT_LIMITS
-from bot.storage.styles import StyleRecord
-from bot.ui.confirm import Confirm
-from bot.ui.replies import NO_PINGS
+from inkwell.bot.services.forms import PointOfView, Rating, Tense
+from inkwell.bot.services.styles import TEXT_LIMITS
+from inkwell.bot.storage.styles import StyleRecord
+from inkwell.bot.ui.confirm import Confirm
+from inkwell.bot.ui.replies import NO_PINGS
 
 if TYPE_CHECKING:
-    from bot.app import InkwellBot
+    from inkwell.bot.app import InkwellBot
 
 StyleField = Literal[
     "voice", "tone", "pov", "tense", "rating", "favourite_forms", "avoid", "sample"

@@ -1,6 +1,6 @@
 """Everything that turns a prompt into tokens. Knows nothing of Discord or SQLite."""
 
-from serving.backend import (
+from inkwell.serving.backend import (
     Backend,
     BackendError,
     BackendUnavailable,

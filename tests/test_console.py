@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.console import LOCAL_USER_ID, Playground
-from bot.runtime import Services, open_services
-from bot.settings import Settings
+from inkwell.bot.console import LOCAL_USER_ID, Playground
+from inkwell.bot.runtime import Services, open_services
+from inkwell.bot.settings import Settings
 from tests.fakes import ScriptedBackend
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from bot.settings import Settings
+from inkwell.bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 

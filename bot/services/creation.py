@@ -21,8 +21,8 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from bot.errors import InvalidInput
-from bot.services.filtering import (
+from inkwell.bot.errors import InvalidInput
+from inkwell.bot.services.filtering import (
     AllowEverything,
     ContentFilter,
     RatingPolicy,
@@ -30,13 +30,13 @@ from bot.services.filtering import (
     screen_request,
     screen_style,
 )
-from bot.services.forms import FORMS, CreationRequest, FormName
-from bot.services.limits import Cooldowns, GuildConcurrency
-from bot.services.origin import Origin
-from bot.services.prompts import PromptLibrary
-from bot.services.styles import StyleService
-from bot.text.cleaning import clean_text, defuse_mentions
-from bot.text.posts import (
+from inkwell.bot.services.forms import FORMS, CreationRequest, FormName
+from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
+from inkwell.bot.services.origin import Origin
+from inkwell.bot.services.prompts import PromptLibrary
+from inkwell.bot.services.styles import StyleService
+from inkwell.bot.text.cleaning import clean_text, defuse_mentions
+from inkwell.bot.text.posts import (
     PLATFORM_LIMITS,
     PLATFORMS,
     Platform,
@@ -45,7 +45,7 @@ from bot.text.posts import (
     parse_post_json,
     suggest_hashtags,
 )
-from serving.backend import (
+from inkwell.serving.backend import (
     INTERACTIVE_PRIORITY,
     Backend,
     ChatMessage,

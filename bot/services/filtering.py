@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Final, Literal, Protocol, get_args
 
-from bot.errors import Blocked
-from bot.services.forms import CreationRequest, Rating
-from bot.services.origin import Origin
-from bot.storage.styles import StyleRecord
+from inkwell.bot.errors import Blocked
+from inkwell.bot.services.forms import CreationRequest, Rating
+from inkwell.bot.services.origin import Origin
+from inkwell.bot.storage.styles import StyleRecord
 
 Stage = Literal["prompt", "output"]
 # Mildest first.

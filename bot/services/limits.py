@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Final
 
-from bot.errors import OnCooldown, TooBusy
+from inkwell.bot.errors import OnCooldown, TooBusy
 
 Clock = Callable[[], float]
 

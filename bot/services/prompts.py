@@ -17,15 +17,17 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
+from importlib.abc import Traversable
 from string import Template
-from typing import Any
+from typing import Any, Final
 
-from bot.services.forms import FORMS, CreationRequest, FormName
-from bot.storage.styles import StyleRecord
-from serving.backend import ChatMessage
+from inkwell.bot.services.forms import FORMS, CreationRequest, FormName
+from inkwell.bot.storage.styles import StyleRecord
+from inkwell.serving.backend import ChatMessage
 
-DEFAULT_PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+# The templates shipped with Inkwell (package data, found the same way installed or in a checkout).
+DEFAULT_PROMPTS_DIR: Final[Traversable] = resources.files("inkwell.prompts")
 
 
 def fill_lines(template: str, values: Mapping[str, str | None]) -> str:
@@ -70,7 +72,7 @@ class PromptLibrary:
         self.style = style
 
     @classmethod
-    def load(cls, folder: Path = DEFAULT_PROMPTS_DIR) -> PromptLibrary:
+    def load(cls, folder: Traversable = DEFAULT_PROMPTS_DIR) -> PromptLibrary:
         def read_toml(name: str) -> dict[str, Any]:
             with (folder / name).open("rb") as handle:
                 return tomllib.load(handle)

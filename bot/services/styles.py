@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import get_args
 
-from bot.errors import InvalidInput
-from bot.services.forms import PointOfView, Rating, Tense
-from bot.storage.database import Database
-from bot.storage.forget import forget_member
-from bot.storage.styles import StyleRecord, StyleRepository
-from bot.text.cleaning import clean_text
+from inkwell.bot.errors import InvalidInput
+from inkwell.bot.services.forms import PointOfView, Rating, Tense
+from inkwell.bot.storage.database import Database
+from inkwell.bot.storage.forget import forget_member
+from inkwell.bot.storage.styles import StyleRecord, StyleRepository
+from inkwell.bot.text.cleaning import clean_text
 
 BUILTIN_STYLE = StyleRecord(rating="pg13")
 

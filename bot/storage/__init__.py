@@ -1,6 +1,6 @@
 """SQLite storage: one connection owner, numbered migrations, repositories. No Discord here."""
 
-from bot.storage.database import Database
-from bot.storage.styles import StyleRepository
+from inkwell.bot.storage.database import Database
+from inkwell.bot.storage.styles import StyleRepository
 
 __all__ = ["Database", "StyleRepository"]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.errors import StorageUnavailable
+from inkwell.bot.errors import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 def load_migrations() -> list[tuple[int, str, str]]:
     """Return ``(version, filename, sql)`` for every migration file, in version order."""
     found: list[tuple[int, str, str]] = []
-    folder = resources.files("bot.storage") / "migrations"
+    folder = resources.files("inkwell.bot.storage") / "migrations"
     for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:

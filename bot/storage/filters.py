@@ -14,8 +14,8 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage.database import Database
-from bot.storage.rows import record_from_row
+from inkwell.bot.storage.database import Database
+from inkwell.bot.storage.rows import record_from_row
 
 
 class LimitReached(Exception):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.storage.database import Database
+from inkwell.bot.storage.database import Database
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,9 +16,9 @@ from typing import Any, Literal
 
 import aiosqlite
 
-from bot.errors import InkwellError
-from bot.storage.database import Database
-from bot.storage.rows import field_names, record_from_row
+from inkwell.bot.errors import InkwellError
+from inkwell.bot.storage.database import Database
+from inkwell.bot.storage.rows import field_names, record_from_row
 
 AiTurns = Literal["off", "each_round", "on_timeout"]
 TurnOrder = Literal["join", "random"]

@@ -7,8 +7,8 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage.database import Database
-from bot.storage.rows import field_names, record_from_row
+from inkwell.bot.storage.database import Database
+from inkwell.bot.storage.rows import field_names, record_from_row
 
 
 @dataclass(frozen=True, slots=True)

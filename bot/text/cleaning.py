@@ -4,7 +4,7 @@ Three jobs, three directions:
 
 * :func:`clean_text` — text a member typed, before it is stored or sent to the model.
   It never shortens what the member wrote; text over the limit is refused with a sentence
-  saying by how much (:class:`~bot.errors.InvalidInput`).
+  saying by how much (:class:`~inkwell.bot.errors.InvalidInput`).
 * :func:`defuse_mentions` — text on its way *into* the model: Discord's mention syntax
   becomes plain words, so the model never sees (and never learns to write) a ping.
 * :func:`neutralize_mentions` — text the model wrote, on its way *out* to Discord.
@@ -17,7 +17,7 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Final
 
-from bot.errors import InvalidInput
+from inkwell.bot.errors import InvalidInput
 
 # Zero-width and bidi-control characters: they hide text from readers and from the content
 # filters (``b\u200bad`` is not ``bad``) and can flip how a line displays. U+061C (Arabic

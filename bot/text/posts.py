@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Final, Literal, get_args
 
-from bot.text.cleaning import is_pictographic, normalize_text
+from inkwell.bot.text.cleaning import is_pictographic, normalize_text
 
 Platform = Literal["x", "bluesky", "threads", "mastodon", "instagram", "linkedin"]
 PLATFORMS: Final[tuple[Platform, ...]] = get_args(Platform)

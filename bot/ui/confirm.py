@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.ui.replies import NO_PINGS
+from inkwell.bot.ui.replies import NO_PINGS
 
 
 class Confirm(discord.ui.View):

@@ -3,7 +3,7 @@ streams a piece into Discord.
 
 The buttons are :class:`discord.ui.DynamicItem` s: the custom id holds the action and the
 piece's id, which is the id of the command's interaction (``creation:regenerate:<id>``). The
-bot keeps each open piece (its :class:`~bot.services.creation.Creation` and the editor that
+bot keeps each open piece (its :class:`~inkwell.bot.services.creation.Creation` and the editor that
 shows it) in one :class:`OpenCreations` registry while the buttons work, and the Create
 cog retires expired pieces in one periodic sweep. There is no ``View`` object per message,
 and no timeout task per message either. Keeping those for 14 minutes per piece (about a
@@ -26,12 +26,12 @@ from typing import Final, Literal, cast
 import discord
 from discord.ui import View
 
-from bot.services.creation import STILL_WRITING, Creation
-from bot.text.cleaning import neutralize_mentions
-from bot.ui.errors import answering_errors
-from bot.ui.replies import reply_privately
-from bot.ui.streaming import StreamingEditor
-from serving.backend import BackendError
+from inkwell.bot.services.creation import STILL_WRITING, Creation
+from inkwell.bot.text.cleaning import neutralize_mentions
+from inkwell.bot.ui.errors import answering_errors
+from inkwell.bot.ui.replies import reply_privately
+from inkwell.bot.ui.streaming import StreamingEditor
+from inkwell.serving.backend import BackendError
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from collections.abc import Awaitable
 import discord
 from discord import app_commands
 
-from bot.errors import InkwellError
-from bot.ui.replies import reply_privately
-from serving.backend import BackendUnavailable
+from inkwell.bot.errors import InkwellError
+from inkwell.bot.ui.replies import reply_privately
+from inkwell.serving.backend import BackendUnavailable
 
 log = logging.getLogger(__name__)
 

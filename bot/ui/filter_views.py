@@ -1,5 +1,6 @@
 """What ``/filters`` shows: pages of rules and audit events, the settings, a dry run, and
-the log-channel embed (the Discord side of :class:`~bot.services.filters.audit.FilterNotifier`).
+the log-channel embed (the Discord side of
+:class:`~inkwell.bot.services.filters.audit.FilterNotifier`).
 
 Patterns and matched text are shown behind spoilers: moderators see them when they choose
 to, nobody reads a slur by scrolling past.
@@ -14,13 +15,13 @@ from typing import Final
 import discord
 from discord.utils import escape_markdown
 
-from bot.services.filters.audit import FilterEvent
-from bot.services.filters.presets import PRESETS
-from bot.services.filters.rules import MAX_ALLOWED, MAX_KEYWORDS, MAX_REGEXES, Rule
-from bot.services.filters.service import DryOutcome, DryRun
-from bot.storage.filters import EventRecord, FilterConfig, RuleRecord
-from bot.ui.errors import report_error
-from bot.ui.replies import NO_PINGS
+from inkwell.bot.services.filters.audit import FilterEvent
+from inkwell.bot.services.filters.presets import PRESETS
+from inkwell.bot.services.filters.rules import MAX_ALLOWED, MAX_KEYWORDS, MAX_REGEXES, Rule
+from inkwell.bot.services.filters.service import DryOutcome, DryRun
+from inkwell.bot.storage.filters import EventRecord, FilterConfig, RuleRecord
+from inkwell.bot.ui.errors import report_error
+from inkwell.bot.ui.replies import NO_PINGS
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.services.origin import Origin
+from inkwell.bot.services.origin import Origin
 
 
 def origin_of(interaction: discord.Interaction) -> Origin:

@@ -14,15 +14,15 @@ from typing import Final
 
 import discord
 
-from bot.services.relay import Recap, RelayChannelGone
-from bot.services.relay.export import MODEL_NAME
-from bot.services.relay.models import EndReason, PauseReason, SkipReason
-from bot.services.relay.words import first_chars
-from bot.storage.relay import RelayRecord, TurnRecord
-from bot.text.cleaning import neutralize_mentions
-from bot.text.splitting import MESSAGE_LIMIT, split_message
-from bot.ui.relay_views import relay_view
-from bot.ui.replies import NO_PINGS
+from inkwell.bot.services.relay import Recap, RelayChannelGone
+from inkwell.bot.services.relay.export import MODEL_NAME
+from inkwell.bot.services.relay.models import EndReason, PauseReason, SkipReason
+from inkwell.bot.services.relay.words import first_chars
+from inkwell.bot.storage.relay import RelayRecord, TurnRecord
+from inkwell.bot.text.cleaning import neutralize_mentions
+from inkwell.bot.text.splitting import MESSAGE_LIMIT, split_message
+from inkwell.bot.ui.relay_views import relay_view
+from inkwell.bot.ui.replies import NO_PINGS
 
 _SKIPPED: Final[dict[SkipReason, str]] = {
     "passed": "{who} passed turn {turn}.",

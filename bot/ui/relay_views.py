@@ -4,7 +4,7 @@ Buttons are :class:`discord.ui.DynamicItem` s whose custom id names the action a
 relay's thread (``relay:join:<thread id>``), so they keep working on old messages and after
 a restart; the cog registers :class:`RelayButton` once. The handlers here are shared by the
 buttons and the matching slash commands: look up the service, call it, answer the member.
-Errors go to :func:`bot.ui.errors.report_error`, like every command's.
+Errors go to :func:`inkwell.bot.ui.errors.report_error`, like every command's.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any, Final, Literal, cast
 
 import discord
 
-from bot.runtime import Services
-from bot.services.relay import (
+from inkwell.bot.runtime import Services
+from inkwell.bot.services.relay import (
     Actor,
     Person,
     RelayOptions,
@@ -26,12 +26,12 @@ from bot.services.relay import (
     RelayStatus,
     TooManyWords,
 )
-from bot.services.relay.errors import about
-from bot.services.relay.words import ordinal
-from bot.storage.relay import RelayRecord
-from bot.ui.errors import answering_errors, report_error
-from bot.ui.origin import origin_of
-from bot.ui.replies import NO_PINGS
+from inkwell.bot.services.relay.errors import about
+from inkwell.bot.services.relay.words import ordinal
+from inkwell.bot.storage.relay import RelayRecord
+from inkwell.bot.ui.errors import answering_errors, report_error
+from inkwell.bot.ui.origin import origin_of
+from inkwell.bot.ui.replies import NO_PINGS
 
 RelayAction = Literal["join", "leave", "write", "export"]
 

@@ -2,7 +2,7 @@
 
 The first message is the interaction's original response (deferred by the caller, or sent
 here if it was not); text past Discord's 2000-character limit continues in followup
-messages, cut by :func:`~bot.text.splitting.split_message`. Edits are throttled to one per
+messages, cut by :func:`~inkwell.bot.text.splitting.split_message`. Edits are throttled to one per
 ``edit_interval`` seconds: Discord rate-limits message edits, and discord.py already waits
 out a 429, so the editor simply edits less often and never sleeps itself. The clock is
 injectable so tests can step time.
@@ -22,8 +22,8 @@ from typing import Any, Final
 import discord
 from discord.utils import MISSING
 
-from bot.settings import StreamSettings
-from bot.text.splitting import MESSAGE_LIMIT, split_message
+from inkwell.bot.settings import StreamSettings
+from inkwell.bot.text.splitting import MESSAGE_LIMIT, split_message
 
 # The default of INKWELL_STREAM__EDIT_INTERVAL; cogs pass ``settings.stream.edit_interval``.
 DEFAULT_EDIT_INTERVAL: Final = StreamSettings().edit_interval

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import InkwellBot
-from bot.runtime import Services, open_services
-from bot.settings import Settings
+from inkwell.bot.app import InkwellBot
+from inkwell.bot.runtime import Services, open_services
+from inkwell.bot.settings import Settings
 from tests.fakes import ScriptedBackend
 from tests.harness import Harness, prepare_offline
 

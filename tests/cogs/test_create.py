@@ -8,11 +8,11 @@ from typing import Any, cast
 
 import pytest
 
-from bot.app import InkwellBot
-from bot.text.posts import post_length
-from bot.ui import creation_buttons
-from bot.ui.creation_buttons import WAITING, OpenCreations
-from cogs.create import Create
+from inkwell.bot.app import InkwellBot
+from inkwell.bot.text.posts import post_length
+from inkwell.bot.ui import creation_buttons
+from inkwell.bot.ui.creation_buttons import WAITING, OpenCreations
+from inkwell.cogs.create import Create
 from tests.fakes import FakeClock, ScriptedBackend
 from tests.harness import Harness
 
@@ -121,7 +121,7 @@ async def test_a_down_backend_gets_a_clear_ephemeral_message(
 
 
 async def test_the_cooldown_answers_with_the_wait(inkwell: Harness, services: object) -> None:
-    from bot.runtime import Services
+    from inkwell.bot.runtime import Services
 
     assert isinstance(services, Services)
     services.creation.cooldowns = type(services.creation.cooldowns)(1, 10)

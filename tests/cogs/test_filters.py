@@ -11,8 +11,8 @@ import discord
 import pytest
 from discord.enums import AppCommandOptionType
 
-from bot.runtime import Services
-from bot.ui.streaming import StreamingEditor
+from inkwell.bot.runtime import Services
+from inkwell.bot.ui.streaming import StreamingEditor
 from tests.fakes import ScriptedBackend
 from tests.harness import FakeUser, Harness, InteractionEvents, option, slash
 from tests.harness.interactions import bot_user_payload
@@ -107,7 +107,7 @@ def every_edit(inkwell: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
             super().__init__(interaction, **{**options, "edit_interval": 0})
 
     # The extension as discord.py loaded it (it is not an attribute of the cogs package).
-    monkeypatch.setattr(sys.modules["cogs.create"], "StreamingEditor", EveryEdit)
+    monkeypatch.setattr(sys.modules["inkwell.cogs.create"], "StreamingEditor", EveryEdit)
 
 
 def everything_shown(events: InteractionEvents) -> list[str]:

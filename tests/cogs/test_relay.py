@@ -19,9 +19,9 @@ import discord
 import pytest
 from discord.utils import utcnow
 
-from bot.app import InkwellBot
-from bot.runtime import Services, open_services
-from bot.settings import Settings
+from inkwell.bot.app import InkwellBot
+from inkwell.bot.runtime import Services, open_services
+from inkwell.bot.settings import Settings
 from tests.fakes import ScriptedBackend
 from tests.harness import FakeChannel, FakeUser, Harness, InteractionEvents, RecordedMessage
 from tests.harness.recorder import http_error, new_snowflake

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.app import InkwellBot
-from bot.garbage_collection import THRESHOLDS
-from bot.runtime import Services
-from bot.settings import Settings
+from inkwell.bot.app import InkwellBot
+from inkwell.bot.garbage_collection import THRESHOLDS
+from inkwell.bot.runtime import Services
+from inkwell.bot.settings import Settings
 from tests.harness import prepare_offline
 
 

@@ -7,8 +7,8 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from bot.text.splitting import split_message
-from bot.ui.streaming import PLACEHOLDER, StreamingEditor
+from inkwell.bot.text.splitting import split_message
+from inkwell.bot.ui.streaming import PLACEHOLDER, StreamingEditor
 from tests.harness import Harness
 
 MESSAGE_KINDS = {"response", "edit_original", "followup", "edit_followup"}

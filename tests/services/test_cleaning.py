@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errors import InvalidInput
-from bot.text.cleaning import clean_text, defuse_mentions, neutralize_mentions, normalize_text
+from inkwell.bot.errors import InvalidInput
+from inkwell.bot.text.cleaning import (
+    clean_text,
+    defuse_mentions,
+    neutralize_mentions,
+    normalize_text,
+)
 
 ZWSP = "\u200b"
 

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import Blocked, InvalidInput, OnCooldown, TooBusy
-from bot.services.creation import CreationService, post_schema
-from bot.services.filtering import Verdict
-from bot.services.limits import Cooldowns, GuildConcurrency
-from bot.services.origin import Origin
-from bot.services.prompts import PromptLibrary
-from bot.services.styles import StyleService
-from bot.storage.database import Database
-from bot.text.posts import post_length
+from inkwell.bot.errors import Blocked, InvalidInput, OnCooldown, TooBusy
+from inkwell.bot.services.creation import CreationService, post_schema
+from inkwell.bot.services.filtering import Verdict
+from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
+from inkwell.bot.services.origin import Origin
+from inkwell.bot.services.prompts import PromptLibrary
+from inkwell.bot.services.styles import StyleService
+from inkwell.bot.storage.database import Database
+from inkwell.bot.text.posts import post_length
 from tests.fakes import FakeClock, ScriptedBackend
 
 ALICE = Origin(user_id=11, guild_id=500)
@@ -228,7 +228,7 @@ async def test_a_guild_at_its_cap_refuses_more_generations(database: Database) -
 
 
 async def test_a_backend_failure_mid_stream_keeps_the_partial_text(database: Database) -> None:
-    from serving.backend import BackendUnavailable
+    from inkwell.serving.backend import BackendUnavailable
 
     backend = ScriptedBackend(["Half ", "a ", "story"], fail_after=2)
     service = make_service(database, backend)
@@ -242,7 +242,7 @@ async def test_a_backend_failure_mid_stream_keeps_the_partial_text(database: Dat
 async def test_a_regenerate_failing_before_any_word_leaves_the_variants_as_they_were(
     database: Database,
 ) -> None:
-    from serving.backend import BackendUnavailable
+    from inkwell.serving.backend import BackendUnavailable
 
     backend = ScriptedBackend(["First."])
     service = make_service(database, backend)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator
 
-from bot.services.early import EarlyStart
+from inkwell.bot.services.early import EarlyStart
 
 
 class Source:

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from bot.errors import OnCooldown, TooBusy
-from bot.services.limits import Cooldowns, GuildConcurrency
+from inkwell.bot.errors import OnCooldown, TooBusy
+from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
 
 MEMBER = 1001
 OTHER_MEMBER = 1002

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from bot.text.posts import (
+from inkwell.bot.text.posts import (
     ELLIPSIS,
     MAX_HASHTAGS,
     PLATFORM_LIMITS,

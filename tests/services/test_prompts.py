@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.forms import FORMS, CreationRequest
-from bot.services.prompts import PromptLibrary, fill_lines
-from bot.storage.styles import StyleRecord
+from inkwell.bot.services.forms import FORMS, CreationRequest
+from inkwell.bot.services.prompts import PromptLibrary, fill_lines
+from inkwell.bot.storage.styles import StyleRecord
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.text.splitting import MESSAGE_LIMIT, split_message
+from inkwell.bot.text.splitting import MESSAGE_LIMIT, split_message
 
 WORDS = [
     "quill",

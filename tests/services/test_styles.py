@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import InvalidInput
-from bot.services.styles import BUILTIN_STYLE, StyleService
-from bot.storage.database import Database
+from inkwell.bot.errors import InvalidInput
+from inkwell.bot.services.styles import BUILTIN_STYLE, StyleService
+from inkwell.bot.storage.database import Database
 
 
 @pytest.fixture

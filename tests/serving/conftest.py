@@ -12,7 +12,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from serving.launcher import (
+from inkwell.serving.launcher import (
     LaunchError,
     ServerSpec,
     VllmServer,
@@ -20,8 +20,8 @@ from serving.launcher import (
     free_port,
     parse_up_args,
 )
-from serving.prepare import CACHE_ENV, PrepareError, prepare_model
-from serving.vllm_env import VllmEnvError, ensure_vllm_venv
+from inkwell.serving.prepare import CACHE_ENV, PrepareError, prepare_model
+from inkwell.serving.vllm_env import VllmEnvError, ensure_vllm_venv
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from serving.backend import ChatMessage, Delta, GenerationRequest, Sampling
-from serving.embedded import EmbeddedBackend
+from inkwell.serving.backend import ChatMessage, Delta, GenerationRequest, Sampling
+from inkwell.serving.embedded import EmbeddedBackend
 
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.console import Playground
-from bot.runtime import Services, open_services
-from bot.services.origin import Origin
-from bot.settings import Settings
-from bot.text.posts import PLATFORM_LIMITS, post_length
-from serving.embedded import EmbeddedBackend
+from inkwell.bot.console import Playground
+from inkwell.bot.runtime import Services, open_services
+from inkwell.bot.services.origin import Origin
+from inkwell.bot.settings import Settings
+from inkwell.bot.text.posts import PLATFORM_LIMITS, post_length
+from inkwell.serving.embedded import EmbeddedBackend
 
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from serving.backend import BackendUnavailable
-from serving.embedded import EmbeddedBackend, _StopTrimmer
+from inkwell.serving.backend import BackendUnavailable
+from inkwell.serving.embedded import EmbeddedBackend, _StopTrimmer
 
 
 def feed_all(trimmer: _StopTrimmer, pieces: list[str]) -> list[str]:
@@ -60,6 +60,6 @@ def test_a_held_tail_is_released_when_the_text_ends() -> None:
 async def test_start_without_a_prepared_model_says_how_to_prepare(tmp_path: Path) -> None:
     backend = EmbeddedBackend(tmp_path / "SmolLM2-135M-Instruct")
 
-    with pytest.raises(BackendUnavailable, match=r"python -m serving prepare"):
+    with pytest.raises(BackendUnavailable, match=r"inkwell prepare"):
         await backend.start()
     assert backend.name == "embedded:SmolLM2-135M-Instruct"

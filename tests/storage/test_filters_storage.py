@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.database import Database
-from bot.storage.filters import (
+from inkwell.bot.storage.database import Database
+from inkwell.bot.storage.filters import (
     FilterConfig,
     FilterRepository,
     LimitReached,

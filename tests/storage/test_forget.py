@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.storage.database import Database
-from bot.storage.forget import MEMBER_COLUMNS, forget_member
-from bot.storage.styles import StyleRepository
+from inkwell.bot.storage.database import Database
+from inkwell.bot.storage.forget import MEMBER_COLUMNS, forget_member
+from inkwell.bot.storage.styles import StyleRepository
 
 MEMBER_COLUMN_NAMES = {"user_id", "member_id", "writer_id", "author_id"}
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import StorageUnavailable
-from bot.storage.database import Database
-from bot.storage.forget import forget_member
-from bot.storage.relay import (
+from inkwell.bot.errors import StorageUnavailable
+from inkwell.bot.storage.database import Database
+from inkwell.bot.storage.forget import forget_member
+from inkwell.bot.storage.relay import (
     LOCAL_THREAD_ID_LIMIT,
     RelayRecord,
     RelayRepository,

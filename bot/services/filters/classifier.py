@@ -19,7 +19,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from serving.backend import (
+from inkwell.serving.backend import (
     INTERACTIVE_PRIORITY,
     Backend,
     BackendUnavailable,

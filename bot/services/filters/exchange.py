@@ -23,9 +23,9 @@ from pydantic import (
     model_validator,
 )
 
-from bot.errors import InvalidInput
-from bot.services.filters.presets import PresetName
-from bot.services.filters.rules import (
+from inkwell.bot.errors import InvalidInput
+from inkwell.bot.services.filters.presets import PresetName
+from inkwell.bot.services.filters.rules import (
     MAX_ALLOWED,
     MAX_KEYWORDS,
     MAX_REGEXES,
@@ -37,8 +37,8 @@ from bot.services.filters.rules import (
     check_pattern,
     keyword_of,
 )
-from bot.services.forms import Rating
-from bot.storage.filters import FilterConfig, PresetRecord, RuleRecord
+from inkwell.bot.services.forms import Rating
+from inkwell.bot.storage.filters import FilterConfig, PresetRecord, RuleRecord
 
 FORMAT: Final = "inkwell-filters"
 VERSION: Final = 1

@@ -1,7 +1,7 @@
 """One pass over a text finds every rule that matches it, whatever the number of rules.
 
 Word, phrase and wildcard patterns (and the allow-list) go into one Aho-Corasick automaton
-over the skeleton view (:mod:`~bot.services.filters.normalize`), so a check costs about the
+over the skeleton view (:mod:`~inkwell.bot.services.filters.normalize`), so a check costs about the
 same with 10 or 1000 keywords. Whole-word patterns carry the skeleton's padding spaces in
 their keys (``" bad "``), so the automaton itself enforces word boundaries; a wildcard's
 open side simply has no space.
@@ -24,9 +24,9 @@ from typing import Any, Final
 
 import ahocorasick
 
-from bot.services.filtering import Stage
-from bot.services.filters.normalize import AMBIGUOUS, Skeleton, fold, skeleton
-from bot.services.filters.rules import LinearRegex, Rule, compile_regex, keyword_of
+from inkwell.bot.services.filtering import Stage
+from inkwell.bot.services.filters.normalize import AMBIGUOUS, Skeleton, fold, skeleton
+from inkwell.bot.services.filters.rules import LinearRegex, Rule, compile_regex, keyword_of
 
 # "1" in a word may be an i or an l: each i/l of a pattern also matches a "1". Patterns with
 # more i's and l's than this get the extra readings on their first few only.

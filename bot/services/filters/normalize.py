@@ -17,7 +17,7 @@ original it came from, so a match can be masked in the original exactly.
   and runs of a repeated letter collapsed to one letter that remembers its run length.
 
 ``1``, ``!`` and ``|`` inside a word may stand for ``i`` or ``l``; the skeleton keeps them
-as ``1`` and :mod:`~bot.services.filters.matching` tries both readings on the pattern side.
+as ``1`` and :mod:`~inkwell.bot.services.filters.matching` tries both readings on the pattern side.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from functools import cache
 from importlib import resources
 from typing import Final, Literal, get_args
 
-from bot.services.filters.normalize import pattern_skeleton
-from bot.services.filters.rules import Action, AppliesTo, Kind, Rule, check_pattern
+from inkwell.bot.services.filters.normalize import pattern_skeleton
+from inkwell.bot.services.filters.rules import Action, AppliesTo, Kind, Rule, check_pattern
 
 PresetName = Literal["profanity", "slurs", "sexual", "self-harm", "graphic-violence"]
 PRESET_NAMES: Final = get_args(PresetName)
@@ -56,7 +56,7 @@ def preset_patterns(name: str) -> tuple[tuple[Kind, str], ...]:
     if name not in PRESETS:
         raise KeyError(f"no preset called {name!r}")
     text = (
-        resources.files("bot.services.filters")
+        resources.files("inkwell.bot.services.filters")
         .joinpath("presets", f"{name}.txt")
         .read_text(encoding="utf-8")
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from bot.text.cleaning import neutralize_mentions
+from inkwell.bot.text.cleaning import neutralize_mentions
 
 MASK: Final = "███"
 # Characters of context on each side of the first match in a log excerpt.

@@ -15,9 +15,9 @@ from typing import Any, Final, Literal, get_args
 
 import re2
 
-from bot.errors import InvalidInput
-from bot.services.filtering import Stage
-from bot.services.filters.normalize import pattern_skeleton
+from inkwell.bot.errors import InvalidInput
+from inkwell.bot.services.filtering import Stage
+from inkwell.bot.services.filters.normalize import pattern_skeleton
 
 Kind = Literal["word", "phrase", "wildcard", "regex"]
 Action = Literal["block", "redact", "flag"]

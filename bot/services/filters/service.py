@@ -1,9 +1,9 @@
 """The filter service: moderators' rules applied to what members ask and what the bot writes.
 
-It implements :class:`~bot.services.filtering.ContentFilter` (and
-:class:`~bot.services.filtering.RatingPolicy`) for every guild, and the moderation
+It implements :class:`~inkwell.bot.services.filtering.ContentFilter` (and
+:class:`~inkwell.bot.services.filtering.RatingPolicy`) for every guild, and the moderation
 operations behind ``/filters``. Discord-free: log-channel posts go through a
-:class:`~bot.services.filters.audit.FilterNotifier` the Discord layer plugs in.
+:class:`~inkwell.bot.services.filters.audit.FilterNotifier` the Discord layer plugs in.
 
 A check, in order:
 
@@ -26,15 +26,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-from bot.errors import InvalidInput, NotFound
-from bot.services.filtering import RATINGS, Stage, Verdict
-from bot.services.filters import exchange
-from bot.services.filters.audit import EventPoster, FilterEvent, FilterNotifier
-from bot.services.filters.classifier import SafetyClassifier
-from bot.services.filters.matching import Match, RuleMatcher
-from bot.services.filters.presets import PRESETS, preset_rules
-from bot.services.filters.redaction import excerpt, finished_length, redact
-from bot.services.filters.rules import (
+from inkwell.bot.errors import InvalidInput, NotFound
+from inkwell.bot.services.filtering import RATINGS, Stage, Verdict
+from inkwell.bot.services.filters import exchange
+from inkwell.bot.services.filters.audit import EventPoster, FilterEvent, FilterNotifier
+from inkwell.bot.services.filters.classifier import SafetyClassifier
+from inkwell.bot.services.filters.matching import Match, RuleMatcher
+from inkwell.bot.services.filters.presets import PRESETS, preset_rules
+from inkwell.bot.services.filters.redaction import excerpt, finished_length, redact
+from inkwell.bot.services.filters.rules import (
     MAX_ALLOWED,
     MAX_KEYWORDS,
     MAX_REGEXES,
@@ -50,9 +50,9 @@ from bot.services.filters.rules import (
     parse_applies_to,
     parse_kind,
 )
-from bot.services.forms import Rating
-from bot.services.origin import Origin
-from bot.storage.filters import (
+from inkwell.bot.services.forms import Rating
+from inkwell.bot.services.origin import Origin
+from inkwell.bot.storage.filters import (
     EventRecord,
     FilterConfig,
     FilterRepository,

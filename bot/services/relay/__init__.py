@@ -8,7 +8,7 @@ turns), ``summaries.py`` (long stories kept inside the context window), ``export
 (Markdown), ``notifier.py`` (how the engine speaks to a thread without knowing Discord).
 """
 
-from bot.services.relay.errors import (
+from inkwell.bot.services.relay.errors import (
     NotAllowed,
     NotARelay,
     NotYourTurn,
@@ -17,7 +17,7 @@ from bot.services.relay.errors import (
     StaleTurn,
     TooManyWords,
 )
-from bot.services.relay.models import (
+from inkwell.bot.services.relay.models import (
     Actor,
     ExportedStory,
     JoinResult,
@@ -28,11 +28,11 @@ from bot.services.relay.models import (
     RelayOptions,
     RelayStatus,
 )
-from bot.services.relay.notifier import RelayChannelGone, RelayNotifier
-from bot.services.relay.prompting import RelayPrompts
-from bot.services.relay.service import RelayService
-from bot.services.relay.summaries import ContextBudget
-from bot.services.relay.timers import TimeSource
+from inkwell.bot.services.relay.notifier import RelayChannelGone, RelayNotifier
+from inkwell.bot.services.relay.prompting import RelayPrompts
+from inkwell.bot.services.relay.service import RelayService
+from inkwell.bot.services.relay.summaries import ContextBudget
+from inkwell.bot.services.relay.timers import TimeSource
 
 __all__ = [
     "Actor",

@@ -12,14 +12,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.services.filtering import ContentFilter
-from bot.services.origin import Origin
-from bot.services.relay.models import SkipReason
-from bot.services.relay.prompting import RelayPrompts, tokens_for_words
-from bot.services.relay.words import count_words, trim_to_words
-from bot.storage.relay import RelayRecord, SummaryRecord, TurnRecord
-from bot.text.cleaning import defuse_mentions, normalize_text
-from serving.backend import (
+from inkwell.bot.services.filtering import ContentFilter
+from inkwell.bot.services.origin import Origin
+from inkwell.bot.services.relay.models import SkipReason
+from inkwell.bot.services.relay.prompting import RelayPrompts, tokens_for_words
+from inkwell.bot.services.relay.words import count_words, trim_to_words
+from inkwell.bot.storage.relay import RelayRecord, SummaryRecord, TurnRecord
+from inkwell.bot.text.cleaning import defuse_mentions, normalize_text
+from inkwell.serving.backend import (
     BACKGROUND_PRIORITY,
     Backend,
     BackendUnavailable,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from bot.errors import InkwellError, InvalidInput
-from bot.storage.relay import StaleTurn
+from inkwell.bot.errors import InkwellError, InvalidInput
+from inkwell.bot.storage.relay import StaleTurn
 
 __all__ = [
     "NotARelay",

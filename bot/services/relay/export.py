@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Final
 
-from bot.services.relay.models import ExportedStory
-from bot.storage.relay import RelayRecord, TurnRecord, WriterRecord
+from inkwell.bot.services.relay.models import ExportedStory
+from inkwell.bot.storage.relay import RelayRecord, TurnRecord, WriterRecord
 
 MODEL_NAME: Final = "Inkwell (the model)"
 FORMER_WRITER: Final = "a former writer"

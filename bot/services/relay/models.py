@@ -1,7 +1,7 @@
 """The relay's vocabulary: limits, what /relay start asks for, who acts, what is reported.
 
 The records themselves (:class:`RelayRecord`, :class:`WriterRecord`, :class:`TurnRecord`)
-live in :mod:`bot.storage.relay`; this module adds what the service hands to cogs, the
+live in :mod:`inkwell.bot.storage.relay`; this module adds what the service hands to cogs, the
 console and the notifier.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from bot.storage.relay import AiTurns, RelayRecord, TurnOrder, TurnRecord, WriterRecord
+from inkwell.bot.storage.relay import AiTurns, RelayRecord, TurnOrder, TurnRecord, WriterRecord
 
 __all__ = [
     "Actor",

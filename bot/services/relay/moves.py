@@ -12,8 +12,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 
-from bot.services.relay.notifier import RelayNotifier
-from bot.services.relay.rotation import (
+from inkwell.bot.services.relay.notifier import RelayNotifier
+from inkwell.bot.services.relay.rotation import (
     begin_turn,
     can_begin,
     model_stands_in,
@@ -23,7 +23,7 @@ from bot.services.relay.rotation import (
     wait_for_writers,
     writing,
 )
-from bot.storage.relay import RelayChange, RelayRecord
+from inkwell.bot.storage.relay import RelayChange, RelayRecord
 
 Notice = Callable[[], Awaitable[None]]
 

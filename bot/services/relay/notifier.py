@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.services.relay.models import EndReason, PauseReason, Recap, SkipReason
-from bot.storage.relay import RelayRecord, TurnRecord
+from inkwell.bot.services.relay.models import EndReason, PauseReason, Recap, SkipReason
+from inkwell.bot.storage.relay import RelayRecord, TurnRecord
 
 
 class RelayChannelGone(Exception):

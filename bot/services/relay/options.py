@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import get_args
 
-from bot.errors import InvalidInput
-from bot.services.relay.models import (
+from inkwell.bot.errors import InvalidInput
+from inkwell.bot.services.relay.models import (
     MAX_WORDS_RANGE,
     MAX_WRITERS_RANGE,
     PREMISE_MAX,
@@ -15,8 +15,8 @@ from bot.services.relay.models import (
     TURN_MINUTES_RANGE,
     RelayOptions,
 )
-from bot.storage.relay import AiTurns, TurnOrder
-from bot.text.cleaning import clean_text
+from inkwell.bot.storage.relay import AiTurns, TurnOrder
+from inkwell.bot.text.cleaning import clean_text
 
 
 def _check_range(name: str, value: int, bounds: tuple[int, int]) -> None:

@@ -14,14 +14,14 @@ import math
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.abc import Traversable
 from string import Template
 from typing import Any
 
-from bot.services.prompts import DEFAULT_PROMPTS_DIR, fill_lines
-from bot.storage.relay import RelayRecord, SummaryRecord, TurnRecord
-from bot.text.cleaning import defuse_mentions
-from serving.backend import ChatMessage
+from inkwell.bot.services.prompts import DEFAULT_PROMPTS_DIR, fill_lines
+from inkwell.bot.storage.relay import RelayRecord, SummaryRecord, TurnRecord
+from inkwell.bot.text.cleaning import defuse_mentions
+from inkwell.serving.backend import ChatMessage
 
 # Generous tokens per word for English prose; the output is trimmed to the word limit anyway.
 TOKENS_PER_WORD = 1.6
@@ -45,7 +45,7 @@ class RelayPrompts:
     summary_request: str
 
     @classmethod
-    def load(cls, folder: Path = DEFAULT_PROMPTS_DIR) -> RelayPrompts:
+    def load(cls, folder: Traversable = DEFAULT_PROMPTS_DIR) -> RelayPrompts:
         with (folder / "relay.toml").open("rb") as handle:
             data: dict[str, Any] = tomllib.load(handle)
         return cls(

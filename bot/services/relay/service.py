@@ -13,7 +13,7 @@ How a change happens, every time:
    a crash at any later moment;
 4. still under the lock, send the notices and re-arm the relay's timer.
 
-Timers are tasks the service owns (see :mod:`bot.services.relay.timers`): one per relay,
+Timers are tasks the service owns (see :mod:`inkwell.bot.services.relay.timers`): one per relay,
 asleep until the 75 % reminder or the deadline of the member's turn. :meth:`open` loads
 every relay still running and re-arms them from their stored deadlines, so a deadline
 that passed while the bot was offline is handled at once. The model's turns and summaries
@@ -31,20 +31,20 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 
-from bot.errors import InvalidInput
-from bot.services.filtering import AllowEverything, ContentFilter
-from bot.services.origin import Origin
-from bot.services.relay.coauthor import CoAuthor, ModelTurn
-from bot.services.relay.errors import (
+from inkwell.bot.errors import InvalidInput
+from inkwell.bot.services.filtering import AllowEverything, ContentFilter
+from inkwell.bot.services.origin import Origin
+from inkwell.bot.services.relay.coauthor import CoAuthor, ModelTurn
+from inkwell.bot.services.relay.errors import (
     NotAllowed,
     NotARelay,
     RelayClosed,
     RelayFull,
     TooManyWords,
 )
-from bot.services.relay.export import export_story
-from bot.services.relay.guards import check_moderator, check_writer
-from bot.services.relay.models import (
+from inkwell.bot.services.relay.export import export_story
+from inkwell.bot.services.relay.guards import check_moderator, check_writer
+from inkwell.bot.services.relay.models import (
     MIN_RESUMED_SECONDS,
     TURN_TEXT_MAX,
     UNDO_SECONDS,
@@ -59,11 +59,11 @@ from bot.services.relay.models import (
     RelayStatus,
     SkipReason,
 )
-from bot.services.relay.moves import Effects, Notice, TurnMoves
-from bot.services.relay.notifier import RelayChannelGone, RelayNotifier
-from bot.services.relay.options import clean_options
-from bot.services.relay.prompting import RelayPrompts
-from bot.services.relay.rotation import (
+from inkwell.bot.services.relay.moves import Effects, Notice, TurnMoves
+from inkwell.bot.services.relay.notifier import RelayChannelGone, RelayNotifier
+from inkwell.bot.services.relay.options import clean_options
+from inkwell.bot.services.relay.prompting import RelayPrompts
+from inkwell.bot.services.relay.rotation import (
     OPENING_SLOT,
     Slot,
     begin_turn,
@@ -74,10 +74,10 @@ from bot.services.relay.rotation import (
     wait_for_writers,
     writing,
 )
-from bot.services.relay.summaries import ContextBudget, Summaries
-from bot.services.relay.timers import BackgroundTasks, TimeSource, sleep_until
-from bot.services.relay.words import count_words, first_chars, last_words, ordinal
-from bot.storage.relay import (
+from inkwell.bot.services.relay.summaries import ContextBudget, Summaries
+from inkwell.bot.services.relay.timers import BackgroundTasks, TimeSource, sleep_until
+from inkwell.bot.services.relay.words import count_words, first_chars, last_words, ordinal
+from inkwell.bot.storage.relay import (
     RelayChange,
     RelayRecord,
     RelayRepository,
@@ -86,8 +86,8 @@ from bot.storage.relay import (
     TurnRecord,
     WriterRecord,
 )
-from bot.text.cleaning import clean_text
-from serving.backend import Backend, Sampling
+from inkwell.bot.text.cleaning import clean_text
+from inkwell.serving.backend import Backend, Sampling
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +216,7 @@ class RelayService:
         """Store a new relay with its starter as the first writer.
 
         The model writes the opening at once if asked; otherwise the first turn starts as
-        soon as two can write (see :func:`~bot.services.relay.rotation.can_begin`).
+        soon as two can write (see :func:`~inkwell.bot.services.relay.rotation.can_begin`).
         """
         options = draft.options
         now = self._time.clock()

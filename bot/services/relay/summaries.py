@@ -23,14 +23,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
-from bot.services.filtering import ContentFilter
-from bot.services.relay.coauthor import complete, model_origin
-from bot.services.relay.prompting import RelayPrompts, tokens_for_words
-from bot.services.relay.timers import Clock
-from bot.services.relay.words import trim_to_words
-from bot.storage.relay import RelayRecord, RelayRepository, SummaryRecord, TurnRecord
-from bot.text.cleaning import defuse_mentions, normalize_text
-from serving.backend import Backend, BackendUnavailable, Sampling
+from inkwell.bot.services.filtering import ContentFilter
+from inkwell.bot.services.relay.coauthor import complete, model_origin
+from inkwell.bot.services.relay.prompting import RelayPrompts, tokens_for_words
+from inkwell.bot.services.relay.timers import Clock
+from inkwell.bot.services.relay.words import trim_to_words
+from inkwell.bot.storage.relay import RelayRecord, RelayRepository, SummaryRecord, TurnRecord
+from inkwell.bot.text.cleaning import defuse_mentions, normalize_text
+from inkwell.serving.backend import Backend, BackendUnavailable, Sampling
 
 log = logging.getLogger(__name__)
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.filters.audit import FilterEvent
-from bot.services.filters.classifier import SafetyClassifier
-from bot.services.filters.service import FilterService
-from bot.services.origin import Origin
-from bot.storage.database import Database
-from bot.storage.filters import FilterRepository
+from inkwell.bot.services.filters.audit import FilterEvent
+from inkwell.bot.services.filters.classifier import SafetyClassifier
+from inkwell.bot.services.filters.service import FilterService
+from inkwell.bot.services.origin import Origin
+from inkwell.bot.storage.database import Database
+from inkwell.bot.storage.filters import FilterRepository
 from tests.fakes import ScriptedBackend
 
 GUILD = 500

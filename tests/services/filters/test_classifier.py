@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.filters.classifier import Classification, classifier_prompt, parse_answer
-from bot.services.filters.service import FilterService
-from serving.backend import GenerationRequest
+from inkwell.bot.services.filters.classifier import Classification, classifier_prompt, parse_answer
+from inkwell.bot.services.filters.service import FilterService
+from inkwell.serving.backend import GenerationRequest
 from tests.fakes import ScriptedBackend
 from tests.services.filters.conftest import GUILD, MEMBER, MOD
 

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 
 import pytest
 
-from bot.errors import Blocked
-from bot.services.creation import CreationService
-from bot.services.filters.service import FilterService
-from bot.services.forms import Rating
-from bot.services.limits import Cooldowns, GuildConcurrency
-from bot.services.prompts import PromptLibrary
-from bot.services.styles import StyleService
-from bot.storage.database import Database
+from inkwell.bot.errors import Blocked
+from inkwell.bot.services.creation import CreationService
+from inkwell.bot.services.filters.service import FilterService
+from inkwell.bot.services.forms import Rating
+from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
+from inkwell.bot.services.prompts import PromptLibrary
+from inkwell.bot.services.styles import StyleService
+from inkwell.bot.storage.database import Database
 from tests.fakes import ScriptedBackend
 from tests.services.filters.conftest import GUILD, MEMBER, MOD
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.filters.matching import RuleMatcher, collapse, readings
-from bot.services.filters.redaction import redact
-from bot.services.filters.rules import Action, AppliesTo, Kind, Rule
+from inkwell.bot.services.filters.matching import RuleMatcher, collapse, readings
+from inkwell.bot.services.filters.redaction import redact
+from inkwell.bot.services.filters.rules import Action, AppliesTo, Kind, Rule
 
 
 def rule(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.filters.normalize import fold, pattern_skeleton, skeleton_of
+from inkwell.bot.services.filters.normalize import fold, pattern_skeleton, skeleton_of
 
 
 def words(text: str) -> str:

@@ -6,8 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.filters.matching import RuleMatcher
-from bot.services.filters.presets import PRESET_NAMES, PRESETS, preset_patterns, preset_rules
+from inkwell.bot.services.filters.matching import RuleMatcher
+from inkwell.bot.services.filters.presets import (
+    PRESET_NAMES,
+    PRESETS,
+    preset_patterns,
+    preset_rules,
+)
 
 PRESET_DIR = Path(__file__).resolve().parents[3] / "bot" / "services" / "filters" / "presets"
 

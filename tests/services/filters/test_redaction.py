@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.filters.redaction import excerpt, finished_length, merge, redact
+from inkwell.bot.services.filters.redaction import excerpt, finished_length, merge, redact
 
 
 @pytest.mark.parametrize(

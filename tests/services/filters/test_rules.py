@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errors import InvalidInput
-from bot.services.filters.rules import (
+from inkwell.bot.errors import InvalidInput
+from inkwell.bot.services.filters.rules import (
     MAX_KEYWORD_CHARS,
     MAX_REGEX_CHARS,
     Kind,

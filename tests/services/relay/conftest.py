@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from bot.services.origin import Origin
-from bot.services.relay import (
+from inkwell.bot.services.origin import Origin
+from inkwell.bot.services.relay import (
     ContextBudget,
     Person,
     Place,
@@ -20,9 +20,9 @@ from bot.services.relay import (
     RelayPrompts,
     RelayService,
 )
-from bot.storage.database import Database
-from bot.storage.relay import RelayRecord, RelayRepository, TurnRecord
-from serving.backend import GenerationRequest
+from inkwell.bot.storage.database import Database
+from inkwell.bot.storage.relay import RelayRecord, RelayRepository, TurnRecord
+from inkwell.serving.backend import GenerationRequest
 from tests.fakes import ScriptedBackend
 from tests.services.relay.fake_time import FakeTime
 from tests.services.relay.recording_notifier import RecordingNotifier

@@ -14,7 +14,7 @@ import heapq
 import itertools
 from collections.abc import Callable
 
-from bot.services.relay import TimeSource
+from inkwell.bot.services.relay import TimeSource
 
 # How long settle() lets work run before deciding a task is stuck (a test bug, not timing).
 STUCK_AFTER_SECONDS = 5.0

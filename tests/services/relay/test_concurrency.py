@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.services.relay import NotYourTurn, StaleTurn
+from inkwell.bot.services.relay import NotYourTurn, StaleTurn
 from tests.services.relay.conftest import ALICE, BOB, RelayWorld
 
 

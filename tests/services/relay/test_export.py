@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.services.relay import Person
-from bot.storage.forget import forget_member
+from inkwell.bot.services.relay import Person
+from inkwell.bot.storage.forget import forget_member
 from tests.services.relay.conftest import ALICE, CLEO, RelayWorld
 
 EXPECTED = Path(__file__).with_name("expected_export.md")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from bot.services.filtering import Verdict
-from bot.services.origin import Origin
-from bot.services.relay import Actor
-from bot.storage.styles import StyleRepository
-from serving.backend import BACKGROUND_PRIORITY, GenerationRequest
+from inkwell.bot.services.filtering import Verdict
+from inkwell.bot.services.origin import Origin
+from inkwell.bot.services.relay import Actor
+from inkwell.bot.storage.styles import StyleRepository
+from inkwell.serving.backend import BACKGROUND_PRIORITY, GenerationRequest
 from tests.fakes import ScriptedBackend
 from tests.services.relay.conftest import (
     ALICE,

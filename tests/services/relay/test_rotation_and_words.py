@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from bot.services.relay.rotation import (
+from inkwell.bot.services.relay.rotation import (
     MODEL_SLOT,
     OPENING_SLOT,
     Slot,
@@ -14,14 +14,14 @@ from bot.services.relay.rotation import (
     next_slot,
     shuffled_order,
 )
-from bot.services.relay.words import (
+from inkwell.bot.services.relay.words import (
     count_words,
     first_chars,
     last_words,
     ordinal,
     trim_to_words,
 )
-from bot.storage.relay import AiTurns, RelayRecord, WriterRecord, WriterStatus
+from inkwell.bot.storage.relay import AiTurns, RelayRecord, WriterRecord, WriterStatus
 
 A, B, C = 1, 2, 3
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.relay import ContextBudget
-from serving.backend import BACKGROUND_PRIORITY, GenerationRequest
+from inkwell.bot.services.relay import ContextBudget
+from inkwell.serving.backend import BACKGROUND_PRIORITY, GenerationRequest
 from tests.fakes import ScriptedBackend
 from tests.services.relay.conftest import (
     ALICE,

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.services.relay import RelayClosed
+from inkwell.bot.services.relay import RelayClosed
 from tests.services.relay.conftest import ALICE, BOB, RelayWorld
 
 
@@ -17,7 +17,7 @@ async def test_a_gone_thread_ends_the_relay_with_one_log_line(
     await world.join(BOB)
     world.notifier.thread_gone = True
 
-    with caplog.at_level(logging.WARNING, logger="bot.services.relay"):
+    with caplog.at_level(logging.WARNING, logger="inkwell.bot.services.relay"):
         turn = await world.write(ALICE, "Saved before anyone heard.")
         await world.time.advance(minutes=600)
 

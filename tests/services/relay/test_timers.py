@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.relay import Actor, NotAllowed, RelayClosed
+from inkwell.bot.services.relay import Actor, NotAllowed, RelayClosed
 from tests.services.relay.conftest import ALICE, BOB, CLEO, MODEL_TURN_TEXT, RelayWorld
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errors import Blocked, InvalidInput
-from bot.services.filtering import Verdict
-from bot.services.origin import Origin
-from bot.services.relay import (
+from inkwell.bot.errors import Blocked, InvalidInput
+from inkwell.bot.services.filtering import Verdict
+from inkwell.bot.services.origin import Origin
+from inkwell.bot.services.relay import (
     Actor,
     NotAllowed,
     NotYourTurn,

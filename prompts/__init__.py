@@ -1,0 +1,1 @@
+"""Prompt templates as data files (package data of ``inkwell.prompts``), not Python strings."""
