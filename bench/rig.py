@@ -7,7 +7,6 @@ stand-in from tests/harness, so every number measures Inkwell's own code path.
 from __future__ import annotations
 
 import asyncio
-import gc
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from inkwell.bot.app import InkwellBot
-from inkwell.bot.runtime import Services, open_services
+from inkwell.bot.runtime import open_services
+from inkwell.bot.services.bundle import Services
 from inkwell.bot.settings import LimitSettings, LLMSettings, Settings, StreamSettings
 from inkwell.serving.backend import Backend, Delta, GenerationRequest
 from tests.harness import Harness, prepare_offline
@@ -75,8 +75,9 @@ def bench_settings(
     )
 
 
-# ``python -m bench --gc cpython`` sets this: undo the bot's collector tuning
-# (bot/garbage_collection.py) to measure what it buys.
+# ``python -m bench --gc cpython`` sets this: leave CPython's collector as it is instead of
+# tuning it as ``inkwell run`` does with INKWELL_TUNE_GC=true (bot/garbage_collection.py),
+# to measure what the tuning buys.
 CPYTHON_GC_DEFAULTS = False
 
 
@@ -84,17 +85,15 @@ CPYTHON_GC_DEFAULTS = False
 async def inkwell_rig(
     settings: Settings, backend: Backend
 ) -> AsyncIterator[tuple[Harness, Services]]:
-    services = await open_services(settings, backend=backend)
-    bot = InkwellBot(settings, services=services)
-    await prepare_offline(bot)
-    await bot.load_features()
-    if CPYTHON_GC_DEFAULTS:
-        gc.unfreeze()
-        gc.set_threshold(700, 10, 10)
-    try:
-        async with Harness(bot, timeout=600.0, keep_history=False) as harness:
-            yield harness, services
-    finally:
-        bot._services = None
-        await bot.close()
+    async with await open_services(settings, backend=backend) as services:
+        bot = InkwellBot(
+            settings.model_copy(update={"tune_gc": not CPYTHON_GC_DEFAULTS}), services=services
+        )
+        await prepare_offline(bot)
+        await bot.load_features()
+        try:
+            async with Harness(bot, timeout=600.0, keep_history=False) as harness:
+                yield harness, services
+        finally:
+            await bot.close()
         await services.close()

@@ -7,24 +7,26 @@ import logging
 import sys
 
 import discord
-from discord import app_commands
 from discord.ext import commands
 
 from inkwell.bot.errors import InkwellError
 from inkwell.bot.garbage_collection import tune_for_streaming
-from inkwell.bot.runtime import Services, open_services
+from inkwell.bot.plugin import configure
+from inkwell.bot.runtime import open_services
+from inkwell.bot.services.bundle import Services
 from inkwell.bot.settings import Settings
-from inkwell.bot.ui.creation_buttons import OpenCreations
-from inkwell.bot.ui.errors import report_error
-from inkwell.bot.ui.relay_notifier import DiscordRelayNotifier
 from inkwell.serving.backend import BackendUnavailable
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = tuple(f"inkwell.cogs.{name}" for name in ("create", "style", "filters", "relay"))
-
 
 class InkwellBot(commands.AutoShardedBot):
+    """Inkwell as its own bot: the plugin's features loaded into a bot of Inkwell's own.
+
+    ``services`` (open, from :func:`open_services`) are the caller's to close; without them
+    the plugin opens services from ``settings`` and closes them when the bot closes.
+    """
+
     def __init__(self, settings: Settings, *, services: Services | None = None) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -33,33 +35,17 @@ class InkwellBot(commands.AutoShardedBot):
             help_command=None,
         )
         self.settings = settings
-        self._services = services
-        # Generated pieces whose buttons still work (bot/ui/creation_buttons.py).
-        self.open_creations = OpenCreations()
-
-    @property
-    def services(self) -> Services:
-        if self._services is None:
-            raise RuntimeError("services are opened in setup_hook")
-        return self._services
+        configure(self, settings=settings, services=services)
 
     async def setup_hook(self) -> None:
-        if self._services is None:
-            self._services = await open_services(self.settings)
         await self.load_features()
-        await self.start_relays()
         await self.sync_commands()
 
     async def load_features(self) -> None:
-        """Load every cog and the tree's error handler (tests call this without logging in)."""
-        self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
-        for extension in EXTENSIONS:
-            await self.load_extension(extension)
-        tune_for_streaming()
-
-    async def start_relays(self) -> None:
-        """Re-arm every running relay's timers; a deadline missed while offline fires now."""
-        await self.services.relay.open(DiscordRelayNotifier(self))
+        """Load every feature (tests call this without logging in)."""
+        await self.load_extension("inkwell.cogs")
+        if self.settings.tune_gc:
+            tune_for_streaming()
 
     async def sync_commands(self) -> None:
         guild_id = self.settings.dev_guild_id
@@ -72,28 +58,17 @@ class InkwellBot(commands.AutoShardedBot):
             synced = await self.tree.sync()
             log.info("synced %d global commands (may take up to an hour to appear)", len(synced))
 
-    async def on_app_command_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
-        await report_error(interaction, error)
-
     async def on_ready(self) -> None:
         log.info("logged in as %s in %d servers", self.user, len(self.guilds))
-
-    async def close(self) -> None:
-        if self._services is not None:
-            await self._services.relay.close()  # no timer may post while the client closes
-        await super().close()
-        if self._services is not None:
-            await self._services.close()
 
 
 async def _serve(settings: Settings, token: str) -> None:
     # Storage and the model backend open before Discord is touched, so a broken database
     # or an unreachable server is reported at once, not after logging in.
-    services = await open_services(settings)
-    bot = InkwellBot(settings, services=services)
-    async with bot:
+    async with (
+        await open_services(settings) as services,
+        InkwellBot(settings, services=services) as bot,
+    ):
         await bot.start(token)
 
 

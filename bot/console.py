@@ -17,7 +17,7 @@ from typing import TextIO
 from inkwell.bot.console_parsing import ConsoleCommand, parse_command_line
 from inkwell.bot.console_relay import RelayConsole
 from inkwell.bot.errors import InkwellError, InvalidInput
-from inkwell.bot.runtime import Services
+from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.creation import Creation
 from inkwell.bot.services.forms import FORMS
 from inkwell.bot.services.origin import Origin

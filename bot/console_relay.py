@@ -16,7 +16,7 @@ from typing import Final, cast, get_args
 
 from inkwell.bot.console_parsing import parse_command_line
 from inkwell.bot.errors import InvalidInput
-from inkwell.bot.runtime import Services
+from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.relay import (
     Actor,

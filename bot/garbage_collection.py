@@ -1,19 +1,13 @@
 """Python's cycle collector, set up for a bot that keeps hundreds of streams in flight.
 
-With 200 commands streaming, the young collections find nothing to free (streams make no
-reference cycles), yet each promotes every coroutine, future and view alive at that moment
-into the middle generation, and collecting that generation every 10 young collections
-(CPython's default) and the full collections that follow were the tail of the bot's
-overhead. Freezing what lives as long as the process keeps collections from rescanning it,
-and collecting the middle generation less often makes those pauses rarer.
-
-The young generation is collected after 300 net allocations instead of CPython's 700. The
-count is allocations minus frees of any generation, so every old object freed (a finished
-stream's) lets the young list grow past the threshold: at 700 it held up to ~5,700 objects
-and a young collection took up to 3–4.6 ms. At 300 those pauses stay under ~2.6 ms; the
-middle generation, every 115 young collections, keeps about the same cadence in time.
-``python -m bench --gc cpython`` measures the tuning against CPython's defaults
-(bench/RESULTS.md has the runs).
+Opt-in, for ``inkwell run`` only (``INKWELL_TUNE_GC=true``): a plugin must not change a
+host's process-wide collector. Streams make no reference cycles, yet every young collection
+promotes the coroutines and futures alive at that moment, so the middle and full
+collections that follow were the tail of the bot's overhead under load. Freezing what lives
+as long as the process keeps collections from rescanning it; a smaller young threshold keeps
+each young pause short, and a larger middle one makes the long pauses rarer.
+``python -m bench --gc cpython`` measures this against CPython's defaults; bench/RESULTS.md has the
+runs and the pause sizes.
 """
 
 from __future__ import annotations

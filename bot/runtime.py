@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
+from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.creation import CreationService
 from inkwell.bot.services.filters.classifier import SafetyClassifier
 from inkwell.bot.services.filters.service import FilterService
@@ -39,22 +39,6 @@ def build_backend(settings: Settings) -> Backend:
     from inkwell.serving.embedded import EmbeddedBackend
 
     return EmbeddedBackend(settings.embedded_model_path)
-
-
-@dataclass
-class Services:
-    settings: Settings
-    database: Database
-    backend: Backend
-    styles: StyleService
-    creation: CreationService
-    filters: FilterService
-    relay: RelayService
-
-    async def close(self) -> None:
-        await self.relay.close()  # its timers stop before the database closes
-        await self.backend.close()
-        await self.database.close()
 
 
 async def open_services(
@@ -113,4 +97,4 @@ async def open_services(
         sampling=creation.sampling,
         budget=ContextBudget(settings.relay.context_tokens, settings.relay.chars_per_token),
     )
-    return Services(settings, database, backend, styles, creation, filters, relay)
+    return Services(database, backend, styles, creation, filters, relay)

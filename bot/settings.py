@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from inkwell.bot.errors import InkwellError
 
 DEFAULT_MODEL_DIR_NAME = "SmolLM2-135M-Instruct"
 
@@ -75,6 +77,9 @@ class Settings(BaseSettings):
     database: Path = Path("data/inkwell.sqlite3")
     model_cache: Path = Path(".cache/models")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # `inkwell run` only: tune the garbage collector for many concurrent streams
+    # (bot/garbage_collection.py; measured in bench/RESULTS.md). The plugin never does.
+    tune_gc: bool = False
 
     llm: LLMSettings = LLMSettings()
     stream: StreamSettings = StreamSettings()
@@ -84,3 +89,15 @@ class Settings(BaseSettings):
     @property
     def embedded_model_path(self) -> Path:
         return self.llm.model_path or self.model_cache / DEFAULT_MODEL_DIR_NAME
+
+
+def load_settings() -> Settings:
+    """Settings from the environment and ``.env``; a bad value names its variable."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"INKWELL_{'__'.join(str(part) for part in e['loc']).upper()}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise InkwellError(f"The configuration is not valid: {problems}") from error

@@ -8,10 +8,8 @@ import logging
 import os
 import sys
 
-from pydantic import ValidationError
-
 from inkwell.bot.errors import InkwellError
-from inkwell.bot.settings import Settings
+from inkwell.bot.settings import Settings, load_settings
 from inkwell.serving.backend import BackendUnavailable
 
 log = logging.getLogger(__name__)
@@ -20,17 +18,6 @@ log = logging.getLogger(__name__)
 def fail(message: str) -> int:
     print(f"inkwell: {message}", file=sys.stderr)
     return 1
-
-
-def load_settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as error:
-        problems = "; ".join(
-            f"INKWELL_{'__'.join(str(part) for part in e['loc']).upper()}: {e['msg']}"
-            for e in error.errors()
-        )
-        raise InkwellError(f"The configuration is not valid: {problems}") from error
 
 
 async def _ensure_model(settings: Settings, interactive: bool) -> bool:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from inkwell.bot.plugin import HostBot, add_feature, remove_feature
 from inkwell.bot.services.early import EarlyStart
 from inkwell.bot.services.forms import (
     MAX_POST_VARIANTS,
@@ -20,12 +20,11 @@ from inkwell.bot.services.forms import (
     StoryLength,
 )
 from inkwell.bot.text.posts import Platform
+from inkwell.bot.ui.context import InkwellContext
 from inkwell.bot.ui.creation_buttons import CreationButton, retire, stream_into
+from inkwell.bot.ui.errors import AnswersErrors
 from inkwell.bot.ui.origin import origin_of
 from inkwell.bot.ui.streaming import StreamingEditor
-
-if TYPE_CHECKING:
-    from inkwell.bot.app import InkwellBot
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +36,12 @@ Subject = app_commands.Range[str, 1, SUBJECT_MAX]
 ShortText = app_commands.Range[str, 1, SHORT_TEXT_MAX]
 
 
-class Create(commands.Cog):
+class Create(AnswersErrors, commands.Cog):
     """The four creative commands."""
 
-    def __init__(self, bot: InkwellBot) -> None:
+    def __init__(self, bot: HostBot, inkwell: InkwellContext) -> None:
         self.bot = bot
+        self.inkwell = inkwell
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(CreationButton)
@@ -54,7 +54,7 @@ class Create(commands.Cog):
     @tasks.loop(seconds=RETIRE_EVERY)
     async def retire_expired(self) -> None:
         """Turn off the buttons of pieces past their lifetime: one sweep for all of them."""
-        for piece in self.bot.open_creations.expire():
+        for piece in self.inkwell.creations.expire():
             try:
                 await retire(piece)
             except Exception:  # one piece's failure must not end the sweep for all the others
@@ -68,7 +68,7 @@ class Create(commands.Cog):
         /,
         **options: str | int | None,
     ) -> None:
-        service = self.bot.services.creation
+        service = self.inkwell.services.creation
         request = service.validate(form_name, subject, options)
         creation = await service.begin(request, origin_of(interaction))
         # The request leaves for the model while Discord acknowledges the defer.
@@ -78,8 +78,8 @@ class Create(commands.Cog):
         except BaseException:
             await texts.cancel()
             raise
-        editor = StreamingEditor(interaction, edit_interval=self.bot.settings.stream.edit_interval)
-        piece = self.bot.open_creations.open(
+        editor = StreamingEditor(interaction, edit_interval=self.inkwell.edit_interval)
+        piece = self.inkwell.creations.open(
             interaction.id, creation, editor, owner_id=interaction.user.id
         )
         await stream_into(piece, texts.items())
@@ -159,5 +159,9 @@ class Create(commands.Cog):
         )
 
 
-async def setup(bot: InkwellBot) -> None:
-    await bot.add_cog(Create(bot))
+async def setup(bot: HostBot) -> None:
+    await add_feature(bot, "create", lambda inkwell: Create(bot, inkwell))
+
+
+async def teardown(bot: HostBot) -> None:
+    await remove_feature(bot, "create")

@@ -8,13 +8,14 @@ calls, and renders with :mod:`inkwell.bot.ui.filter_views`.
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from inkwell.bot.errors import InvalidInput
+from inkwell.bot.plugin import HostBot, add_feature, remove_feature
 from inkwell.bot.services.filters.exchange import MAX_FILE_BYTES
 from inkwell.bot.services.filters.presets import PRESETS, PresetName
 from inkwell.bot.services.filters.rules import (
@@ -26,6 +27,8 @@ from inkwell.bot.services.filters.rules import (
     Kind,
 )
 from inkwell.bot.services.filters.service import ExemptionTarget, FilterService
+from inkwell.bot.ui.context import InkwellContext
+from inkwell.bot.ui.errors import AnswersErrors
 from inkwell.bot.ui.filter_views import (
     DiscordFilterLog,
     audit_pages,
@@ -36,9 +39,6 @@ from inkwell.bot.ui.filter_views import (
     settings_embed,
 )
 from inkwell.bot.ui.replies import NO_PINGS
-
-if TYPE_CHECKING:
-    from inkwell.bot.app import InkwellBot
 
 RatingChoice = Literal["g", "pg", "pg13", "mature", "none"]
 Pattern = app_commands.Range[str, 1, MAX_REGEX_CHARS]
@@ -61,28 +61,26 @@ def guild_of(interaction: discord.Interaction) -> int:
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class Filters(
+    AnswersErrors,
     commands.GroupCog,
     group_name="filters",
     group_description="Content filters for what members ask and what Inkwell writes",
 ):
     preset = app_commands.Group(name="preset", description="Word lists Inkwell ships")
 
-    def __init__(self, bot: InkwellBot) -> None:
+    def __init__(self, bot: HostBot, inkwell: InkwellContext) -> None:
         self.bot = bot
-        self._notifying: FilterService | None = None
+        self.inkwell = inkwell
 
     @property
     def filters(self) -> FilterService:
-        return self.bot.services.filters
+        return self.inkwell.services.filters
 
     async def cog_load(self) -> None:
-        self._notifying = self.filters
-        self._notifying.set_notifier(DiscordFilterLog(self.bot))
+        self.filters.set_notifier(DiscordFilterLog(self.bot))
 
     async def cog_unload(self) -> None:
-        # The services may be closed already (bot shutdown): use the one we plugged into.
-        if self._notifying is not None:
-            self._notifying.set_notifier(None)
+        self.filters.set_notifier(None)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         # default_permissions hides /filters from members; this refuses anyone who still
@@ -372,5 +370,9 @@ class Filters(
         )
 
 
-async def setup(bot: InkwellBot) -> None:
-    await bot.add_cog(Filters(bot))
+async def setup(bot: HostBot) -> None:
+    await add_feature(bot, "filters", lambda inkwell: Filters(bot, inkwell))
+
+
+async def teardown(bot: HostBot) -> None:
+    await remove_feature(bot, "filters")

@@ -9,13 +9,14 @@ thread (the thread *is* the relay). Buttons and the Write modal live in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from inkwell.bot.errors import InvalidInput
+from inkwell.bot.plugin import HostBot, add_feature, remove_feature
 from inkwell.bot.services.relay import Place, RelayOptions, RelayService
 from inkwell.bot.services.relay.models import (
     DEFAULT_MAX_WORDS,
@@ -28,7 +29,10 @@ from inkwell.bot.services.relay.models import (
     AiTurns,
     TurnOrder,
 )
+from inkwell.bot.ui.context import InkwellContext
+from inkwell.bot.ui.errors import AnswersErrors
 from inkwell.bot.ui.origin import origin_of
+from inkwell.bot.ui.relay_notifier import DiscordRelayNotifier
 from inkwell.bot.ui.relay_views import (
     DraftView,
     RelayButton,
@@ -45,9 +49,6 @@ from inkwell.bot.ui.relay_views import (
     tell,
 )
 from inkwell.bot.ui.replies import NO_PINGS
-
-if TYPE_CHECKING:
-    from inkwell.bot.app import InkwellBot
 
 Title = app_commands.Range[str, 1, TITLE_MAX]
 Premise = app_commands.Range[str, 1, PREMISE_MAX]
@@ -69,21 +70,26 @@ def thread_of(interaction: discord.Interaction) -> int:
 
 @app_commands.guild_only()
 class Relay(
+    AnswersErrors,
     commands.GroupCog,
     group_name="relay",
     group_description="Write a story together, one turn each",
 ):
-    def __init__(self, bot: InkwellBot) -> None:
+    def __init__(self, bot: HostBot, inkwell: InkwellContext) -> None:
         self.bot = bot
+        self.inkwell = inkwell
 
     @property
     def service(self) -> RelayService:
-        return self.bot.services.relay
+        return self.inkwell.services.relay
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(RelayButton)
+        # Re-arm every running relay's timers; a deadline missed while offline fires now.
+        await self.service.open(DiscordRelayNotifier(self.bot))
 
     async def cog_unload(self) -> None:
+        await self.service.close()  # no timer may post once the feature is gone
         self.bot.remove_dynamic_items(RelayButton)
 
     @commands.Cog.listener()
@@ -233,5 +239,9 @@ class Relay(
         await post_export(interaction, thread_of(interaction))
 
 
-async def setup(bot: InkwellBot) -> None:
-    await bot.add_cog(Relay(bot))
+async def setup(bot: HostBot) -> None:
+    await add_feature(bot, "relay", lambda inkwell: Relay(bot, inkwell))
+
+
+async def teardown(bot: HostBot) -> None:
+    await remove_feature(bot, "relay")

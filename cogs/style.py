@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from inkwell.bot.plugin import HostBot, add_feature, remove_feature
 from inkwell.bot.services.forms import PointOfView, Rating, Tense
 from inkwell.bot.services.styles import TEXT_LIMITS
 from inkwell.bot.storage.styles import StyleRecord
 from inkwell.bot.ui.confirm import Confirm
+from inkwell.bot.ui.context import InkwellContext
+from inkwell.bot.ui.errors import AnswersErrors
 from inkwell.bot.ui.replies import NO_PINGS
-
-if TYPE_CHECKING:
-    from inkwell.bot.app import InkwellBot
 
 StyleField = Literal[
     "voice", "tone", "pov", "tense", "rating", "favourite_forms", "avoid", "sample"
@@ -55,9 +55,12 @@ def given(**values: str | None) -> dict[str, str | None]:
     return {name: value for name, value in values.items() if value is not None}
 
 
-class Style(commands.GroupCog, group_name="style", group_description="Your writing style"):
-    def __init__(self, bot: InkwellBot) -> None:
+class Style(
+    AnswersErrors, commands.GroupCog, group_name="style", group_description="Your writing style"
+):
+    def __init__(self, bot: HostBot, inkwell: InkwellContext) -> None:
         self.bot = bot
+        self.inkwell = inkwell
 
     @app_commands.command(
         name="set",
@@ -86,7 +89,7 @@ class Style(commands.GroupCog, group_name="style", group_description="Your writi
             avoid=avoid,
             sample=sample,
         )
-        saved = await self.bot.services.styles.update(interaction.user.id, changes)
+        saved = await self.inkwell.services.styles.update(interaction.user.id, changes)
         await interaction.response.send_message(
             embed=style_embed("Saved — your style", saved),
             ephemeral=True,
@@ -97,7 +100,7 @@ class Style(commands.GroupCog, group_name="style", group_description="Your writi
         name="show", description="See your style preferences and this server's defaults."
     )
     async def show(self, interaction: discord.Interaction) -> None:
-        overview = await self.bot.services.styles.overview(
+        overview = await self.inkwell.services.styles.overview(
             interaction.user.id, interaction.guild_id
         )
         embeds = [style_embed("Your style", overview.mine)]
@@ -114,7 +117,7 @@ class Style(commands.GroupCog, group_name="style", group_description="Your writi
     async def reset(
         self, interaction: discord.Interaction, field: StyleField | None = None
     ) -> None:
-        changed = await self.bot.services.styles.reset(interaction.user.id, field)
+        changed = await self.inkwell.services.styles.reset(interaction.user.id, field)
         what = f"your {field.replace('_', ' ')}" if field else "your style preferences"
         message = f"Cleared {what}." if changed else f"Nothing to clear: {what} wasn't set."
         await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_PINGS)
@@ -132,7 +135,7 @@ class Style(commands.GroupCog, group_name="style", group_description="Your writi
         )
         await confirm.wait()
         if confirm.confirmed:
-            rows = await self.bot.services.styles.forget(interaction.user.id)
+            rows = await self.inkwell.services.styles.forget(interaction.user.id)
             message = (
                 f"Done — {rows} record(s) about you deleted."
                 if rows
@@ -168,7 +171,7 @@ class Style(commands.GroupCog, group_name="style", group_description="Your writi
         reset: bool = False,
     ) -> None:
         assert interaction.guild_id is not None  # guild_only
-        styles = self.bot.services.styles
+        styles = self.inkwell.services.styles
         changes = given(
             voice=voice,
             tone=tone,
@@ -194,5 +197,9 @@ class Style(commands.GroupCog, group_name="style", group_description="Your writi
         )
 
 
-async def setup(bot: InkwellBot) -> None:
-    await bot.add_cog(Style(bot))
+async def setup(bot: HostBot) -> None:
+    await add_feature(bot, "style", lambda inkwell: Style(bot, inkwell))
+
+
+async def teardown(bot: HostBot) -> None:
+    await remove_feature(bot, "style")

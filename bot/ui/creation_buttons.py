@@ -18,17 +18,17 @@ import asyncio
 import contextlib
 import logging
 import re
-import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator
 from typing import Final, Literal, cast
 
 import discord
 from discord.ui import View
 
-from inkwell.bot.services.creation import STILL_WRITING, Creation
+from inkwell.bot.services.creation import STILL_WRITING
 from inkwell.bot.text.cleaning import neutralize_mentions
+from inkwell.bot.ui.context import context_of
 from inkwell.bot.ui.errors import answering_errors
+from inkwell.bot.ui.open_pieces import OpenCreation
 from inkwell.bot.ui.replies import reply_privately
 from inkwell.bot.ui.streaming import StreamingEditor
 from inkwell.serving.backend import BackendError
@@ -36,10 +36,6 @@ from inkwell.serving.backend import BackendError
 log = logging.getLogger(__name__)
 
 CreationAction = Literal["stop", "regenerate", "continue", "previous", "next"]
-
-# An interaction's token lives 15 minutes and every edit of the piece goes through it,
-# so the buttons stop a little before that.
-BUTTON_LIFETIME: Final = 14 * 60
 
 NOT_YOURS: Final = (
     "These buttons belong to the member who ran the command — "
@@ -59,72 +55,6 @@ WAITING: Final = "⏳ *The model is busy with other requests; yours is waiting i
 
 def displayed(text: str) -> str:
     return neutralize_mentions(text) if text.strip() else "…"
-
-
-@dataclass(slots=True, eq=False)
-class OpenCreation:
-    """A piece whose buttons still work."""
-
-    id: int
-    creation: Creation
-    editor: StreamingEditor
-    owner_id: int
-    expires_at: float
-    retired: bool = False
-
-
-class OpenCreations:
-    """The pieces whose buttons work, by id, oldest first.
-
-    Every piece lives the same ``lifetime``, so the oldest are always the first to expire
-    and :meth:`expire` stops at the first piece still in time.
-    """
-
-    def __init__(
-        self, lifetime: float = BUTTON_LIFETIME, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.lifetime = lifetime
-        self._clock = clock
-        self._open: dict[int, OpenCreation] = {}
-
-    def __len__(self) -> int:
-        return len(self._open)
-
-    def open(
-        self, piece_id: int, creation: Creation, editor: StreamingEditor, *, owner_id: int
-    ) -> OpenCreation:
-        piece = OpenCreation(
-            piece_id, creation, editor, owner_id, expires_at=self._clock() + self.lifetime
-        )
-        self._open[piece_id] = piece
-        return piece
-
-    def get(self, piece_id: int) -> OpenCreation | None:
-        """The piece, or ``None`` if it expired or was never open in this process."""
-        piece = self._open.get(piece_id)
-        if piece is None or self._clock() >= piece.expires_at:
-            return None
-        return piece
-
-    def expire(self) -> list[OpenCreation]:
-        """Remove and return the pieces whose time is up."""
-        now = self._clock()
-        expired: list[OpenCreation] = []
-        for piece in self._open.values():
-            if now < piece.expires_at:
-                break
-            expired.append(piece)
-        for piece in expired:
-            del self._open[piece.id]
-            piece.retired = True
-        return expired
-
-
-def open_creations(interaction: discord.Interaction) -> OpenCreations:
-    found = getattr(interaction.client, "open_creations", None)
-    if not isinstance(found, OpenCreations):
-        raise RuntimeError("the creation buttons need an InkwellBot")
-    return found
 
 
 # --- the buttons --------------------------------------------------------------------------------
@@ -276,7 +206,7 @@ async def show(piece: OpenCreation, text: str, *, final: bool = False) -> None:
 
 async def press(interaction: discord.Interaction, action: CreationAction, piece_id: int) -> None:
     """A member pressed one of a piece's buttons."""
-    piece = open_creations(interaction).get(piece_id)
+    piece = context_of(interaction.client).creations.get(piece_id)
     if piece is None:
         await reply_privately(interaction, GONE)
         return

@@ -68,3 +68,16 @@ async def answering_errors(interaction: discord.Interaction, work: Awaitable[Non
         await work
     except Exception as error:
         await report_error(interaction, error)
+
+
+class AnswersErrors:
+    """For Inkwell's cogs: a command's failure becomes a private reply to the member.
+
+    Each cog answers for its own commands, so a host bot's tree error handler is never
+    replaced (and discord.py's default one stays quiet for commands that have a handler).
+    """
+
+    async def cog_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await report_error(interaction, error)

@@ -17,7 +17,6 @@ from typing import Any, Final, Literal, cast
 
 import discord
 
-from inkwell.bot.runtime import Services
 from inkwell.bot.services.relay import (
     Actor,
     Person,
@@ -29,6 +28,7 @@ from inkwell.bot.services.relay import (
 from inkwell.bot.services.relay.errors import about
 from inkwell.bot.services.relay.words import ordinal
 from inkwell.bot.storage.relay import RelayRecord
+from inkwell.bot.ui.context import context_of
 from inkwell.bot.ui.errors import answering_errors, report_error
 from inkwell.bot.ui.origin import origin_of
 from inkwell.bot.ui.replies import NO_PINGS
@@ -47,10 +47,7 @@ RELAY_COLOUR: Final = discord.Colour.teal()
 
 
 def relay_service(interaction: discord.Interaction) -> RelayService:
-    services = getattr(interaction.client, "services", None)
-    if not isinstance(services, Services):
-        raise RuntimeError("the relay views need an InkwellBot with services open")
-    return services.relay
+    return context_of(interaction.client).services.relay
 
 
 def person_of(interaction: discord.Interaction) -> Person:

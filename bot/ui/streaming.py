@@ -22,11 +22,8 @@ from typing import Any, Final
 import discord
 from discord.utils import MISSING
 
-from inkwell.bot.settings import StreamSettings
 from inkwell.bot.text.splitting import MESSAGE_LIMIT, split_message
 
-# The default of INKWELL_STREAM__EDIT_INTERVAL; cogs pass ``settings.stream.edit_interval``.
-DEFAULT_EDIT_INTERVAL: Final = StreamSettings().edit_interval
 # Discord refuses an empty message; this stands in for text not written yet.
 PLACEHOLDER: Final = "…"
 NO_PINGS: Final = discord.AllowedMentions.none()
@@ -73,7 +70,7 @@ class StreamingEditor:
         self,
         interaction: discord.Interaction,
         *,
-        edit_interval: float = DEFAULT_EDIT_INTERVAL,
+        edit_interval: float,
         clock: Callable[[], float] = time.monotonic,
         limit: int = MESSAGE_LIMIT,
         placeholder: str = PLACEHOLDER,

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from inkwell.bot.app import InkwellBot
-from inkwell.bot.runtime import Services, open_services
+from inkwell.bot.runtime import open_services
+from inkwell.bot.services.bundle import Services
 from inkwell.bot.settings import Settings
 from tests.fakes import ScriptedBackend
 from tests.harness import Harness, prepare_offline
@@ -44,6 +45,5 @@ async def inkwell(settings: Settings, services: Services) -> AsyncIterator[Harne
     await bot.load_features()
     async with Harness(bot) as harness:
         yield harness
-    bot._services = None  # the services fixture closes them
     await bot.close()
     await asyncio.sleep(0)

@@ -8,10 +8,11 @@ from typing import Any, cast
 
 import pytest
 
-from inkwell.bot.app import InkwellBot
 from inkwell.bot.text.posts import post_length
 from inkwell.bot.ui import creation_buttons
-from inkwell.bot.ui.creation_buttons import WAITING, OpenCreations
+from inkwell.bot.ui.context import InkwellContext, context_of
+from inkwell.bot.ui.creation_buttons import WAITING
+from inkwell.bot.ui.open_pieces import OpenCreations
 from inkwell.cogs.create import Create
 from tests.fakes import FakeClock, ScriptedBackend
 from tests.harness import Harness
@@ -121,7 +122,7 @@ async def test_a_down_backend_gets_a_clear_ephemeral_message(
 
 
 async def test_the_cooldown_answers_with_the_wait(inkwell: Harness, services: object) -> None:
-    from inkwell.bot.runtime import Services
+    from inkwell.bot.services.bundle import Services
 
     assert isinstance(services, Services)
     services.creation.cooldowns = type(services.creation.cooldowns)(1, 10)
@@ -156,15 +157,15 @@ async def test_the_model_starts_during_the_defer_and_stops_if_the_defer_fails(
 # --- the buttons: dynamic items, one registry, one sweep -----------------------------------
 
 
-def bot_of(inkwell: Harness) -> InkwellBot:
-    return cast(InkwellBot, inkwell.bot)
+def context(inkwell: Harness) -> InkwellContext:
+    return context_of(inkwell.bot)
 
 
-def short_lived(inkwell: Harness, clock: FakeClock) -> InkwellBot:
-    """The bot, with pieces that expire after 60 s on ``clock``."""
-    bot = bot_of(inkwell)
-    bot.open_creations = OpenCreations(lifetime=60, clock=clock)
-    return bot
+def short_lived(inkwell: Harness, clock: FakeClock) -> InkwellContext:
+    """Inkwell's state in the bot, with pieces that expire after 60 s on ``clock``."""
+    loaded = context(inkwell)
+    loaded.creations = OpenCreations(lifetime=60, clock=clock)
+    return loaded
 
 
 async def test_the_buttons_name_their_action_and_the_piece(inkwell: Harness) -> None:
@@ -274,12 +275,12 @@ async def test_a_finished_piece_leaves_no_view_or_task_behind(inkwell: Harness) 
     assert store._synced_message_views == {}
     assert store._views == {}
     assert set(asyncio.all_tasks()) - before == set()
-    assert len(bot_of(inkwell).open_creations) == 1
+    assert len(context(inkwell).creations) == 1
 
 
 async def test_a_click_after_a_restart_gets_an_answer(inkwell: Harness) -> None:
     await inkwell.run_slash("poem", topic="first snow")
-    bot_of(inkwell).open_creations = OpenCreations()  # what a restart forgets
+    context(inkwell).creations = OpenCreations()  # what a restart forgets
     events = await inkwell.click(label="Regenerate")
     assert events.ephemeral()
     assert "no longer work" in events.last_content()
@@ -287,10 +288,10 @@ async def test_a_click_after_a_restart_gets_an_answer(inkwell: Harness) -> None:
 
 async def test_expired_pieces_lose_their_buttons(inkwell: Harness) -> None:
     clock = FakeClock(0)
-    bot = short_lived(inkwell, clock)
+    pieces = short_lived(inkwell, clock).creations
     await inkwell.run_slash("poem", topic="first snow")
     regenerate = inkwell.recorder.visible_messages()[-1].buttons[0]
-    cog = cast(Create, bot.get_cog("Create"))
+    cog = cast(Create, inkwell.bot.get_cog("Create"))
     await cog.retire_expired()
     assert inkwell.recorder.visible_messages()[-1].buttons == [regenerate]
     clock.advance(61)
@@ -298,17 +299,17 @@ async def test_expired_pieces_lose_their_buttons(inkwell: Harness) -> None:
     shown = inkwell.recorder.visible_messages()[-1]
     assert shown.content == "Snow on the pine."
     assert shown.buttons == []
-    assert len(bot.open_creations) == 0
+    assert len(pieces) == 0
 
 
 async def test_one_piece_failing_to_retire_does_not_stop_the_others(
     inkwell: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = FakeClock(0)
-    bot = short_lived(inkwell, clock)
+    pieces = short_lived(inkwell, clock).creations
     broken = await inkwell.run_slash("poem", topic="first snow")
     fine = await inkwell.run_slash("poem", topic="rain")
-    broken_piece = bot.open_creations.get(broken.interaction.id)
+    broken_piece = pieces.get(broken.interaction.id)
     assert broken_piece is not None
 
     async def fail(*args: object, **kwargs: object) -> None:
@@ -316,20 +317,20 @@ async def test_one_piece_failing_to_retire_does_not_stop_the_others(
 
     monkeypatch.setattr(broken_piece.editor, "show", fail)
     clock.advance(61)
-    await cast(Create, bot.get_cog("Create")).retire_expired()
+    await cast(Create, inkwell.bot.get_cog("Create")).retire_expired()
     assert fine.messages()[-1].buttons == []
-    assert len(bot.open_creations) == 0
+    assert len(pieces) == 0
 
 
 async def test_a_piece_still_writing_at_expiry_is_stopped(
     inkwell: Harness, backend: ScriptedBackend
 ) -> None:
     clock = FakeClock(0)
-    bot = short_lived(inkwell, clock)
+    short_lived(inkwell, clock)
     backend.pause = asyncio.Event()
     events = await inkwell.run_slash("story", prompt="a door", wait=False)
     clock.advance(61)
-    await cast(Create, bot.get_cog("Create")).retire_expired()
+    await cast(Create, inkwell.bot.get_cog("Create")).retire_expired()
     await inkwell.settle()
     assert "(stopped)" in events.last_content()
     assert events.messages()[-1].buttons == []

@@ -11,7 +11,7 @@ import discord
 import pytest
 from discord.enums import AppCommandOptionType
 
-from inkwell.bot.runtime import Services
+from inkwell.bot.services.bundle import Services
 from inkwell.bot.ui.streaming import StreamingEditor
 from tests.fakes import ScriptedBackend
 from tests.harness import FakeUser, Harness, InteractionEvents, option, slash

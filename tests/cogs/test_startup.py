@@ -1,4 +1,4 @@
-"""What loading the bot's features sets up beyond the cogs."""
+"""What Inkwell's own bot sets up beyond the plugin: the collector tuning, when asked for."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from inkwell.bot.app import InkwellBot
 from inkwell.bot.garbage_collection import THRESHOLDS
-from inkwell.bot.runtime import Services
+from inkwell.bot.services.bundle import Services
 from inkwell.bot.settings import Settings
 from tests.harness import prepare_offline
 
@@ -23,20 +23,45 @@ def python_defaults() -> Iterator[None]:
     gc.set_threshold(700, 10, 10)
     yield
     gc.set_threshold(*before)
+    gc.unfreeze()
 
 
-async def test_loading_freezes_startup_objects_and_spaces_out_middle_collections(
-    settings: Settings, services: Services, python_defaults: None
-) -> None:
+async def load(settings: Settings, services: Services) -> InkwellBot:
     bot = InkwellBot(settings, services=services)
     await prepare_offline(bot)
-    assert gc.get_freeze_count() == 0
-
     await bot.load_features()
+    return bot
+
+
+@pytest.mark.usefixtures("python_defaults")
+async def test_the_collector_is_left_alone_by_default(
+    settings: Settings, services: Services
+) -> None:
+    bot = await load(settings, services)
+
+    assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == (700, 10, 10)
+    await bot.close()
+    await asyncio.sleep(0)
+
+
+@pytest.mark.usefixtures("python_defaults")
+async def test_tune_gc_freezes_startup_objects_and_spaces_out_middle_collections(
+    settings: Settings, services: Services
+) -> None:
+    bot = await load(settings.model_copy(update={"tune_gc": True}), services)
 
     assert gc.get_freeze_count() > 0
     assert gc.get_threshold() == THRESHOLDS
     assert THRESHOLDS[1] > 10
-    bot._services = None
     await bot.close()
     await asyncio.sleep(0)
+
+
+async def test_closing_the_bot_leaves_the_services_it_was_handed_open(
+    settings: Settings, services: Services
+) -> None:
+    bot = await load(settings, services)
+    await bot.close()
+
+    assert await services.styles.forget(1) == 0

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from inkwell.bot.runtime import Services
+from inkwell.bot.services.bundle import Services
 from tests.fakes import ScriptedBackend
 from tests.harness import Harness
 

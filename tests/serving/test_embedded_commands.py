@@ -14,7 +14,8 @@ import pytest
 import pytest_asyncio
 
 from inkwell.bot.console import Playground
-from inkwell.bot.runtime import Services, open_services
+from inkwell.bot.runtime import open_services
+from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.settings import Settings
 from inkwell.bot.text.posts import PLATFORM_LIMITS, post_length

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from inkwell.serving import prepare
 from inkwell.cli import main
+from inkwell.serving import prepare
 from inkwell.serving.prepare import (
     GGUF_MEMBER,
     MODEL_DIR_NAME,
