@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from inkwell.bot.app import InkwellBot
+from inkwell.bot.plugin import configure
 from inkwell.bot.runtime import open_services
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.settings import Settings
+from tests.cogs.host import HostBot
 from tests.fakes import ScriptedBackend
 from tests.harness import Harness, prepare_offline
+from tests.harness.recorder import Recorder
 
 
 @pytest.fixture
@@ -39,11 +41,21 @@ async def services(settings: Settings, backend: ScriptedBackend) -> AsyncIterato
 
 @pytest.fixture
 async def inkwell(settings: Settings, services: Services) -> AsyncIterator[Harness]:
-    """The harness around an InkwellBot with every cog loaded (no login, no sync)."""
-    bot = InkwellBot(settings, services=services)
+    """The harness around a bot owner's bot with every Inkwell feature loaded (no login).
+
+    The host allows every ping, so each of Inkwell's sends must say whom it may ping.
+    """
+    bot = HostBot()
+    configure(bot, settings=settings, services=services)
     await prepare_offline(bot)
-    await bot.load_features()
+    await bot.load_extension("inkwell.cogs")
     async with Harness(bot) as harness:
         yield harness
+        pinging = [
+            event
+            for event in harness.recorder.events
+            if event.kind in Recorder.MESSAGE_KINDS and not event.pings_nobody
+        ]
+        assert pinging == [], "an interaction reply could ping someone"
     await bot.close()
     await asyncio.sleep(0)

@@ -12,9 +12,7 @@ import gc
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import discord
 import pytest
-from discord import app_commands
 from discord.ext import commands
 
 from inkwell.bot.plugin import configure
@@ -23,32 +21,11 @@ from inkwell.bot.services.bundle import Services
 from inkwell.bot.settings import Settings
 from inkwell.bot.ui.context import NotLoaded, context_of
 from tests.cogs.fake_threads import FakeThreadApi
+from tests.cogs.host import HostBot
 from tests.fakes import ScriptedBackend
 from tests.harness import Harness, prepare_offline
 
 COMMANDS = {"story", "lyrics", "poem", "post", "style", "relay", "filters"}
-
-
-class HostBot(commands.Bot):
-    """A bot owner's bot: pings allowed, its own commands and its own tree error handler."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            command_prefix="!",
-            intents=discord.Intents.default(),
-            allowed_mentions=discord.AllowedMentions.all(),
-        )
-        self.tree_errors: list[app_commands.AppCommandError] = []
-
-        @self.tree.command(description="The host's own command")
-        async def ping(interaction: discord.Interaction) -> None:
-            await interaction.response.send_message("pong")
-
-        @self.tree.error
-        async def on_tree_error(
-            interaction: discord.Interaction, error: app_commands.AppCommandError
-        ) -> None:
-            self.tree_errors.append(error)
 
 
 @pytest.fixture
