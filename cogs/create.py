@@ -19,7 +19,7 @@ from inkwell.bot.services.forms import (
     PointOfView,
     StoryLength,
 )
-from inkwell.bot.text.posts import Platform
+from inkwell.bot.text.platforms import Platform
 from inkwell.bot.ui.creation_buttons import CreationButton, retire, stream_into
 from inkwell.bot.ui.origin import origin_of
 from inkwell.bot.ui.streaming import StreamingEditor
