@@ -19,7 +19,7 @@ from inkwell.bot.services.forms import (
     PointOfView,
     StoryLength,
 )
-from inkwell.bot.text.posts import Platform
+from inkwell.bot.text.platforms import Platform
 from inkwell.bot.ui.context import InkwellContext
 from inkwell.bot.ui.creation_buttons import CreationButton, retire, stream_into
 from inkwell.bot.ui.errors import AnswersErrors

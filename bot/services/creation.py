@@ -36,15 +36,10 @@ from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.prompts import PromptLibrary
 from inkwell.bot.services.styles import StyleService
 from inkwell.bot.text.cleaning import clean_text, defuse_mentions
-from inkwell.bot.text.posts import (
-    PLATFORM_LIMITS,
-    PLATFORMS,
-    Platform,
-    fit_post,
-    parse_post,
-    parse_post_json,
-    suggest_hashtags,
-)
+from inkwell.bot.text.hashtags import suggest_hashtags
+from inkwell.bot.text.platforms import PLATFORM_LIMITS, PLATFORMS, Platform
+from inkwell.bot.text.post_fitting import fit_post
+from inkwell.bot.text.post_parsing import parse_post, parse_post_json
 from inkwell.serving.backend import (
     INTERACTIVE_PRIORITY,
     Backend,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
-from inkwell.bot.text.posts import Platform
+from inkwell.bot.text.platforms import Platform
 
 FormName = Literal["story", "lyrics", "poem", "post"]
 StoryLength = Literal["short", "medium", "long"]

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import pytest
 
-from inkwell.bot.text.posts import post_length
+from inkwell.bot.text.post_length import post_length
 from inkwell.bot.ui import creation_buttons
 from inkwell.bot.ui.context import InkwellContext, context_of
 from inkwell.bot.ui.creation_buttons import WAITING

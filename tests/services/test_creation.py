@@ -17,7 +17,7 @@ from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.prompts import PromptLibrary
 from inkwell.bot.services.styles import StyleService
 from inkwell.bot.storage.database import Database
-from inkwell.bot.text.posts import post_length
+from inkwell.bot.text.post_length import post_length
 from tests.fakes import FakeClock, ScriptedBackend
 
 ALICE = Origin(user_id=11, guild_id=500)

@@ -18,7 +18,8 @@ from inkwell.bot.runtime import open_services
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.settings import Settings
-from inkwell.bot.text.posts import PLATFORM_LIMITS, post_length
+from inkwell.bot.text.platforms import PLATFORM_LIMITS
+from inkwell.bot.text.post_length import post_length
 from inkwell.serving.embedded import EmbeddedBackend
 
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]

@@ -22,7 +22,8 @@ from inkwell.bot.services.prompts import PromptLibrary
 from inkwell.bot.services.styles import StyleService
 from inkwell.bot.storage.database import Database
 from inkwell.bot.storage.styles import StyleRecord
-from inkwell.bot.text.posts import parse_post_json, post_length
+from inkwell.bot.text.post_length import post_length
+from inkwell.bot.text.post_parsing import parse_post_json
 from inkwell.serving.backend import (
     BACKGROUND_PRIORITY,
     ChatMessage,
