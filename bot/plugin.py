@@ -104,11 +104,6 @@ async def detach(bot: HostBot, feature: str) -> None:
         await loaded.context.services.close()
 
 
-def is_loaded(bot: HostBot, feature: str) -> bool:
-    loaded = _loaded.get(bot)
-    return loaded is not None and feature in loaded.features
-
-
 async def add_feature(
     bot: HostBot, feature: str, make_cog: Callable[[InkwellContext], commands.Cog]
 ) -> None:

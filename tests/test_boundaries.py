@@ -1,54 +1,184 @@
-"""The house rules of DESIGN.md, checked: arrows point down only."""
+"""The house rules of docs/ARCHITECTURE.md, checked module by module: arrows point down only.
+
+Every import of every module counts, including those under ``TYPE_CHECKING`` and inside
+functions: an arrow is an arrow. Relative imports are resolved to the module they name.
+"""
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The folders that are the inkwell package, by the name they are imported as.
+PACKAGE_FOLDERS = {"bot": "inkwell.bot", "cogs": "inkwell.cogs", "serving": "inkwell.serving"}
+MODEL_LIBRARIES = ("openai", "transformers", "torch", "accelerate", "gguf", "safetensors")
+SQL = ("aiosqlite", "sqlite3")
 
 
-def imported_modules(folder: str) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for path in sorted((ROOT / folder).rglob("*.py")):
-        names: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                names |= {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names.add(node.module.split(".")[0])
-        found[str(path.relative_to(ROOT))] = names
+def module_name(path: Path) -> str:
+    relative = path.relative_to(ROOT).with_suffix("")
+    parts = list(relative.parts)
+    parts[0] = PACKAGE_FOLDERS.get(parts[0], parts[0])
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports_of(path: Path, name: str | None = None) -> set[str]:
+    """Every module ``path`` (the module ``name``) imports, by full dotted name."""
+    name = name or module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                target = f"{base}.{node.module}" if node.module else base
+            else:
+                target = node.module or ""
+            found.add(target)
+            # ``from inkwell.bot import plugin`` imports the module inkwell.bot.plugin.
+            found |= {f"{target}.{alias.name}" for alias in node.names}
     return found
 
 
-@pytest.mark.parametrize(
-    ("folder", "forbidden"),
-    [
-        pytest.param(
-            "bot/services", {"discord", "openai", "transformers", "torch", "cogs"}, id="services"
-        ),
-        pytest.param(
-            "bot/storage", {"discord", "openai", "transformers", "torch", "cogs"}, id="storage"
-        ),
-        pytest.param("bot/text", {"discord", "openai", "transformers", "torch", "cogs"}, id="text"),
-        pytest.param("serving", {"discord", "aiosqlite", "bot", "cogs"}, id="serving"),
-    ],
-)
-def test_lower_layers_never_import_upper_ones(folder: str, forbidden: set[str]) -> None:
-    offenders = {
-        module: sorted(names & forbidden)
-        for module, names in imported_modules(folder).items()
-        if names & forbidden
-    }
-    assert offenders == {}
+def modules(*folders: str) -> Iterator[tuple[str, set[str]]]:
+    for folder in folders:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            yield module_name(path), imports_of(path)
 
 
-def test_cogs_never_touch_sql_or_backends_directly() -> None:
-    offenders = {
-        module: sorted(names & {"aiosqlite", "sqlite3", "openai", "transformers", "torch"})
-        for module, names in imported_modules("cogs").items()
-        if names & {"aiosqlite", "sqlite3", "openai", "transformers", "torch"}
-    }
-    assert offenders == {}
+def reaches(imported: str, forbidden: tuple[str, ...]) -> bool:
+    return any(imported == name or imported.startswith(f"{name}.") for name in forbidden)
+
+
+def offenders(folders: tuple[str, ...], forbidden: tuple[str, ...]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for module, imported in modules(*folders):
+        bad = sorted(name for name in imported if reaches(name, forbidden))
+        if bad:
+            found[module] = bad
+    return found
+
+
+RULES = [
+    pytest.param(
+        ("bot", "cogs", "serving", "tests", "bench", "inkwell"),
+        ("bot", "cogs", "serving", "prompts"),
+        id="everything-imports-the-inkwell-names-never-the-checkout-folders",
+    ),
+    pytest.param(
+        ("bot/services",),
+        (
+            "discord",
+            *MODEL_LIBRARIES,
+            *SQL,
+            "inkwell.cogs",
+            "inkwell.bot.ui",
+            "inkwell.bot.app",
+            "inkwell.bot.plugin",
+            "inkwell.bot.runtime",
+            "inkwell.bot.console",
+            "inkwell.bot.console_relay",
+            "inkwell.bot.startup",
+            "inkwell.bot.storage.rows",
+            "inkwell.serving.openai_backend",
+            "inkwell.serving.embedded",
+        ),
+        id="services-know-no-discord-ui-cogs-or-storage-internals",
+    ),
+    pytest.param(
+        ("bot/storage",),
+        (
+            "discord",
+            *MODEL_LIBRARIES,
+            "inkwell.cogs",
+            "inkwell.bot.ui",
+            "inkwell.bot.app",
+            "inkwell.bot.plugin",
+            "inkwell.bot.runtime",
+        ),
+        id="storage-knows-no-discord-or-anything-above-it",
+    ),
+    pytest.param(
+        ("bot/text",),
+        (
+            "discord",
+            *MODEL_LIBRARIES,
+            *SQL,
+            "inkwell.cogs",
+            "inkwell.bot.ui",
+            "inkwell.bot.services",
+            "inkwell.bot.storage",
+            "inkwell.bot.runtime",
+            "inkwell.bot.plugin",
+        ),
+        id="text-helpers-depend-on-nothing-of-inkwells",
+    ),
+    pytest.param(
+        ("bot/ui",),
+        (
+            *MODEL_LIBRARIES,
+            *SQL,
+            "inkwell.cogs",
+            "inkwell.bot.app",
+            "inkwell.bot.plugin",
+            "inkwell.bot.runtime",
+            "inkwell.bot.settings",
+            "inkwell.bot.storage",
+            "inkwell.bot.console",
+            "inkwell.serving.openai_backend",
+            "inkwell.serving.embedded",
+        ),
+        id="ui-knows-services-never-the-runtime-settings-or-storage",
+    ),
+    pytest.param(
+        ("cogs",),
+        (
+            *MODEL_LIBRARIES,
+            *SQL,
+            "inkwell.bot.app",
+            "inkwell.bot.runtime",
+            "inkwell.bot.storage",
+            "inkwell.serving.openai_backend",
+            "inkwell.serving.embedded",
+        ),
+        id="cogs-are-thin-no-storage-or-backends",
+    ),
+    pytest.param(
+        ("serving",),
+        ("discord", *SQL, "inkwell.bot", "inkwell.cogs"),
+        id="serving-knows-nothing-of-discord-or-the-bot",
+    ),
+]
+
+
+@pytest.mark.parametrize(("folders", "forbidden"), RULES)
+def test_arrows_point_down_only(folders: tuple[str, ...], forbidden: tuple[str, ...]) -> None:
+    assert offenders(folders, forbidden) == {}
+
+
+def test_settings_depend_only_on_the_error_types() -> None:
+    (imported,) = [found for name, found in modules("bot") if name == "inkwell.bot.settings"]
+    ours = {name for name in imported if name.startswith("inkwell.")}
+    assert ours <= {"inkwell.bot.errors", "inkwell.bot.errors.InkwellError", "inkwell.errors"}
+
+
+def test_the_checker_sees_relative_and_type_checking_imports(tmp_path: Path) -> None:
+    sample = tmp_path / "probe.py"
+    sample.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from ..runtime import open_services\n"
+        "def later():\n"
+        "    from inkwell.bot import plugin\n"
+    )
+    imported = imports_of(sample, "inkwell.bot.ui.probe")
+    assert "inkwell.bot.runtime" in imported
+    assert "inkwell.bot.plugin" in imported
