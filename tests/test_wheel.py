@@ -120,3 +120,70 @@ def test_inkwell_play_writes_a_haiku_from_the_installed_wheel(
     written = result.stdout.split("first snow", 1)[-1]
     assert len([line for line in written.splitlines() if line.strip()]) >= 3, result.stdout
     assert (tmp_path / "inkwell.sqlite3").exists()
+
+
+HOST_BOT = '''
+import asyncio
+
+import discord
+from discord.ext import commands
+
+import bot  # the host's own packages, named like Inkwell's folders in a checkout
+import cogs
+
+
+class MyBot(commands.Bot):
+    async def setup_hook(self) -> None:
+        await self.load_extension("cogs.music")
+        await self.load_extension("inkwell.cogs")
+
+
+async def main() -> None:
+    host = MyBot(command_prefix="!", intents=discord.Intents.default())
+    async with host:
+        await host.setup_hook()  # what login does first; Discord itself is out of reach here
+        print(bot.NAME, sorted(host.cogs), sorted(c.name for c in host.tree.get_commands()))
+    print("closed", sorted(host.extensions))
+
+
+asyncio.run(main())
+'''
+
+
+def test_a_host_with_its_own_bot_and_cogs_packages_loads_inkwell(
+    installed: Path, tmp_path: Path, prepared_model_path: Path
+) -> None:
+    (tmp_path / "bot").mkdir()
+    (tmp_path / "bot" / "__init__.py").write_text('NAME = "my-bot"\n')
+    (tmp_path / "cogs").mkdir()
+    (tmp_path / "cogs" / "__init__.py").write_text("")
+    (tmp_path / "cogs" / "music.py").write_text(
+        "from discord.ext import commands\n\n"
+        "class Music(commands.Cog):\n    pass\n\n"
+        "async def setup(bot):\n    await bot.add_cog(Music())\n"
+    )
+    (tmp_path / "host.py").write_text(HOST_BOT)
+
+    result = subprocess.run(
+        [str(installed / "python"), "host.py"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={
+            "PATH": os.environ["PATH"],
+            "HOME": str(tmp_path),
+            "HF_HUB_OFFLINE": "1",
+            "INKWELL_MODEL_CACHE": str(shared_model_cache().resolve()),
+            "INKWELL_DATABASE": str(tmp_path / "inkwell.sqlite3"),
+        },
+        timeout=600,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    loaded, closed = result.stdout.strip().splitlines()[-2:]
+    assert loaded == (
+        "my-bot ['Create', 'Filters', 'Music', 'Relay', 'Style'] "
+        "['filters', 'lyrics', 'poem', 'post', 'relay', 'story', 'style']"
+    )
+    assert closed == "closed []"
