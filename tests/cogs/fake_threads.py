@@ -17,7 +17,8 @@ import pytest
 from discord.utils import utcnow
 
 from tests.harness import FakeChannel, Harness, RecordedMessage
-from tests.harness.recorder import http_error, new_snowflake
+from tests.harness.failures import http_error
+from tests.harness.snowflakes import new_snowflake
 
 THREAD_TYPE = discord.ChannelType.public_thread.value
 

@@ -15,8 +15,8 @@ from inkwell.bot.services.bundle import Services
 from inkwell.bot.ui.streaming import StreamingEditor
 from tests.fakes import ScriptedBackend
 from tests.harness import FakeUser, Harness, InteractionEvents, option, slash
-from tests.harness.interactions import bot_user_payload
-from tests.harness.recorder import new_snowflake
+from tests.harness.offline import bot_user_payload
+from tests.harness.snowflakes import new_snowflake
 
 Upload = Callable[..., Awaitable[InteractionEvents]]
 

@@ -12,23 +12,33 @@ is a 400 (40060), content over 2000 characters or an empty message a 400, an edi
 deleted message a 404, and the first followup after ``defer(thinking=True)`` replaces the
 "thinking…" message instead of posting a new one. ``fail_next`` makes the next call fail
 on purpose (a 404, a 429, a 500).
+
+What it keeps is plain data in :mod:`tests.harness.records`; the errors it answers with
+come from :mod:`tests.harness.failures`.
 """
 
 from __future__ import annotations
 
-import datetime
 import json
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import discord
-from discord.utils import time_snowflake, utcnow
+from discord.utils import utcnow
 from discord.webhook.async_ import AsyncWebhookAdapter, async_context
 
+from tests.harness.failures import PlannedFailure, http_error
+from tests.harness.records import (
+    EPHEMERAL,
+    LOADING,
+    Event,
+    InteractionRecord,
+    RecordedMessage,
+    SentFile,
+)
+from tests.harness.snowflakes import new_snowflake
+
 MESSAGE_LIMIT = 2000
-EPHEMERAL = 1 << 6
-LOADING = 1 << 7
 # Flags a bot may set when it sends a message: suppress embeds, ephemeral, silent, components v2.
 _SENDABLE_FLAGS = (1 << 2) | EPHEMERAL | (1 << 12) | (1 << 15)
 
@@ -45,302 +55,9 @@ _CALLBACK_KINDS = {
     12: "launch_activity",
 }
 
-_last_snowflake = 0
-
-
-def new_snowflake() -> int:
-    """A fresh Discord id, increasing, with the current time in it (so tokens look fresh)."""
-    global _last_snowflake
-    _last_snowflake = max(time_snowflake(utcnow()), _last_snowflake + 1)
-    return _last_snowflake
-
-
-def _iso(moment: datetime.datetime) -> str:
-    return moment.isoformat()
-
-
-# --- what was sent ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SentFile:
-    filename: str
-    data: bytes
-
-
-@dataclass(frozen=True)
-class ComponentInfo:
-    """One interactive component as sent (buttons, selects, text inputs), layout flattened."""
-
-    type: int
-    custom_id: str | None
-    label: str | None
-    disabled: bool
-    style: int | None
-    url: str | None
-    emoji: str | None
-    raw: dict[str, Any] = field(repr=False, compare=False)
-
-    @property
-    def is_button(self) -> bool:
-        return self.type == discord.ComponentType.button.value
-
-
-def flatten_components(components: Sequence[dict[str, Any]] | None) -> list[ComponentInfo]:
-    """Every component inside action rows, labels, sections and containers, in order."""
-    found: list[ComponentInfo] = []
-
-    def walk(items: Sequence[dict[str, Any]]) -> None:
-        for item in items:
-            children = [*item.get("components", [])]
-            for key in ("component", "accessory"):
-                if isinstance(item.get(key), dict):
-                    children.append(item[key])
-            if item.get("type") in (1, 9, 17, 18) or (children and "custom_id" not in item):
-                walk(children)
-                continue
-            emoji = item.get("emoji")
-            found.append(
-                ComponentInfo(
-                    type=int(item.get("type", 0)),
-                    custom_id=item.get("custom_id"),
-                    label=item.get("label"),
-                    disabled=bool(item.get("disabled", False)),
-                    style=item.get("style"),
-                    url=item.get("url"),
-                    emoji=emoji.get("name") if isinstance(emoji, dict) else None,
-                    raw=item,
-                )
-            )
-
-    walk(components or [])
-    return found
-
-
-@dataclass(frozen=True)
-class Event:
-    """One call the bot made, with the JSON body Discord would have received.
-
-    ``kind`` is one of ``response`` (a message as the interaction's answer), ``defer``
-    (thinking…), ``defer_update`` (a component acknowledged, no message), ``update`` (a
-    component's message edited as the answer), ``modal``, ``autocomplete``,
-    ``edit_original``, ``delete_original``, ``followup``, ``edit_followup``,
-    ``delete_followup``. ``payload`` is the message data (for callbacks, the ``data`` part).
-    """
-
-    kind: str
-    token: str
-    interaction_id: int | None
-    message_id: int | None
-    payload: dict[str, Any]
-    files: tuple[SentFile, ...] = ()
-    response_type: int | None = None
-    # The first followup after a thinking defer lands in the "thinking…" message.
-    replaced_loading: bool = False
-
-    @property
-    def content(self) -> str | None:
-        """The content sent, or ``None`` when the call left the content alone."""
-        value = self.payload.get("content")
-        return None if value is None else str(value)
-
-    @property
-    def sets_content(self) -> bool:
-        return "content" in self.payload
-
-    @property
-    def embeds(self) -> list[dict[str, Any]] | None:
-        return self.payload.get("embeds")
-
-    @property
-    def components(self) -> list[ComponentInfo] | None:
-        """The components sent (``[]`` removes them), or ``None`` when left alone."""
-        if "components" not in self.payload:
-            return None
-        return flatten_components(self.payload["components"])
-
-    @property
-    def buttons(self) -> list[ComponentInfo]:
-        return [c for c in self.components or [] if c.is_button]
-
-    @property
-    def custom_ids(self) -> list[str]:
-        return [c.custom_id for c in self.components or [] if c.custom_id is not None]
-
-    @property
-    def labels(self) -> list[str]:
-        return [c.label for c in self.components or [] if c.label is not None]
-
-    @property
-    def flags(self) -> int:
-        return int(self.payload.get("flags") or 0)
-
-    @property
-    def ephemeral(self) -> bool:
-        return bool(self.flags & EPHEMERAL)
-
-    @property
-    def allowed_mentions(self) -> dict[str, Any] | None:
-        return self.payload.get("allowed_mentions")
-
-    @property
-    def pings_nobody(self) -> bool:
-        """Whether allowed_mentions was sent and lets no mention ping anyone."""
-        mentions = self.allowed_mentions
-        if mentions is None:
-            return False
-        return (
-            mentions.get("parse") == []
-            and not mentions.get("users")
-            and not mentions.get("roles")
-            and not mentions.get("replied_user", False)
-        )
-
-    @property
-    def modal_title(self) -> str | None:
-        return self.payload.get("title") if self.kind == "modal" else None
-
-    @property
-    def modal_custom_id(self) -> str | None:
-        return self.payload.get("custom_id") if self.kind == "modal" else None
-
-
-@dataclass
-class RecordedMessage:
-    """A message as members would see it now, after every edit so far."""
-
-    id: int
-    channel_id: int
-    guild_id: int | None
-    token: str  # the interaction whose response or followup created it
-    is_original: bool
-    message_type: int
-    content: str = ""
-    embeds: list[dict[str, Any]] = field(default_factory=list)
-    components: list[dict[str, Any]] = field(default_factory=list)
-    attachments: list[dict[str, Any]] = field(default_factory=list)
-    files: list[SentFile] = field(default_factory=list)
-    flags: int = 0
-    deleted: bool = False
-    edits: int = 0
-    created_at: datetime.datetime = field(default_factory=utcnow)
-    edited_at: datetime.datetime | None = None
-    history: list[str] = field(default_factory=list)  # every content it showed, in order
-
-    @property
-    def loading(self) -> bool:
-        return bool(self.flags & LOADING)
-
-    @property
-    def ephemeral(self) -> bool:
-        return bool(self.flags & EPHEMERAL)
-
-    @property
-    def component_infos(self) -> list[ComponentInfo]:
-        return flatten_components(self.components)
-
-    @property
-    def buttons(self) -> list[ComponentInfo]:
-        return [c for c in self.component_infos if c.is_button]
-
-    def component(
-        self, custom_id: str | None = None, *, label: str | None = None
-    ) -> ComponentInfo | None:
-        for info in self.component_infos:
-            if custom_id is not None and info.custom_id == custom_id:
-                return info
-            if label is not None and info.label == label and info.custom_id is not None:
-                return info
-        return None
-
-    def to_payload(self, author: dict[str, Any], application_id: int) -> dict[str, Any]:
-        payload: dict[str, Any] = {
-            "id": str(self.id),
-            "channel_id": str(self.channel_id),
-            "type": self.message_type,
-            "content": self.content,
-            "author": author,
-            "timestamp": _iso(self.created_at),
-            "edited_timestamp": _iso(self.edited_at) if self.edited_at else None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": list(self.attachments),
-            "embeds": list(self.embeds),
-            "pinned": False,
-            "flags": self.flags,
-            "components": list(self.components),
-            "webhook_id": str(application_id),
-            "application_id": str(application_id),
-        }
-        if self.guild_id is not None:
-            payload["guild_id"] = str(self.guild_id)
-        return payload
-
-
-@dataclass
-class InteractionRecord:
-    """What the recorder knows of one interaction (registered before it is dispatched)."""
-
-    id: int
-    token: str
-    type: int
-    channel_id: int
-    guild_id: int | None
-    source_message_id: int | None = None  # the message a component or modal came from
-    response_type: int | None = None
-    original_id: int | None = None
-
-    @property
-    def responded(self) -> bool:
-        return self.response_type is not None
-
-
-# --- failing on purpose -----------------------------------------------------------------
-
-
-class _FakeResponse:
-    """Just enough of aiohttp's response for discord.HTTPException."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        self.status = status
-        self.reason = reason
-        self.headers: dict[str, str] = {}
-
-
-_REASONS = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests"}
-
-
-def http_error(status: int, code: int = 0, message: str = "") -> discord.HTTPException:
-    """The exception discord.py raises for this status, as its webhook adapter would."""
-    response: Any = _FakeResponse(status, _REASONS.get(status, "Server Error"))
-    body: dict[str, Any] = {"code": code, "message": message}
-    if status == 429:
-        body["retry_after"] = 1.0
-    if status == 404:
-        return discord.NotFound(response, body)
-    if status == 403:
-        return discord.Forbidden(response, body)
-    if status >= 500:
-        return discord.DiscordServerError(response, body)
-    return discord.HTTPException(response, body)
-
 
 def _unknown_message() -> discord.HTTPException:
     return http_error(404, 10008, "Unknown Message")
-
-
-@dataclass
-class _PlannedFailure:
-    status: int
-    code: int
-    message: str
-    kinds: Collection[str] | None
-    remaining: int
-
-
-# --- the adapter --------------------------------------------------------------------------
 
 
 class Recorder(AsyncWebhookAdapter):
@@ -362,7 +79,7 @@ class Recorder(AsyncWebhookAdapter):
         self.events: list[Event] = []
         self.messages: dict[int, RecordedMessage] = {}
         self.interactions: dict[str, InteractionRecord] = {}
-        self._failures: list[_PlannedFailure] = []
+        self._failures: list[PlannedFailure] = []
         self._listeners: list[Callable[[Event], None]] = []
 
     def install(self) -> None:
@@ -422,7 +139,7 @@ class Recorder(AsyncWebhookAdapter):
         discord.py retries a 429 only when Discord's proxy sent it; a bare 429 (Cloudflare)
         surfaces as an HTTPException, which is what this raises.
         """
-        self._failures.append(_PlannedFailure(status, code, message, kinds, times))
+        self._failures.append(PlannedFailure(status, code, message, kinds, times))
 
     # -- the endpoints interactions use --
     # (They answer with plain JSON dicts, as Discord does, and take the HTTP session and
@@ -766,16 +483,4 @@ def _read_files(files: Sequence[discord.File] | None) -> tuple[SentFile, ...]:
     return tuple(sent)
 
 
-__all__ = [
-    "EPHEMERAL",
-    "LOADING",
-    "ComponentInfo",
-    "Event",
-    "InteractionRecord",
-    "RecordedMessage",
-    "Recorder",
-    "SentFile",
-    "flatten_components",
-    "http_error",
-    "new_snowflake",
-]
+__all__ = ["MESSAGE_LIMIT", "Recorder"]
