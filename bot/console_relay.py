@@ -32,10 +32,11 @@ from inkwell.bot.services.relay.models import (
     AiTurns,
     EndReason,
     PauseReason,
+    RelayRecord,
     SkipReason,
     TurnOrder,
+    TurnRecord,
 )
-from inkwell.bot.storage.relay import RelayRecord, TurnRecord
 
 RELAY_HELP: Final = """\
 Relay stories (you and the model take turns):

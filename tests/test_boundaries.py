@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,36 @@ def test_cogs_never_touch_sql_or_backends_directly() -> None:
         if names & {"aiosqlite", "sqlite3", "openai", "transformers", "torch"}
     }
     assert offenders == {}
+
+
+def full_imports(path: Path) -> set[str]:
+    """Every absolute module name ``path`` imports from, dotted in full."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["cogs/relay.py", "bot/ui/relay_views.py", "bot/ui/relay_notifier.py", "bot/console_relay.py"],
+)
+def test_the_relay_front_ends_take_their_records_from_the_service(module: str) -> None:
+    storage = sorted(
+        name for name in full_imports(ROOT / module) if name.startswith("inkwell.bot.storage")
+    )
+    assert storage == []
+
+
+@pytest.mark.parametrize(
+    "first", ["inkwell.bot.storage.relay", "inkwell.bot.services.relay.models"]
+)
+def test_relay_storage_and_its_records_import_in_either_order(first: str) -> None:
+    """Storage imports the service's records; the service must not need storage back."""
+    imported = subprocess.run(
+        [sys.executable, "-c", f"import {first}"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert imported.returncode == 0, imported.stderr

@@ -22,13 +22,13 @@ from inkwell.bot.services.relay import (
     Actor,
     Person,
     RelayOptions,
+    RelayRecord,
     RelayService,
     RelayStatus,
     TooManyWords,
 )
 from inkwell.bot.services.relay.errors import about
 from inkwell.bot.services.relay.words import ordinal
-from inkwell.bot.storage.relay import RelayRecord
 from inkwell.bot.ui.errors import answering_errors, report_error
 from inkwell.bot.ui.origin import origin_of
 from inkwell.bot.ui.replies import NO_PINGS

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 from inkwell.bot.errors import InkwellError, InvalidInput
-from inkwell.bot.storage.relay import StaleTurn
 
 __all__ = [
     "NotARelay",
@@ -28,6 +27,19 @@ def about(seconds: float) -> str:
     if hours < 48:
         return f"about {hours} hours"
     return f"about {round(hours / 24)} days"
+
+
+class StaleTurn(InkwellError):
+    """The relay moved on to another turn since the caller looked.
+
+    Raised by storage, inside the transaction that would have written the turn, so nothing
+    of it is saved.
+    """
+
+    def __init__(self, expected: int, current: int) -> None:
+        self.expected = expected
+        self.current = current
+        super().__init__("That turn is already over; nothing was saved. Check /relay status.")
 
 
 class NotARelay(InkwellError):
