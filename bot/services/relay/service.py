@@ -84,6 +84,7 @@ from inkwell.bot.services.relay.summaries import ContextBudget, Summaries
 from inkwell.bot.services.relay.timers import BackgroundTasks, TimeSource, sleep_until
 from inkwell.bot.services.relay.words import count_words, first_chars, last_words, ordinal
 from inkwell.bot.text.cleaning import clean_text
+from inkwell.bot.text.durations import exact_duration
 from inkwell.serving.backend import Backend, Sampling
 
 if TYPE_CHECKING:
@@ -394,7 +395,7 @@ class RelayService:
                 )
             if step.now - last.written_at > UNDO_SECONDS:
                 raise InvalidInput(
-                    f"Turns can be taken back for {UNDO_SECONDS // 60} minutes; this one stays."
+                    f"Turns can be taken back for {exact_duration(UNDO_SECONDS)}; this one stays."
                 )
             writers = await step.change.writers()
             mine = next((w for w in writers if w.user_id == user_id), None)
