@@ -9,7 +9,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from inkwell.bot.services.early import EarlyStart
 from inkwell.bot.services.forms import (
     MAX_POST_VARIANTS,
     SHORT_TEXT_MAX,
@@ -22,6 +21,7 @@ from inkwell.bot.services.forms import (
 from inkwell.bot.text.posts import Platform
 from inkwell.bot.ui.creation_buttons import CreationButton, retire, stream_into
 from inkwell.bot.ui.origin import origin_of
+from inkwell.bot.ui.prefetch import EarlyStart
 from inkwell.bot.ui.streaming import StreamingEditor
 
 if TYPE_CHECKING:
