@@ -26,16 +26,17 @@ from inkwell.bot.services.relay import (
     RelayOptions,
     RelayService,
 )
-from inkwell.bot.services.relay.errors import about
 from inkwell.bot.services.relay.export import MODEL_NAME
 from inkwell.bot.services.relay.models import (
     AiTurns,
     EndReason,
     PauseReason,
+    RelayRecord,
     SkipReason,
     TurnOrder,
+    TurnRecord,
 )
-from inkwell.bot.storage.relay import RelayRecord, TurnRecord
+from inkwell.bot.text.durations import rough_duration
 
 RELAY_HELP: Final = """\
 Relay stories (you and the model take turns):
@@ -72,7 +73,9 @@ class ConsoleRelayNotifier:
         return "you" if user_id == self._user_id else "another writer"
 
     async def turn_started(self, relay: RelayRecord, recap: Recap) -> None:
-        left = f", {about(relay.turn_deadline - time.time())}" if relay.turn_deadline else ""
+        left = (
+            f", {rough_duration(relay.turn_deadline - time.time())}" if relay.turn_deadline else ""
+        )
         lines = [f"— Your turn: turn {relay.turn}, up to {relay.max_words} words{left}."]
         if recap.summary:
             lines.append(f"  So far: {recap.summary}")
@@ -192,7 +195,7 @@ class RelayConsole:
         if relay.model_turn:
             whose = "the model is writing"
         elif relay.writer_id == self._me.user_id:
-            left = f", {about(status.seconds_left)} left" if status.seconds_left else ""
+            left = f", {rough_duration(status.seconds_left)} left" if status.seconds_left else ""
             whose = f"yours{left}"
         else:
             whose = "nobody's"

@@ -9,7 +9,6 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from inkwell.bot.plugin import HostBot, add_feature, remove_feature
-from inkwell.bot.services.early import EarlyStart
 from inkwell.bot.services.forms import (
     MAX_POST_VARIANTS,
     SHORT_TEXT_MAX,
@@ -24,6 +23,7 @@ from inkwell.bot.ui.context import InkwellContext
 from inkwell.bot.ui.creation_buttons import CreationButton, retire, stream_into
 from inkwell.bot.ui.errors import AnswersErrors
 from inkwell.bot.ui.origin import origin_of
+from inkwell.bot.ui.prefetch import EarlyStart
 from inkwell.bot.ui.streaming import StreamingEditor
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 import discord
 from discord import app_commands
@@ -20,21 +20,31 @@ from inkwell.bot.ui.replies import NO_PINGS
 StyleField = Literal[
     "voice", "tone", "pov", "tense", "rating", "favourite_forms", "avoid", "sample"
 ]
+# The options /style set and /style server-defaults share, declared once: their types below
+# (Discord's length limits; pov, tense and rating are the choices of inkwell.bot.services.forms)
+# and their descriptions in STYLE_OPTIONS. discord.py reads each command's options from its
+# callback's signature, so both signatures name them, with these types; a test checks that
+# Discord receives the same options from both.
 Voice = app_commands.Range[str, 1, TEXT_LIMITS["voice"]]
 Tone = app_commands.Range[str, 1, TEXT_LIMITS["tone"]]
 Forms = app_commands.Range[str, 1, TEXT_LIMITS["favourite_forms"]]
 Avoid = app_commands.Range[str, 1, TEXT_LIMITS["avoid"]]
 Sample = app_commands.Range[str, 1, TEXT_LIMITS["sample"]]
 
-STYLE_OPTIONS = {
-    "voice": "Your narrative voice, e.g. lyrical, plain-spoken, hard-boiled",
-    "tone": "Your usual tone, e.g. wry, warm, eerie",
-    "pov": "Point of view you prefer",
-    "tense": "Tense you prefer",
-    "rating": "The most mature content you want",
-    "favourite_forms": "Forms you enjoy, e.g. sonnets, flash fiction",
-    "avoid": "Topics or words to keep out of your pieces",
+# Worded for both commands: a member's own preferences and the server's defaults.
+STYLE_OPTIONS: Final[dict[str, str]] = {
+    "voice": "Narrative voice, e.g. lyrical, plain-spoken, hard-boiled",
+    "tone": "Usual tone, e.g. wry, warm, eerie",
+    "pov": "Preferred point of view",
+    "tense": "Preferred tense",
+    "rating": "The most mature content to write",
+    "favourite_forms": "Favourite forms, e.g. sonnets, flash fiction",
+    "avoid": "Topics or words to keep out of the pieces",
     "sample": "A few lines of your own writing, so the model can match your voice",
+}
+# A writing sample is one member's own lines, so a server has no default for it.
+SERVER_DEFAULT_OPTIONS: Final = {
+    name: description for name, description in STYLE_OPTIONS.items() if name != "sample"
 }
 
 
@@ -51,8 +61,14 @@ def style_embed(title: str, style: StyleRecord, *, note: str | None = None) -> d
     return embed
 
 
-def given(**values: str | None) -> dict[str, str | None]:
-    return {name: value for name, value in values.items() if value is not None}
+def style_changes(**options: str | None) -> dict[str, str | None]:
+    """The changes a /style command asks the style service for: the options filled in.
+
+    Discord passes an option left empty as None. Here that means "leave it as it is", but the
+    service would store a None as a cleared preference (clearing is what /style reset is
+    for), so empty options are left out.
+    """
+    return {name: value for name, value in options.items() if value is not None}
 
 
 class Style(
@@ -79,7 +95,7 @@ class Style(
         avoid: Avoid | None = None,
         sample: Sample | None = None,
     ) -> None:
-        changes = given(
+        changes = style_changes(
             voice=voice,
             tone=tone,
             pov=pov,
@@ -151,10 +167,7 @@ class Style(
         name="server-defaults",
         description="Set this server's default style (members' own preferences win).",
     )
-    @app_commands.describe(
-        reset="Clear all of this server's defaults",
-        **{k: v for k, v in STYLE_OPTIONS.items() if k != "sample"},
-    )
+    @app_commands.describe(reset="Clear all of this server's defaults", **SERVER_DEFAULT_OPTIONS)
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -172,7 +185,7 @@ class Style(
     ) -> None:
         assert interaction.guild_id is not None  # guild_only
         styles = self.inkwell.services.styles
-        changes = given(
+        changes = style_changes(
             voice=voice,
             tone=tone,
             pov=pov,

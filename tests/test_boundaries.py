@@ -7,6 +7,8 @@ functions: an arrow is an arrow. Relative imports are resolved to the module the
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -182,3 +184,14 @@ def test_the_checker_sees_relative_and_type_checking_imports(tmp_path: Path) -> 
     imported = imports_of(sample, "inkwell.bot.ui.probe")
     assert "inkwell.bot.runtime" in imported
     assert "inkwell.bot.plugin" in imported
+
+
+@pytest.mark.parametrize(
+    "first", ["inkwell.bot.storage.relay", "inkwell.bot.services.relay.models"]
+)
+def test_relay_storage_and_its_records_import_in_either_order(first: str) -> None:
+    """Storage imports the service's records; the service must not need storage back."""
+    imported = subprocess.run(
+        [sys.executable, "-c", f"import {first}"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert imported.returncode == 0, imported.stderr

@@ -122,7 +122,7 @@ def test_inkwell_play_writes_a_haiku_from_the_installed_wheel(
     assert (tmp_path / "inkwell.sqlite3").exists()
 
 
-HOST_BOT = '''
+HOST_BOT = """
 import asyncio
 
 import discord
@@ -147,7 +147,7 @@ async def main() -> None:
 
 
 asyncio.run(main())
-'''
+"""
 
 
 def test_a_host_with_its_own_bot_and_cogs_packages_loads_inkwell(

@@ -5,120 +5,35 @@ one ``BEGIN IMMEDIATE`` transaction that loads the relay, optionally checks that
 number is still the one the caller saw (:class:`StaleTurn` if not), and commits everything
 the caller did, or nothing. That check, inside the same transaction as the write, is what
 makes two writes of the same turn produce exactly one.
+
+The records are the relay service's own (:mod:`inkwell.bot.services.relay.models`), their
+fields named after the columns, so rows become records with no shape in between.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import astuple, dataclass
-from typing import Any, Literal
+from dataclasses import astuple
+from typing import Any
 
 import aiosqlite
 
-from inkwell.bot.errors import InkwellError
+from inkwell.bot.services.relay.errors import StaleTurn
+from inkwell.bot.services.relay.models import (
+    RelayRecord,
+    RelaySetup,
+    SummaryRecord,
+    TurnRecord,
+    WriterRecord,
+    WriterStatus,
+)
 from inkwell.bot.storage.database import Database
 from inkwell.bot.storage.rows import field_names, record_from_row
-
-AiTurns = Literal["off", "each_round", "on_timeout"]
-TurnOrder = Literal["join", "random"]
-RelayState = Literal["gathering", "active", "paused", "ended"]
-WriterStatus = Literal["writing", "left", "removed"]
 
 # Playground relays have no Discord thread; they take ids below Discord's first snowflake
 # (ids are at least 2**22 for anything created after Discord's epoch started ticking).
 LOCAL_THREAD_ID_LIMIT = 2**22
-
-
-class StaleTurn(InkwellError):
-    """The relay moved on to another turn since the caller looked."""
-
-    def __init__(self, expected: int, current: int) -> None:
-        self.expected = expected
-        self.current = current
-        super().__init__("That turn is already over; nothing was saved. Check /relay status.")
-
-
-@dataclass(frozen=True, slots=True)
-class RelaySetup:
-    """What a new relay is made of; fixed for its whole life."""
-
-    guild_id: int | None
-    channel_id: int | None
-    thread_id: int
-    started_by: int
-    title: str
-    premise: str | None
-    genre: str | None
-    tone: str | None
-    turn_seconds: int
-    max_words: int
-    max_writers: int
-    ai_turns: AiTurns
-    turn_order: TurnOrder
-
-
-@dataclass(frozen=True, slots=True)
-class RelayRecord:
-    """One row of ``relays``: the setup and the state of the current turn."""
-
-    id: int
-    guild_id: int | None
-    channel_id: int | None
-    thread_id: int
-    started_by: int | None
-    title: str
-    premise: str | None
-    genre: str | None
-    tone: str | None
-    turn_seconds: int
-    max_words: int
-    max_writers: int
-    ai_turns: AiTurns
-    turn_order: TurnOrder
-    status: RelayState
-    turn: int
-    writer_id: int | None
-    model_turn: bool
-    turn_slot: int | None
-    turn_deadline: float | None
-    reminded: bool
-    paused_remaining: float | None
-    idle_turns: int
-    order_fixed: bool
-    created_at: float
-    ended_at: float | None
-    end_reason: str | None
-
-    @property
-    def is_open(self) -> bool:
-        return self.status != "ended"
-
-
-@dataclass(frozen=True, slots=True)
-class WriterRecord:
-    user_id: int
-    name: str
-    position: int
-    status: WriterStatus
-    joined_at: float
-
-
-@dataclass(frozen=True, slots=True)
-class TurnRecord:
-    number: int
-    writer_id: int | None
-    by_model: bool
-    text: str
-    words: int
-    written_at: float
-
-
-@dataclass(frozen=True, slots=True)
-class SummaryRecord:
-    through_turn: int
-    text: str
-    created_at: float
 
 
 _RELAY_COLUMNS = field_names(RelayRecord)
@@ -264,7 +179,8 @@ class RelayRepository:
             cursor = await connection.execute(
                 f"INSERT INTO relays ({columns}, status, created_at)"
                 f" VALUES ({placeholders}, 'gathering', ?)",
-                (*astuple(setup), now),
+                # By name, not astuple(): a RelayRecord is a RelaySetup too, with more fields.
+                (*(getattr(setup, name) for name in _SETUP_COLUMNS), now),
             )
             relay_id = cursor.lastrowid
             row = await _fetch_one(connection, f"{_SELECT_RELAY} WHERE id = ?", (relay_id,))

@@ -16,9 +16,14 @@ import discord
 
 from inkwell.bot.services.relay import Recap, RelayChannelGone
 from inkwell.bot.services.relay.export import MODEL_NAME
-from inkwell.bot.services.relay.models import EndReason, PauseReason, SkipReason
+from inkwell.bot.services.relay.models import (
+    EndReason,
+    PauseReason,
+    RelayRecord,
+    SkipReason,
+    TurnRecord,
+)
 from inkwell.bot.services.relay.words import first_chars
-from inkwell.bot.storage.relay import RelayRecord, TurnRecord
 from inkwell.bot.text.cleaning import neutralize_mentions
 from inkwell.bot.text.splitting import MESSAGE_LIMIT, split_message
 from inkwell.bot.ui.relay_views import relay_view

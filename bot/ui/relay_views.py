@@ -21,13 +21,13 @@ from inkwell.bot.services.relay import (
     Actor,
     Person,
     RelayOptions,
+    RelayRecord,
     RelayService,
     RelayStatus,
     TooManyWords,
 )
-from inkwell.bot.services.relay.errors import about
 from inkwell.bot.services.relay.words import ordinal
-from inkwell.bot.storage.relay import RelayRecord
+from inkwell.bot.text.durations import exact_duration, rough_duration
 from inkwell.bot.ui.context import context_of
 from inkwell.bot.ui.errors import answering_errors, report_error
 from inkwell.bot.ui.origin import origin_of
@@ -57,16 +57,6 @@ def person_of(interaction: discord.Interaction) -> Person:
 def actor_of(interaction: discord.Interaction) -> Actor:
     """The member, and whether they can manage threads here (a relay's moderators)."""
     return Actor(interaction.user.id, can_moderate=interaction.permissions.manage_threads)
-
-
-def duration(minutes: int) -> str:
-    if minutes % (24 * 60) == 0:
-        days = minutes // (24 * 60)
-        return f"{days} day{'s' if days != 1 else ''}"
-    if minutes % 60 == 0:
-        hours = minutes // 60
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{minutes} minutes"
 
 
 # --- buttons ----------------------------------------------------------------------------------
@@ -294,7 +284,8 @@ def premise_embed(options: RelayOptions, starter: str) -> discord.Embed:
         value=(
             f"Up to {options.max_writers} writers take turns in "
             f"{'join' if options.order == 'join' else 'a random'} order; "
-            f"{duration(options.turn_minutes)} and up to {options.max_words} words per turn. "
+            f"{exact_duration(options.turn_minutes * 60)} and up to "
+            f"{options.max_words} words per turn. "
             f"The model {model}."
         ),
         inline=False,
@@ -322,7 +313,11 @@ def status_embed(status: RelayStatus) -> discord.Embed:
         if relay.model_turn:
             now = f"🤖 Inkwell is writing turn {relay.turn}."
         elif relay.writer_id is not None:
-            left = f", {about(status.seconds_left)} left" if status.seconds_left is not None else ""
+            left = (
+                f", {rough_duration(status.seconds_left)} left"
+                if status.seconds_left is not None
+                else ""
+            )
             now = f"Turn {relay.turn}: <@{relay.writer_id}>{left}."
         else:
             now = f"Turn {relay.turn}."
@@ -331,6 +326,6 @@ def status_embed(status: RelayStatus) -> discord.Embed:
         name="So far", value=f"{status.turns_written} turns, {status.words} words", inline=False
     )
     embed.set_footer(
-        text=f"{duration(relay.turn_seconds // 60)} and up to {relay.max_words} words per turn"
+        text=f"{exact_duration(relay.turn_seconds)} and up to {relay.max_words} words per turn"
     )
     return embed

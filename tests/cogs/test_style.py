@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from discord import app_commands
 
 from inkwell.bot.services.bundle import Services
 from tests.fakes import ScriptedBackend
@@ -107,3 +108,29 @@ async def test_discord_itself_refuses_a_too_long_sample(inkwell: Harness) -> Non
     """The option's max_length reaches Discord, whose client refuses longer text."""
     with pytest.raises(ValueError, match=r"within \[1, 1000\] characters"):
         await inkwell.run_slash("style set", sample="x" * 1001)
+
+
+def options_sent_to_discord(inkwell: Harness, name: str) -> dict[str, dict[str, Any]]:
+    """The options of /style <name> as Discord receives them: type, choices, limits, text."""
+    group = inkwell.tree.get_command("style")
+    assert isinstance(group, app_commands.Group)
+    command = group.get_command(name)
+    assert isinstance(command, app_commands.Command)
+    return {option["name"]: option for option in command.to_dict(inkwell.tree)["options"]}
+
+
+async def test_server_defaults_offer_the_options_of_set_but_the_sample(inkwell: Harness) -> None:
+    """The two commands set the same preferences, so Discord shows the same options."""
+    own = options_sent_to_discord(inkwell, "set")
+    defaults = options_sent_to_discord(inkwell, "server-defaults")
+    assert "sample" in own
+    assert {name: own[name] for name in own if name != "sample"} == {
+        name: defaults[name] for name in defaults if name != "reset"
+    }
+
+
+async def test_options_left_empty_keep_what_was_set(inkwell: Harness, services: Services) -> None:
+    await inkwell.run_slash("style set", tone="wry", pov="first")
+    await inkwell.run_slash("style set", tone="warm")
+    stored = await services.styles.overview(inkwell.user.id, None)
+    assert (stored.mine.tone, stored.mine.pov) == ("warm", "first")

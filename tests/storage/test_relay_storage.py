@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
 
 from inkwell.bot.errors import StorageUnavailable
-from inkwell.bot.storage.database import Database
-from inkwell.bot.storage.forget import forget_member
-from inkwell.bot.storage.relay import (
-    LOCAL_THREAD_ID_LIMIT,
+from inkwell.bot.services.relay import (
     RelayRecord,
-    RelayRepository,
     RelaySetup,
     StaleTurn,
     SummaryRecord,
     TurnRecord,
     WriterRecord,
 )
+from inkwell.bot.storage.database import Database
+from inkwell.bot.storage.forget import forget_member
+from inkwell.bot.storage.relay import LOCAL_THREAD_ID_LIMIT, RelayRepository
 
 ALICE, BOB = 101, 102
 NOW = 1_700_000_000.0
@@ -72,6 +71,19 @@ async def test_a_new_relay_gathers_writers_with_its_starter_first(
     assert relay.tone == "eerie"
     assert await repository.by_thread(555) == relay
     assert await repository.writers(relay.id) == [WriterRecord(ALICE, "Alice", 0, "writing", NOW)]
+
+
+async def test_a_relay_keeps_its_setup_for_life(repository: RelayRepository) -> None:
+    """A save stores the turn's state; the setup is the one the relay was created with."""
+    relay = await new_relay(repository)
+    async with repository.change(relay.id) as change:
+        await change.save(replace(change.relay, title="Renamed", max_words=50, turn=2))
+
+    stored = await repository.get(relay.id)
+    assert stored is not None
+    assert (stored.title, stored.max_words, stored.turn) == ("The Lighthouse", 300, 2)
+    setup = {field.name: getattr(stored, field.name) for field in fields(RelaySetup)}
+    assert RelaySetup(**setup) == setup_for()
 
 
 async def test_a_change_commits_the_turn_and_the_new_state_together(

@@ -1,11 +1,13 @@
 """Relay stories: members write a story together, one turn each, with the model as co-author.
 
-:class:`RelayService` (``service.py``) is the engine. Around it: ``rotation.py`` (whose turn
-comes next, as pure functions), ``moves.py`` (a turn ending and the next one starting, inside
-one transaction), ``guards.py`` (who may act when), ``options.py`` (checking /relay start),
-``timers.py`` (the clock and the tasks the service owns), ``coauthor.py`` (the model's
-turns), ``summaries.py`` (long stories kept inside the context window), ``export.py``
-(Markdown), ``notifier.py`` (how the engine speaks to a thread without knowing Discord).
+:class:`RelayService` (``service.py``) is the engine; ``models.py`` is its vocabulary (the
+records storage keeps, the options, who acts, what is reported), shared by storage, cogs,
+views and the playground. Around the engine: ``rotation.py`` (whose turn comes next, as pure
+functions), ``moves.py`` (a turn ending and the next one starting, inside one transaction),
+``guards.py`` (who may act when), ``options.py`` (checking /relay start), ``timers.py`` (the
+clock and the tasks the service owns), ``coauthor.py`` (the model's turns), ``summaries.py``
+(long stories kept inside the context window), ``export.py`` (Markdown), ``notifier.py``
+(how the engine speaks to a thread without knowing Discord).
 """
 
 from inkwell.bot.services.relay.errors import (
@@ -26,7 +28,12 @@ from inkwell.bot.services.relay.models import (
     Recap,
     RelayDraft,
     RelayOptions,
+    RelayRecord,
+    RelaySetup,
     RelayStatus,
+    SummaryRecord,
+    TurnRecord,
+    WriterRecord,
 )
 from inkwell.bot.services.relay.notifier import RelayChannelGone, RelayNotifier
 from inkwell.bot.services.relay.prompting import RelayPrompts
@@ -52,9 +59,14 @@ __all__ = [
     "RelayNotifier",
     "RelayOptions",
     "RelayPrompts",
+    "RelayRecord",
     "RelayService",
+    "RelaySetup",
     "RelayStatus",
     "StaleTurn",
+    "SummaryRecord",
     "TimeSource",
     "TooManyWords",
+    "TurnRecord",
+    "WriterRecord",
 ]

@@ -14,10 +14,9 @@ from dataclasses import dataclass, replace
 
 from inkwell.bot.services.filtering import ContentFilter
 from inkwell.bot.services.origin import Origin
-from inkwell.bot.services.relay.models import SkipReason
+from inkwell.bot.services.relay.models import RelayRecord, SkipReason, SummaryRecord, TurnRecord
 from inkwell.bot.services.relay.prompting import RelayPrompts, tokens_for_words
 from inkwell.bot.services.relay.words import count_words, trim_to_words
-from inkwell.bot.storage.relay import RelayRecord, SummaryRecord, TurnRecord
 from inkwell.bot.text.cleaning import defuse_mentions, normalize_text
 from inkwell.serving.backend import (
     BACKGROUND_PRIORITY,

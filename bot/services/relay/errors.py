@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
 from inkwell.bot.errors import InkwellError, InvalidInput
-from inkwell.bot.storage.relay import StaleTurn
+from inkwell.bot.text.durations import rough_duration
 
 __all__ = [
     "NotARelay",
@@ -15,19 +13,20 @@ __all__ = [
     "RelayFull",
     "StaleTurn",
     "TooManyWords",
-    "about",
 ]
 
 
-def about(seconds: float) -> str:
-    """``about 12 minutes``, ``about 3 hours``, ``about 2 days``: time left, roughly."""
-    minutes = max(1, math.ceil(seconds / 60))
-    if minutes < 120:
-        return f"about {minutes} minute{'s' if minutes != 1 else ''}"
-    hours = round(minutes / 60)
-    if hours < 48:
-        return f"about {hours} hours"
-    return f"about {round(hours / 24)} days"
+class StaleTurn(InkwellError):
+    """The relay moved on to another turn since the caller looked.
+
+    Raised by storage, inside the transaction that would have written the turn, so nothing
+    of it is saved.
+    """
+
+    def __init__(self, expected: int, current: int) -> None:
+        self.expected = expected
+        self.current = current
+        super().__init__("That turn is already over; nothing was saved. Check /relay status.")
 
 
 class NotARelay(InkwellError):
@@ -64,7 +63,7 @@ class NotYourTurn(InkwellError):
         if writer_id is None:
             message = "The model is writing this turn; yours comes after it."
         else:
-            left = f", {about(seconds_left)} left" if seconds_left is not None else ""
+            left = f", {rough_duration(seconds_left)} left" if seconds_left is not None else ""
             message = f"It's <@{writer_id}>'s turn{left}."
         super().__init__(message)
 

@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Final
 
-from inkwell.bot.services.relay.models import ExportedStory
-from inkwell.bot.storage.relay import RelayRecord, TurnRecord, WriterRecord
+from inkwell.bot.services.relay.models import ExportedStory, RelayRecord, TurnRecord, WriterRecord
 
 MODEL_NAME: Final = "Inkwell (the model)"
 FORMER_WRITER: Final = "a former writer"

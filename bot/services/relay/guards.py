@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from inkwell.bot.services.relay.errors import NotAllowed, NotYourTurn, RelayClosed
-from inkwell.bot.services.relay.models import Actor
-from inkwell.bot.storage.relay import RelayRecord
+from inkwell.bot.services.relay.models import Actor, RelayRecord
 
 
 def check_writer(relay: RelayRecord, user_id: int, now: float) -> None:

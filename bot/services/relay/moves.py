@@ -11,7 +11,9 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import TYPE_CHECKING
 
+from inkwell.bot.services.relay.models import RelayRecord
 from inkwell.bot.services.relay.notifier import RelayNotifier
 from inkwell.bot.services.relay.rotation import (
     begin_turn,
@@ -23,7 +25,11 @@ from inkwell.bot.services.relay.rotation import (
     wait_for_writers,
     writing,
 )
-from inkwell.bot.storage.relay import RelayChange, RelayRecord
+
+if TYPE_CHECKING:
+    # Annotations only: storage imports this package for its records, so importing storage
+    # here at run time would be a cycle. The service opens the change and hands it in.
+    from inkwell.bot.storage.relay import RelayChange
 
 Notice = Callable[[], Awaitable[None]]
 

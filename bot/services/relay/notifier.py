@@ -13,8 +13,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from inkwell.bot.services.relay.models import EndReason, PauseReason, Recap, SkipReason
-from inkwell.bot.storage.relay import RelayRecord, TurnRecord
+from inkwell.bot.services.relay.models import (
+    EndReason,
+    PauseReason,
+    Recap,
+    RelayRecord,
+    SkipReason,
+    TurnRecord,
+)
 
 
 class RelayChannelGone(Exception):

@@ -13,9 +13,10 @@ from inkwell.bot.services.relay.models import (
     SHORT_TEXT_MAX,
     TITLE_MAX,
     TURN_MINUTES_RANGE,
+    AiTurns,
     RelayOptions,
+    TurnOrder,
 )
-from inkwell.bot.storage.relay import AiTurns, TurnOrder
 from inkwell.bot.text.cleaning import clean_text
 
 

@@ -19,7 +19,7 @@ from string import Template
 from typing import Any
 
 from inkwell.bot.services.prompts import DEFAULT_PROMPTS_DIR, fill_lines
-from inkwell.bot.storage.relay import RelayRecord, SummaryRecord, TurnRecord
+from inkwell.bot.services.relay.models import RelayRecord, SummaryRecord, TurnRecord
 from inkwell.bot.text.cleaning import defuse_mentions
 from inkwell.serving.backend import ChatMessage
 

@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
-from inkwell.bot.services.relay.models import REMINDER_AT
-from inkwell.bot.storage.relay import RelayRecord, WriterRecord
+from inkwell.bot.services.relay.models import REMINDER_AT, RelayRecord, WriterRecord
 
 OPENING_SLOT: Final = -1
 MODEL_SLOT: Final = 1_000_000_000

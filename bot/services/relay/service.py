@@ -30,6 +30,7 @@ from collections.abc import AsyncIterator, Hashable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import TYPE_CHECKING
 
 from inkwell.bot.errors import InvalidInput
 from inkwell.bot.services.filtering import AllowEverything, ContentFilter
@@ -40,6 +41,7 @@ from inkwell.bot.services.relay.errors import (
     NotARelay,
     RelayClosed,
     RelayFull,
+    StaleTurn,
     TooManyWords,
 )
 from inkwell.bot.services.relay.export import export_story
@@ -56,8 +58,12 @@ from inkwell.bot.services.relay.models import (
     Recap,
     RelayDraft,
     RelayOptions,
+    RelayRecord,
+    RelaySetup,
     RelayStatus,
     SkipReason,
+    TurnRecord,
+    WriterRecord,
 )
 from inkwell.bot.services.relay.moves import Effects, Notice, TurnMoves
 from inkwell.bot.services.relay.notifier import RelayChannelGone, RelayNotifier
@@ -77,17 +83,14 @@ from inkwell.bot.services.relay.rotation import (
 from inkwell.bot.services.relay.summaries import ContextBudget, Summaries
 from inkwell.bot.services.relay.timers import BackgroundTasks, TimeSource, sleep_until
 from inkwell.bot.services.relay.words import count_words, first_chars, last_words, ordinal
-from inkwell.bot.storage.relay import (
-    RelayChange,
-    RelayRecord,
-    RelayRepository,
-    RelaySetup,
-    StaleTurn,
-    TurnRecord,
-    WriterRecord,
-)
 from inkwell.bot.text.cleaning import clean_text
+from inkwell.bot.text.durations import exact_duration
 from inkwell.serving.backend import Backend, Sampling
+
+if TYPE_CHECKING:
+    # Annotations only: storage imports this package for its records, so importing storage
+    # here at run time would be a cycle. The runtime builds the repository and hands it in.
+    from inkwell.bot.storage.relay import RelayChange, RelayRepository
 
 log = logging.getLogger(__name__)
 
@@ -392,7 +395,7 @@ class RelayService:
                 )
             if step.now - last.written_at > UNDO_SECONDS:
                 raise InvalidInput(
-                    f"Turns can be taken back for {UNDO_SECONDS // 60} minutes; this one stays."
+                    f"Turns can be taken back for {exact_duration(UNDO_SECONDS)}; this one stays."
                 )
             writers = await step.change.writers()
             mine = next((w for w in writers if w.user_id == user_id), None)

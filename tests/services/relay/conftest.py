@@ -18,10 +18,12 @@ from inkwell.bot.services.relay import (
     Place,
     RelayOptions,
     RelayPrompts,
+    RelayRecord,
     RelayService,
+    TurnRecord,
 )
 from inkwell.bot.storage.database import Database
-from inkwell.bot.storage.relay import RelayRecord, RelayRepository, TurnRecord
+from inkwell.bot.storage.relay import RelayRepository
 from inkwell.serving.backend import GenerationRequest
 from tests.fakes import ScriptedBackend
 from tests.services.relay.fake_time import FakeTime

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from inkwell.bot.services.relay import Recap, RelayChannelGone
-from inkwell.bot.storage.relay import RelayRecord, TurnRecord
+from inkwell.bot.services.relay import Recap, RelayChannelGone, RelayRecord, TurnRecord
 
 
 @dataclass(frozen=True)

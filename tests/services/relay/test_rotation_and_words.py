@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from inkwell.bot.services.relay.models import AiTurns, RelayRecord, WriterRecord, WriterStatus
 from inkwell.bot.services.relay.rotation import (
     MODEL_SLOT,
     OPENING_SLOT,
@@ -21,7 +22,6 @@ from inkwell.bot.services.relay.words import (
     ordinal,
     trim_to_words,
 )
-from inkwell.bot.storage.relay import AiTurns, RelayRecord, WriterRecord, WriterStatus
 
 A, B, C = 1, 2, 3
 

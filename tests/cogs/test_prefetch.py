@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator
 
-from inkwell.bot.services.early import EarlyStart
+from inkwell.bot.ui.prefetch import EarlyStart
 
 
 class Source:

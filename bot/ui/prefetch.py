@@ -1,4 +1,10 @@
-"""Starting a stream before its consumer is ready."""
+"""Starting the model's stream while Discord is still being answered.
+
+A command must acknowledge its interaction (a defer, one round trip to Discord) before it
+can show anything; fetching the first item of the stream meanwhile puts that round trip
+alongside the model's prefill instead of before it. It needs no discord.py, but it exists
+for Discord's sake: only the defer's round trip makes a head start worth having.
+"""
 
 from __future__ import annotations
 
