@@ -17,7 +17,7 @@ from bench.throughput import Server, inkwell_backend
 from bench.workload import Command, command_mix, member_styles
 from inkwell.bot.services.forms import CreationRequest
 from inkwell.bot.services.prompts import PromptLibrary
-from inkwell.bot.storage.styles import StyleRecord
+from inkwell.bot.services.style_layers import StyleRecord
 from inkwell.serving.backend import ChatMessage, GenerationRequest, Sampling
 
 

@@ -21,7 +21,7 @@ from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.creation import Creation
 from inkwell.bot.services.forms import FORMS
 from inkwell.bot.services.origin import Origin
-from inkwell.bot.storage.styles import StyleRecord
+from inkwell.bot.services.style_layers import StyleRecord
 from inkwell.serving.backend import BackendUnavailable
 
 log = logging.getLogger(__name__)

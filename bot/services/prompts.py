@@ -23,7 +23,7 @@ from string import Template
 from typing import Any, Final
 
 from inkwell.bot.services.forms import FORMS, CreationRequest, FormName
-from inkwell.bot.storage.styles import StyleRecord
+from inkwell.bot.services.style_layers import StyleRecord
 from inkwell.serving.backend import ChatMessage
 
 # The templates shipped with Inkwell (package data, found the same way installed or in a checkout).

@@ -11,9 +11,10 @@ from typing import get_args
 
 from inkwell.bot.errors import InvalidInput
 from inkwell.bot.services.forms import PointOfView, Rating, Tense
+from inkwell.bot.services.style_layers import StyleRecord
 from inkwell.bot.storage.database import Database
 from inkwell.bot.storage.forget import forget_member
-from inkwell.bot.storage.styles import StyleRecord, StyleRepository
+from inkwell.bot.storage.styles import StyleRepository
 from inkwell.bot.text.cleaning import clean_text
 
 BUILTIN_STYLE = StyleRecord(rating="pg13")

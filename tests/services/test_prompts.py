@@ -6,7 +6,7 @@ import pytest
 
 from inkwell.bot.services.forms import FORMS, CreationRequest
 from inkwell.bot.services.prompts import PromptLibrary, fill_lines
-from inkwell.bot.storage.styles import StyleRecord
+from inkwell.bot.services.style_layers import StyleRecord
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,9 @@ from inkwell.bot.services.forms import CreationRequest
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.prompts import PromptLibrary
+from inkwell.bot.services.style_layers import StyleRecord
 from inkwell.bot.services.styles import StyleService
 from inkwell.bot.storage.database import Database
-from inkwell.bot.storage.styles import StyleRecord
 from inkwell.bot.text.post_length import post_length
 from inkwell.bot.text.post_parsing import parse_post_json
 from inkwell.serving.backend import (
