@@ -19,6 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_FOLDERS = {"bot": "inkwell.bot", "cogs": "inkwell.cogs", "serving": "inkwell.serving"}
 MODEL_LIBRARIES = ("openai", "transformers", "torch", "accelerate", "gguf", "safetensors")
 SQL = ("aiosqlite", "sqlite3")
+# What only the top of the house may know: the Discord side and the wiring.
+DISCORD_SIDE = ("discord", "inkwell.cogs", "inkwell.bot.ui")
+WIRING = ("inkwell.bot.app", "inkwell.bot.plugin", "inkwell.bot.runtime", "inkwell.bot.startup")
+CONSOLE = ("inkwell.bot.console", "inkwell.bot.console_relay", "inkwell.bot.console_parsing")
+BACKENDS = ("inkwell.serving.openai_backend", "inkwell.serving.embedded")
 
 
 def module_name(path: Path) -> str:
@@ -52,7 +57,8 @@ def imports_of(path: Path, name: str | None = None) -> set[str]:
 
 def modules(*folders: str) -> Iterator[tuple[str, set[str]]]:
     for folder in folders:
-        for path in sorted((ROOT / folder).rglob("*.py")):
+        place = ROOT / folder
+        for path in [place] if place.is_file() else sorted(place.rglob("*.py")):
             yield module_name(path), imports_of(path)
 
 
@@ -78,80 +84,65 @@ RULES = [
     pytest.param(
         ("bot/services",),
         (
-            "discord",
+            *DISCORD_SIDE,
+            *WIRING,
+            *CONSOLE,
             *MODEL_LIBRARIES,
             *SQL,
-            "inkwell.cogs",
-            "inkwell.bot.ui",
-            "inkwell.bot.app",
-            "inkwell.bot.plugin",
-            "inkwell.bot.runtime",
-            "inkwell.bot.console",
-            "inkwell.bot.console_relay",
-            "inkwell.bot.startup",
+            *BACKENDS,
             "inkwell.bot.storage.rows",
-            "inkwell.serving.openai_backend",
-            "inkwell.serving.embedded",
         ),
         id="services-know-no-discord-ui-cogs-or-storage-internals",
     ),
     pytest.param(
         ("bot/storage",),
-        (
-            "discord",
-            *MODEL_LIBRARIES,
-            "inkwell.cogs",
-            "inkwell.bot.ui",
-            "inkwell.bot.app",
-            "inkwell.bot.plugin",
-            "inkwell.bot.runtime",
-        ),
+        (*DISCORD_SIDE, *WIRING, *CONSOLE, *MODEL_LIBRARIES, *BACKENDS),
         id="storage-knows-no-discord-or-anything-above-it",
     ),
     pytest.param(
         ("bot/text",),
         (
-            "discord",
+            *DISCORD_SIDE,
+            *WIRING,
+            *CONSOLE,
             *MODEL_LIBRARIES,
             *SQL,
-            "inkwell.cogs",
-            "inkwell.bot.ui",
             "inkwell.bot.services",
             "inkwell.bot.storage",
-            "inkwell.bot.runtime",
-            "inkwell.bot.plugin",
         ),
         id="text-helpers-depend-on-nothing-of-inkwells",
     ),
     pytest.param(
         ("bot/ui",),
         (
+            *WIRING,
+            *CONSOLE,
             *MODEL_LIBRARIES,
             *SQL,
+            *BACKENDS,
             "inkwell.cogs",
-            "inkwell.bot.app",
-            "inkwell.bot.plugin",
-            "inkwell.bot.runtime",
             "inkwell.bot.settings",
             "inkwell.bot.storage",
-            "inkwell.bot.console",
-            "inkwell.serving.openai_backend",
-            "inkwell.serving.embedded",
         ),
         id="ui-knows-services-never-the-runtime-settings-or-storage",
     ),
     pytest.param(
         ("cogs",),
         (
+            *CONSOLE,
             *MODEL_LIBRARIES,
             *SQL,
+            *BACKENDS,
             "inkwell.bot.app",
             "inkwell.bot.runtime",
             "inkwell.bot.storage",
-            "inkwell.serving.openai_backend",
-            "inkwell.serving.embedded",
         ),
         id="cogs-are-thin-no-storage-or-backends",
+    ),
+    pytest.param(
+        ("bot/console.py", "bot/console_relay.py", "bot/console_parsing.py"),
+        (*DISCORD_SIDE, *MODEL_LIBRARIES, *SQL, "inkwell.bot.storage"),
+        id="the-playground-uses-the-services-without-discord",
     ),
     pytest.param(
         ("serving",),

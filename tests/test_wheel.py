@@ -70,6 +70,17 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home / "bin"
 
 
+def fresh_environment(home: Path) -> dict[str, str]:
+    """What a new user's shell has: no PYTHONPATH, no checkout; the model cache they prepared."""
+    return {
+        "PATH": os.environ["PATH"],
+        "HOME": str(home),
+        "HF_HUB_OFFLINE": "1",
+        "INKWELL_MODEL_CACHE": str(shared_model_cache().resolve()),
+        "INKWELL_DATABASE": str(home / "inkwell.sqlite3"),
+    }
+
+
 def test_the_wheel_holds_the_package_data_and_not_the_tests_or_benchmarks(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "inkwell/prompts/poem.toml" in names
@@ -104,13 +115,7 @@ def test_inkwell_play_writes_a_haiku_from_the_installed_wheel(
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env={
-            "PATH": os.environ["PATH"],
-            "HOME": str(tmp_path),
-            "HF_HUB_OFFLINE": "1",
-            "INKWELL_MODEL_CACHE": str(shared_model_cache().resolve()),
-            "INKWELL_DATABASE": str(tmp_path / "inkwell.sqlite3"),
-        },
+        env=fresh_environment(tmp_path),
         timeout=600,
         check=False,
     )
@@ -169,13 +174,7 @@ def test_a_host_with_its_own_bot_and_cogs_packages_loads_inkwell(
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env={
-            "PATH": os.environ["PATH"],
-            "HOME": str(tmp_path),
-            "HF_HUB_OFFLINE": "1",
-            "INKWELL_MODEL_CACHE": str(shared_model_cache().resolve()),
-            "INKWELL_DATABASE": str(tmp_path / "inkwell.sqlite3"),
-        },
+        env=fresh_environment(tmp_path),
         timeout=600,
         check=False,
     )
