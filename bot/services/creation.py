@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import Any
 
 from inkwell.bot.errors import InvalidInput
-from inkwell.bot.services.filtering import (
+from inkwell.bot.services.content_policy import (
     AllowEverything,
     ContentFilter,
     RatingPolicy,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from inkwell.bot.errors import Blocked, InvalidInput, OnCooldown, TooBusy
+from inkwell.bot.services.content_policy import Verdict
 from inkwell.bot.services.creation import CreationService, post_schema
-from inkwell.bot.services.filtering import Verdict
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.prompts import PromptLibrary

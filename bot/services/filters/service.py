@@ -1,8 +1,8 @@
 """The filter service: moderators' rules applied to what members ask and what the bot writes.
 
-It implements :class:`~inkwell.bot.services.filtering.ContentFilter` (and
-:class:`~inkwell.bot.services.filtering.RatingPolicy`) for every guild, and the moderation
-operations behind ``/filters``. Discord-free: log-channel posts go through a
+It implements the content policy's :class:`~inkwell.bot.services.content_policy.ContentFilter`
+(and :class:`~inkwell.bot.services.content_policy.RatingPolicy`) for every guild, and the
+moderation operations behind ``/filters``. Discord-free: log-channel posts go through a
 :class:`~inkwell.bot.services.filters.audit.FilterNotifier` the Discord layer plugs in.
 
 A check, in order:
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from inkwell.bot.errors import InvalidInput, NotFound
-from inkwell.bot.services.filtering import RATINGS, Stage, Verdict
+from inkwell.bot.services.content_policy import RATINGS, Stage, Verdict
 from inkwell.bot.services.filters import exchange
 from inkwell.bot.services.filters.audit import EventPoster, FilterEvent, FilterNotifier
 from inkwell.bot.services.filters.classifier import SafetyClassifier

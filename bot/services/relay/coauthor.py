@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from inkwell.bot.services.filtering import ContentFilter
+from inkwell.bot.services.content_policy import ContentFilter
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.relay.models import RelayRecord, SkipReason, SummaryRecord, TurnRecord
 from inkwell.bot.services.relay.prompting import RelayPrompts, tokens_for_words

@@ -33,7 +33,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from inkwell.bot.errors import InvalidInput
-from inkwell.bot.services.filtering import AllowEverything, ContentFilter
+from inkwell.bot.services.content_policy import AllowEverything, ContentFilter
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.relay.coauthor import CoAuthor, ModelTurn
 from inkwell.bot.services.relay.errors import (

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
-from inkwell.bot.services.filtering import ContentFilter
+from inkwell.bot.services.content_policy import ContentFilter
 from inkwell.bot.services.relay.coauthor import complete, model_origin
 from inkwell.bot.services.relay.models import RelayRecord, SummaryRecord, TurnRecord
 from inkwell.bot.services.relay.prompting import RelayPrompts, tokens_for_words

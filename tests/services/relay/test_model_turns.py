@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from inkwell.bot.services.filtering import Verdict
+from inkwell.bot.services.content_policy import Verdict
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.relay import Actor
 from inkwell.bot.storage.styles import StyleRepository

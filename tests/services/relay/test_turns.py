@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from inkwell.bot.errors import Blocked, InvalidInput
-from inkwell.bot.services.filtering import Verdict
+from inkwell.bot.services.content_policy import Verdict
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.relay import (
     Actor,

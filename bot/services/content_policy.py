@@ -1,8 +1,11 @@
-"""The content-filter interface every service calls on what members ask and what the model writes.
+"""The content policy every service applies: the protocols it depends on, and the helpers
+that apply them to a request and a style.
 
-Moderators' rules live behind it (the filters feature); until a guild has rules, and in DMs
-and the playground, :class:`AllowEverything` answers. Services never show text that has not
-passed :meth:`ContentFilter.check_output`.
+:class:`ContentFilter` checks what members ask and what the model writes; the creation and
+relay services take one as a parameter. :class:`RatingPolicy` caps the rating a creation's
+prompt asks for. Moderators' rules implement both (``FilterService``, in the ``filters``
+package); where nothing is configured, in DMs and the playground, :class:`AllowEverything`
+answers. Services never show text that has not passed :meth:`ContentFilter.check_output`.
 """
 
 from __future__ import annotations
