@@ -4,6 +4,9 @@ A guild's whole configuration is read at once (:meth:`FilterRepository.config`):
 service compiles it and keeps the compiled form until something changes. Capacity limits
 are checked inside the writing transaction, so two moderators adding rules at the same
 moment can't pass the limit together.
+
+The audit trail stores the filter service's own :class:`FilterEvent` (its fields are the
+table's columns) and hands back an :class:`AuditEntry`: the event, numbered and dated.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 
 import aiosqlite
 
+from inkwell.bot.services.filters.audit import AuditEntry, FilterEvent
 from inkwell.bot.storage.database import Database
 from inkwell.bot.storage.rows import record_from_row
 
@@ -62,38 +66,13 @@ class FilterConfig:
     classifier_action: str = "block"
 
 
-@dataclass(frozen=True, slots=True)
-class NewEvent:
-    guild_id: int
-    user_id: int
-    channel_id: int | None
-    stage: str
-    action: str
-    rule: str
-    category: str
-    excerpt: str
-
-
-@dataclass(frozen=True, slots=True)
-class EventRecord:
-    id: int
-    guild_id: int
-    user_id: int
-    channel_id: int | None
-    stage: str
-    action: str
-    rule: str
-    category: str
-    excerpt: str
-    created_at: str
-
-
 def _rule(row: aiosqlite.Row) -> RuleRecord:
     return record_from_row(RuleRecord, row)
 
 
-def _event(row: aiosqlite.Row) -> EventRecord:
-    return record_from_row(EventRecord, row)
+def _entry(row: aiosqlite.Row) -> AuditEntry:
+    # The table's CHECK constraints hold ``stage`` and ``action`` to the event's literals.
+    return AuditEntry(row["id"], row["created_at"], record_from_row(FilterEvent, row))
 
 
 _RULE_COLUMNS = "id, kind, pattern, action, applies_to, category, created_by, created_at"
@@ -364,7 +343,7 @@ class FilterRepository:
 
     # -- audit --
 
-    async def add_event(self, event: NewEvent, *, keep: int) -> int:
+    async def add_event(self, event: FilterEvent, *, keep: int) -> AuditEntry:
         """Record a block or flag; the guild keeps its newest ``keep`` events."""
         async with self._database.transaction() as connection:
             cursor = await connection.execute(
@@ -382,23 +361,27 @@ class FilterRepository:
                     event.excerpt,
                 ),
             )
-            event_id = int(cursor.lastrowid or 0)
+            async with connection.execute(
+                "SELECT id, created_at FROM filter_events WHERE id = ?", (cursor.lastrowid,)
+            ) as select:
+                saved = await select.fetchone()
             await connection.execute(
                 "DELETE FROM filter_events WHERE guild_id = :guild AND id <= ("
                 " SELECT id FROM filter_events WHERE guild_id = :guild"
                 " ORDER BY id DESC LIMIT 1 OFFSET :keep)",
                 {"guild": event.guild_id, "keep": keep},
             )
-        return event_id
+        assert saved is not None
+        return AuditEntry(saved["id"], saved["created_at"], event)
 
-    async def events(self, guild_id: int, *, limit: int, offset: int = 0) -> list[EventRecord]:
+    async def events(self, guild_id: int, *, limit: int, offset: int = 0) -> list[AuditEntry]:
         """The guild's events, newest first."""
         rows = await self._rows(
             f"SELECT {_EVENT_COLUMNS} FROM filter_events WHERE guild_id = ?"
             " ORDER BY id DESC LIMIT ? OFFSET ?",
             (guild_id, limit, offset),
         )
-        return [_event(row) for row in rows]
+        return [_entry(row) for row in rows]
 
     async def count_events(self, guild_id: int) -> int:
         rows = await self._rows(

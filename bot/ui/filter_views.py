@@ -15,11 +15,11 @@ from typing import Final
 import discord
 from discord.utils import escape_markdown
 
-from inkwell.bot.services.filters.audit import FilterEvent
+from inkwell.bot.services.filters.audit import AuditEntry
 from inkwell.bot.services.filters.presets import PRESETS
 from inkwell.bot.services.filters.rules import MAX_ALLOWED, MAX_KEYWORDS, MAX_REGEXES, Rule
 from inkwell.bot.services.filters.service import DryOutcome, DryRun
-from inkwell.bot.storage.filters import EventRecord, FilterConfig, RuleRecord
+from inkwell.bot.storage.filters import FilterConfig, RuleRecord
 from inkwell.bot.ui.errors import report_error
 from inkwell.bot.ui.replies import NO_PINGS
 
@@ -75,17 +75,18 @@ def rule_pages(config: FilterConfig) -> list[discord.Embed]:
     return embeds
 
 
-def event_line(event: EventRecord) -> str:
+def event_line(entry: AuditEntry) -> str:
+    event = entry.event
     where = f" in <#{event.channel_id}>" if event.channel_id else ""
     return (
-        f"`{event.created_at[:16].replace('T', ' ')}` **{event.action}** {event.stage} of "
+        f"`{entry.created_at[:16].replace('T', ' ')}` **{event.action}** {event.stage} of "
         f"<@{event.user_id}>{where} · {escape_markdown(event.rule)} · *{event.category}*\n"
         f"> {event.excerpt[:300]}"
     )
 
 
-def audit_pages(events: Sequence[EventRecord], total: int) -> list[discord.Embed]:
-    lines = [event_line(event) for event in events] or ["Nothing blocked or flagged yet."]
+def audit_pages(entries: Sequence[AuditEntry], total: int) -> list[discord.Embed]:
+    lines = [event_line(entry) for entry in entries] or ["Nothing blocked or flagged yet."]
     pages = _chunks(lines, EVENTS_PER_PAGE)
     embeds = []
     for number, page in enumerate(pages, start=1):
@@ -158,8 +159,9 @@ def dry_run_embed(result: DryRun) -> discord.Embed:
     return embed
 
 
-def event_embed(event: FilterEvent) -> discord.Embed:
+def event_embed(entry: AuditEntry) -> discord.Embed:
     """The log-channel post for one block or flag."""
+    event = entry.event
     what = "Blocked" if event.action == "block" else "Flagged"
     stage = "a prompt" if event.stage == "prompt" else "Inkwell's output"
     embed = discord.Embed(
@@ -171,7 +173,7 @@ def event_embed(event: FilterEvent) -> discord.Embed:
     if event.channel_id:
         embed.add_field(name="Channel", value=f"<#{event.channel_id}>")
     embed.add_field(name="Rule", value=f"{escape_markdown(event.rule)} · *{event.category}*")
-    embed.set_footer(text=f"audit #{event.id} · /filters audit")
+    embed.set_footer(text=f"audit #{entry.id} · /filters audit")
     return embed
 
 
@@ -181,14 +183,14 @@ class DiscordFilterLog:
     def __init__(self, client: discord.Client) -> None:
         self.client = client
 
-    async def notify(self, log_channel_id: int, event: FilterEvent) -> None:
+    async def notify(self, log_channel_id: int, entry: AuditEntry) -> None:
         cached = self.client.get_channel(log_channel_id)
         channel: discord.abc.Messageable = (
             cached
             if isinstance(cached, discord.abc.Messageable)
-            else self.client.get_partial_messageable(log_channel_id, guild_id=event.guild_id)
+            else self.client.get_partial_messageable(log_channel_id, guild_id=entry.event.guild_id)
         )
-        await channel.send(embed=event_embed(event), allowed_mentions=NO_PINGS)
+        await channel.send(embed=event_embed(entry), allowed_mentions=NO_PINGS)
 
 
 class Pages(discord.ui.View):

@@ -351,6 +351,7 @@ async def test_a_blocked_prompt_is_explained_privately_logged_and_never_generate
     assert fields["Member"].startswith(f"<@{inkwell.user.id}>")
     assert fields["Channel"] == f"<#{inkwell.channel.id}>"
     assert fields["Rule"] == "preset self-harm · *self-harm*"
+    assert embed["footer"]["text"] == "audit #1 · /filters audit"  # the audit entry it saved
 
     audit = await inkwell.run_slash("filters audit", user=mod)
     description = audit.first("response").embeds[0]["description"]

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from inkwell.bot.services.filters.audit import FilterEvent
 from inkwell.bot.storage.database import Database
 from inkwell.bot.storage.filters import (
     FilterConfig,
     FilterRepository,
     LimitReached,
-    NewEvent,
     PresetRecord,
     RuleRecord,
 )
@@ -136,8 +136,19 @@ async def test_a_failed_replace_leaves_the_old_configuration(
     assert [r.pattern for r in (await repository.config(GUILD)).rules] == ["old"]
 
 
-def event(guild_id: int, number: int) -> NewEvent:
-    return NewEvent(guild_id, 11, 600, "prompt", "block", "#1", "test", f"event {number}")
+def event(guild_id: int, number: int) -> FilterEvent:
+    return FilterEvent(guild_id, 11, 600, "prompt", "block", "#1", "test", f"event {number}")
+
+
+async def test_an_event_comes_back_as_saved_numbered_and_dated(
+    repository: FilterRepository,
+) -> None:
+    saved = await repository.add_event(event(GUILD, 1), keep=10)
+    assert saved.event == event(GUILD, 1)
+    assert saved.created_at.endswith("Z")  # ISO 8601, UTC
+    assert await repository.events(GUILD, limit=10) == [saved]
+    second = await repository.add_event(event(GUILD, 2), keep=10)
+    assert second.id > saved.id
 
 
 async def test_the_audit_trail_keeps_each_guilds_newest_events(
@@ -147,6 +158,8 @@ async def test_the_audit_trail_keeps_each_guilds_newest_events(
         await repository.add_event(event(GUILD, number), keep=3)
         await repository.add_event(event(GUILD + 1, number), keep=3)
     newest = await repository.events(GUILD, limit=10)
-    assert [e.excerpt for e in newest] == ["event 5", "event 4", "event 3"]
+    assert [e.event.excerpt for e in newest] == ["event 5", "event 4", "event 3"]
     assert await repository.count_events(GUILD + 1) == 3
-    assert [e.excerpt for e in await repository.events(GUILD, limit=1, offset=1)] == ["event 4"]
+    assert [e.event.excerpt for e in await repository.events(GUILD, limit=1, offset=1)] == [
+        "event 4"
+    ]

@@ -1,7 +1,8 @@
-"""Blocks and flags: the audit row the service writes, and the log-channel post it asks for.
+"""Blocks and flags: the audit trail's one event type, and the log-channel post for each.
 
-The service stays Discord-free: it hands a :class:`FilterEvent` to a :class:`FilterNotifier`,
-which the Discord layer implements (an embed in the guild's log channel). Posting runs as a
+The service stays Discord-free: it saves a :class:`FilterEvent` through its repository and
+hands the :class:`AuditEntry` that comes back to a :class:`FilterNotifier`, which the
+Discord layer implements (an embed in the guild's log channel). Posting runs as a
 background task owned by :class:`EventPoster`, so a slow or failing log channel never
 delays or breaks the member's command.
 """
@@ -11,29 +12,45 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
+
+from inkwell.bot.services.content_policy import Stage
 
 log = logging.getLogger(__name__)
+
+# What the audit trail records; a redaction is only shown, never recorded.
+EventAction = Literal["block", "flag"]
 
 
 @dataclass(frozen=True, slots=True)
 class FilterEvent:
-    """One block or flag, as recorded; ``excerpt`` has every match already masked."""
+    """One block or flag; ``excerpt`` has every match already masked.
 
-    id: int
+    The fields are the audit table's columns, so storage reads and writes this type as it is.
+    """
+
     guild_id: int
     user_id: int
     channel_id: int | None
-    stage: str
-    action: str
+    stage: Stage
+    action: EventAction
     rule: str
     category: str
     excerpt: str
 
 
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """A :class:`FilterEvent` as the audit trail keeps it, with what saving it assigned."""
+
+    id: int
+    created_at: str  # ISO 8601, UTC
+    event: FilterEvent
+
+
 class FilterNotifier(Protocol):
-    async def notify(self, log_channel_id: int, event: FilterEvent) -> None:
-        """Post ``event`` in the log channel; raise on failure (the poster logs it)."""
+    async def notify(self, log_channel_id: int, entry: AuditEntry) -> None:
+        """Post ``entry`` in the log channel; raise on failure (the poster logs it)."""
         ...
 
 
@@ -44,11 +61,11 @@ class EventPoster:
         self.notifier: FilterNotifier | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def post(self, log_channel_id: int | None, event: FilterEvent) -> None:
+    def post(self, log_channel_id: int | None, entry: AuditEntry) -> None:
         if self.notifier is None or log_channel_id is None:
             return
         task = asyncio.get_running_loop().create_task(
-            self.notifier.notify(log_channel_id, event), name=f"filter-log-{event.id}"
+            self.notifier.notify(log_channel_id, entry), name=f"filter-log-{entry.id}"
         )
         self._tasks.add(task)
         task.add_done_callback(self._finished)

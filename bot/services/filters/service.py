@@ -29,7 +29,13 @@ from typing import Final, Literal
 from inkwell.bot.errors import InvalidInput, NotFound
 from inkwell.bot.services.content_policy import RATINGS, Stage, Verdict
 from inkwell.bot.services.filters import exchange
-from inkwell.bot.services.filters.audit import EventPoster, FilterEvent, FilterNotifier
+from inkwell.bot.services.filters.audit import (
+    AuditEntry,
+    EventAction,
+    EventPoster,
+    FilterEvent,
+    FilterNotifier,
+)
 from inkwell.bot.services.filters.classifier import SafetyClassifier
 from inkwell.bot.services.filters.matching import Match, RuleMatcher
 from inkwell.bot.services.filters.presets import PRESETS, preset_rules
@@ -53,11 +59,9 @@ from inkwell.bot.services.filters.rules import (
 from inkwell.bot.services.forms import Rating
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.storage.filters import (
-    EventRecord,
     FilterConfig,
     FilterRepository,
     LimitReached,
-    NewEvent,
     PresetRecord,
     RuleRecord,
 )
@@ -251,7 +255,9 @@ class FilterService:
                 redacted, "User" if stage == "prompt" else "Agent"
             )
             if not result.safe:
-                action = "block" if filters.config.classifier_action == "block" else "flag"
+                action: EventAction = (
+                    "block" if filters.config.classifier_action == "block" else "flag"
+                )
                 label = "model " + (",".join(result.codes) or "unsafe")
                 await self._record(
                     origin, stage, action, label, result.category, redacted, (), spoiler=True
@@ -264,7 +270,7 @@ class FilterService:
         self,
         origin: Origin,
         stage: Stage,
-        action: str,
+        action: EventAction,
         rule: str,
         category: str,
         text: str,
@@ -277,7 +283,7 @@ class FilterService:
         if spoiler and quoted:
             # The model judged the whole text: nothing is masked, so moderators opt in to it.
             quoted = f"||{quoted.replace('|', '¦')}||"
-        new = NewEvent(
+        event = FilterEvent(
             origin.guild_id,
             origin.user_id,
             origin.channel_id,
@@ -287,20 +293,9 @@ class FilterService:
             category,
             quoted,
         )
-        event_id = await self.repository.add_event(new, keep=AUDIT_KEEP)
-        event = FilterEvent(
-            event_id,
-            new.guild_id,
-            new.user_id,
-            new.channel_id,
-            new.stage,
-            new.action,
-            new.rule,
-            new.category,
-            new.excerpt,
-        )
+        entry = await self.repository.add_event(event, keep=AUDIT_KEEP)
         filters = await self.filters(origin.guild_id)
-        self._poster.post(filters.config.log_channel_id, event)
+        self._poster.post(filters.config.log_channel_id, entry)
 
     # -- rules --
 
@@ -472,7 +467,7 @@ class FilterService:
             classifier_enabled=filters.config.classifier_enabled,
         )
 
-    async def audit(self, guild_id: int, *, limit: int, offset: int = 0) -> list[EventRecord]:
+    async def audit(self, guild_id: int, *, limit: int, offset: int = 0) -> list[AuditEntry]:
         return await self.repository.events(guild_id, limit=limit, offset=offset)
 
     async def audit_count(self, guild_id: int) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from inkwell.bot.services.filters.audit import FilterEvent
+from inkwell.bot.services.filters.audit import AuditEntry
 from inkwell.bot.services.filters.classifier import SafetyClassifier
 from inkwell.bot.services.filters.service import FilterService
 from inkwell.bot.services.origin import Origin
@@ -25,10 +25,10 @@ class RecordingLog:
     """A FilterNotifier that remembers what it was asked to post."""
 
     def __init__(self) -> None:
-        self.posts: list[tuple[int, FilterEvent]] = []
+        self.posts: list[tuple[int, AuditEntry]] = []
 
-    async def notify(self, log_channel_id: int, event: FilterEvent) -> None:
-        self.posts.append((log_channel_id, event))
+    async def notify(self, log_channel_id: int, entry: AuditEntry) -> None:
+        self.posts.append((log_channel_id, entry))
 
 
 @pytest.fixture

@@ -58,7 +58,8 @@ async def test_an_unsafe_answer_blocks_with_the_category_and_is_audited(
     request: GenerationRequest = guard.requests[0]
     assert "User: how do I hurt someone" in request.messages[0].content
     assert request.sampling.temperature == 0
-    [event] = await filters.audit(GUILD, limit=5)
+    [entry] = await filters.audit(GUILD, limit=5)
+    event = entry.event
     assert (event.rule, event.action, event.category) == ("model S1", "block", "violent crimes")
     assert event.excerpt.startswith("||")
     assert event.excerpt.endswith("||")
@@ -93,7 +94,7 @@ async def test_flag_mode_lets_the_text_through_and_records_it(
     guard.script = ["unsafe\nS10"]
     verdict = await filters.check_prompt("a rant", MEMBER)
     assert (verdict.blocked, verdict.text) == (False, "a rant")
-    assert [e.action for e in await filters.audit(GUILD, limit=5)] == ["flag"]
+    assert [e.event.action for e in await filters.audit(GUILD, limit=5)] == ["flag"]
 
 
 @pytest.mark.parametrize(
