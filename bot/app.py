@@ -15,7 +15,6 @@ from inkwell.bot.plugin import configure
 from inkwell.bot.runtime import open_services
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.settings import Settings
-from inkwell.serving.backend import BackendUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +93,7 @@ def run_bot(settings: Settings) -> int:
             file=sys.stderr,
         )
         return 1
-    except (InkwellError, BackendUnavailable) as error:
+    except InkwellError as error:
         print(f"inkwell: {error}", file=sys.stderr)
         return 1
     except OSError as error:

@@ -22,7 +22,6 @@ from inkwell.bot.services.creation import Creation
 from inkwell.bot.services.forms import FORMS
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.style_layers import StyleRecord
-from inkwell.serving.backend import BackendUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +81,7 @@ class Playground:
                 break
             try:
                 await self.handle(line)
-            except (InkwellError, BackendUnavailable) as error:
+            except InkwellError as error:
                 self.say(f"! {error}")
             except Exception:
                 log.exception("playground command failed: %r", line)

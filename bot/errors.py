@@ -3,17 +3,16 @@
 Each carries a sentence fit to show the member (``str(error)``). The Discord error handler
 and the console playground turn them into a short reply; anything else is a bug, logged
 with a traceback, and the member gets an apology with an error id.
+
+They share their root, :class:`~inkwell.errors.InkwellError`, with the backends' errors
+(:class:`~inkwell.serving.backend.BackendError`), so one ``except InkwellError`` catches both.
 """
 
 from __future__ import annotations
 
 import math
 
-from inkwell.serving.backend import BackendUnavailable
-
-
-class InkwellError(Exception):
-    """An expected failure with a message for the member."""
+from inkwell.errors import InkwellError
 
 
 class InvalidInput(InkwellError):
@@ -53,7 +52,6 @@ class StorageUnavailable(InkwellError):
 
 
 __all__ = [
-    "BackendUnavailable",
     "Blocked",
     "InkwellError",
     "InvalidInput",

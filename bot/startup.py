@@ -10,7 +10,6 @@ import sys
 
 from inkwell.bot.errors import InkwellError
 from inkwell.bot.settings import Settings, load_settings
-from inkwell.serving.backend import BackendUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +87,7 @@ def _start(command: str) -> int:
         if command == "play":
             return asyncio.run(play(settings))
         return run(settings)
-    except (InkwellError, BackendUnavailable) as error:
+    except InkwellError as error:
         return fail(str(error))
     except KeyboardInterrupt:
         return 130

@@ -15,6 +15,8 @@ from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from inkwell.errors import InkwellError
+
 Role = Literal["system", "user", "assistant"]
 
 
@@ -65,15 +67,13 @@ class Delta:
     finish_reason: str | None = None
 
 
-class BackendError(Exception):
-    """Base class for failures of a backend."""
+class BackendError(InkwellError):
+    """A backend failed, or refused the request; ``str(error)`` is a sentence fit to show a
+    person (the :class:`~inkwell.errors.InkwellError` promise)."""
 
 
 class BackendUnavailable(BackendError):
-    """The backend cannot serve: server down, too slow, or model missing.
-
-    ``str(error)`` is a sentence fit to show a person.
-    """
+    """The backend cannot serve: server down, too slow, or model missing."""
 
 
 @runtime_checkable

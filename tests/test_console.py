@@ -12,6 +12,7 @@ from inkwell.bot.console import LOCAL_USER_ID, Playground
 from inkwell.bot.runtime import open_services
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.settings import Settings
+from inkwell.serving.backend import BackendError, GenerationRequest
 from tests.fakes import ScriptedBackend
 
 
@@ -98,6 +99,31 @@ async def test_bad_input_gets_one_line_not_a_traceback(
     assert len(complaint) == 1
     assert answer in complaint[0]
     assert "Traceback" not in output
+
+
+def refuse(request: GenerationRequest) -> list[str]:
+    raise BackendError("The model server at test rejected the request (HTTP 400): too long.")
+
+
+@pytest.mark.parametrize(
+    ("failure", "answer"),
+    [
+        pytest.param({"fail_after": 0}, "did not answer in 1 s", id="down"),
+        pytest.param({"script": refuse}, "rejected the request (HTTP 400)", id="refused"),
+    ],
+)
+async def test_a_failing_model_gets_one_line_not_a_traceback(
+    services: Services, failure: dict[str, object], answer: str
+) -> None:
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    for name, value in failure.items():
+        setattr(backend, name, value)
+    output = await play(services, "/poem snow")
+    complaint = [text for text in output.splitlines() if text.startswith("! ")]
+    assert len(complaint) == 1
+    assert answer in complaint[0]
+    assert "on our side" not in output
 
 
 async def test_help_lists_every_command(services: Services) -> None:

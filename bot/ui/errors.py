@@ -11,7 +11,6 @@ from discord import app_commands
 
 from inkwell.bot.errors import InkwellError
 from inkwell.bot.ui.replies import reply_privately
-from inkwell.serving.backend import BackendUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +43,7 @@ def unwrap(error: BaseException) -> BaseException:
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Answer the member: expected failures in their own words, bugs with an error id."""
     original = unwrap(error)
-    if isinstance(original, InkwellError | BackendUnavailable):
+    if isinstance(original, InkwellError):
         message = str(original)
     elif isinstance(original, app_commands.AppCommandError) and (
         text := describe_check_failure(original)

@@ -14,6 +14,7 @@ from inkwell.bot.ui.context import InkwellContext, context_of
 from inkwell.bot.ui.creation_buttons import WAITING
 from inkwell.bot.ui.open_pieces import OpenCreations
 from inkwell.cogs.create import Create
+from inkwell.serving.backend import BackendError, GenerationRequest
 from tests.fakes import FakeClock, ScriptedBackend
 from tests.harness import Harness
 
@@ -119,6 +120,23 @@ async def test_a_down_backend_gets_a_clear_ephemeral_message(
     assert events.kinds() == ["defer", "delete_original", "followup"]
     assert events.last("followup").ephemeral
     assert "did not answer" in events.last_content()
+
+
+REFUSAL = "The model server at test rejected the request (HTTP 400): the prompt is too long."
+
+
+def refuse(request: GenerationRequest) -> list[str]:
+    raise BackendError(REFUSAL)
+
+
+async def test_a_refused_request_is_told_in_the_servers_words(
+    inkwell: Harness, backend: ScriptedBackend
+) -> None:
+    # Every backend error is an InkwellError: its message is written for the member.
+    backend.script = refuse
+    events = await inkwell.run_slash("poem", topic="snow")
+    assert events.last("followup").ephemeral
+    assert events.last_content() == REFUSAL
 
 
 async def test_the_cooldown_answers_with_the_wait(inkwell: Harness, services: object) -> None:
