@@ -186,3 +186,22 @@ def test_relay_storage_and_its_records_import_in_either_order(first: str) -> Non
         [sys.executable, "-c", f"import {first}"], cwd=ROOT, capture_output=True, text=True
     )
     assert imported.returncode == 0, imported.stderr
+
+
+def test_the_root_error_type_imports_no_layer() -> None:
+    """Every layer imports ``inkwell.errors``; it imports none of them back."""
+    imported = imports_of(ROOT / "inkwell" / "errors.py")
+    assert sorted(name for name in imported if reaches(name, ("inkwell",))) == []
+
+
+def test_creation_and_relay_depend_on_the_content_policy_not_the_filters() -> None:
+    """They check text through the protocols; the moderators' filters are one implementation."""
+    found = dict(modules("bot/services/relay"))
+    found["inkwell.bot.services.creation"] = imports_of(ROOT / "bot" / "services" / "creation.py")
+    assert "inkwell.bot.services.content_policy" in found["inkwell.bot.services.creation"]
+    filters = ("inkwell.bot.services.filters",)
+    reached = {
+        module: sorted(name for name in names if reaches(name, filters))
+        for module, names in found.items()
+    }
+    assert {module: names for module, names in reached.items() if names} == {}
