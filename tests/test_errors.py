@@ -8,6 +8,7 @@ import inkwell.bot.errors
 from inkwell.bot.services.relay.errors import NotYourTurn
 from inkwell.errors import InkwellError
 from inkwell.serving.backend import BackendError, BackendUnavailable
+from inkwell.serving.prepare import PrepareError
 
 
 def test_the_bot_uses_the_packages_root_not_one_of_its_own() -> None:
@@ -19,6 +20,7 @@ def test_the_bot_uses_the_packages_root_not_one_of_its_own() -> None:
     [
         pytest.param(BackendError, id="a-backend-refusing"),
         pytest.param(BackendUnavailable, id="a-backend-down"),
+        pytest.param(PrepareError, id="preparing-the-model"),
         pytest.param(inkwell.bot.errors.Blocked, id="a-service"),
         pytest.param(NotYourTurn, id="a-relay"),
         pytest.param(inkwell.bot.errors.StorageUnavailable, id="storage"),
