@@ -29,13 +29,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from inkwell.bot.services.filters.config import FilterConfig, RuleRecord
 from inkwell.bot.services.filters.matching import RuleMatcher
 from inkwell.bot.services.filters.redaction import redact
 from inkwell.bot.services.filters.rules import Kind, Rule
 from inkwell.bot.services.filters.service import FilterService
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.storage.database import Database
-from inkwell.bot.storage.filters import FilterConfig, FilterRepository, RuleRecord
+from inkwell.bot.storage.filters import FilterRepository
 
 _SYLLABLES = (
     "ka", "zu", "mor", "vel", "tri", "shan", "dor", "pix", "lum", "qua", "bre", "sno", "fen",

@@ -188,6 +188,24 @@ def test_relay_storage_and_its_records_import_in_either_order(first: str) -> Non
     assert imported.returncode == 0, imported.stderr
 
 
+@pytest.mark.parametrize(
+    "first",
+    [
+        "inkwell.bot.storage.filters",
+        "inkwell.bot.services.filters.audit",
+        "inkwell.bot.services.filters.config",
+        "inkwell.bot.services.filters.service",
+    ],
+)
+def test_filter_storage_and_its_types_import_in_either_order(first: str) -> None:
+    """Storage imports the filter service's event and configuration types; none of those
+    may need storage back while they load."""
+    imported = subprocess.run(
+        [sys.executable, "-c", f"import {first}"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert imported.returncode == 0, imported.stderr
+
+
 def test_the_root_error_type_imports_no_layer() -> None:
     """Every layer imports ``inkwell.errors``; it imports none of them back."""
     imported = imports_of(ROOT / "inkwell" / "errors.py")

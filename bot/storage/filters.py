@@ -5,19 +5,20 @@ service compiles it and keeps the compiled form until something changes. Capacit
 are checked inside the writing transaction, so two moderators adding rules at the same
 moment can't pass the limit together.
 
-The audit trail stores the filter service's own :class:`FilterEvent` (its fields are the
-table's columns) and hands back an :class:`AuditEntry`: the event, numbered and dated.
+It stores the filter service's own types as they are, their fields named after the
+columns: the configuration (:class:`FilterConfig` and its records) and the audit trail's
+:class:`FilterEvent`, which comes back from saving as an :class:`AuditEntry` (numbered and
+dated).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import aiosqlite
 
 from inkwell.bot.services.filters.audit import AuditEntry, FilterEvent
+from inkwell.bot.services.filters.config import FilterConfig, PresetRecord, RuleRecord
 from inkwell.bot.storage.database import Database
 from inkwell.bot.storage.rows import record_from_row
 
@@ -29,41 +30,6 @@ class LimitReached(Exception):
         super().__init__(f"{what}: limit {limit}")
         self.what = what
         self.limit = limit
-
-
-@dataclass(frozen=True, slots=True)
-class RuleRecord:
-    id: int
-    kind: str
-    pattern: str
-    action: str
-    applies_to: str
-    category: str
-    created_by: int | None = None
-    created_at: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class PresetRecord:
-    name: str
-    action: str
-    applies_to: str
-
-
-@dataclass(frozen=True, slots=True)
-class FilterConfig:
-    """Everything a guild configured; the defaults are a guild that configured nothing."""
-
-    guild_id: int
-    rules: tuple[RuleRecord, ...] = ()
-    allowed: tuple[str, ...] = ()
-    presets: tuple[PresetRecord, ...] = ()
-    exempt_roles: frozenset[int] = frozenset()
-    exempt_channels: frozenset[int] = frozenset()
-    channel_ratings: Mapping[int, str] = field(default_factory=dict)
-    log_channel_id: int | None = None
-    classifier_enabled: bool = False
-    classifier_action: str = "block"
 
 
 def _rule(row: aiosqlite.Row) -> RuleRecord:

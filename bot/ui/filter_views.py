@@ -16,10 +16,10 @@ import discord
 from discord.utils import escape_markdown
 
 from inkwell.bot.services.filters.audit import AuditEntry
+from inkwell.bot.services.filters.config import FilterConfig, RuleRecord
 from inkwell.bot.services.filters.presets import PRESETS
 from inkwell.bot.services.filters.rules import MAX_ALLOWED, MAX_KEYWORDS, MAX_REGEXES, Rule
 from inkwell.bot.services.filters.service import DryOutcome, DryRun
-from inkwell.bot.storage.filters import FilterConfig, RuleRecord
 from inkwell.bot.ui.errors import report_error
 from inkwell.bot.ui.replies import NO_PINGS
 

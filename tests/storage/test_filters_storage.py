@@ -9,14 +9,9 @@ from pathlib import Path
 import pytest
 
 from inkwell.bot.services.filters.audit import FilterEvent
+from inkwell.bot.services.filters.config import FilterConfig, PresetRecord, RuleRecord
 from inkwell.bot.storage.database import Database
-from inkwell.bot.storage.filters import (
-    FilterConfig,
-    FilterRepository,
-    LimitReached,
-    PresetRecord,
-    RuleRecord,
-)
+from inkwell.bot.storage.filters import FilterRepository, LimitReached
 
 GUILD = 1
 

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from inkwell.bot.errors import InvalidInput
+from inkwell.bot.services.filters.config import FilterConfig, PresetRecord, RuleRecord
 from inkwell.bot.services.filters.presets import PresetName
 from inkwell.bot.services.filters.rules import (
     MAX_ALLOWED,
@@ -38,7 +39,6 @@ from inkwell.bot.services.filters.rules import (
     keyword_of,
 )
 from inkwell.bot.services.forms import Rating
-from inkwell.bot.storage.filters import FilterConfig, PresetRecord, RuleRecord
 
 FORMAT: Final = "inkwell-filters"
 VERSION: Final = 1

@@ -37,6 +37,7 @@ from inkwell.bot.services.filters.audit import (
     FilterNotifier,
 )
 from inkwell.bot.services.filters.classifier import SafetyClassifier
+from inkwell.bot.services.filters.config import FilterConfig, PresetRecord, RuleRecord
 from inkwell.bot.services.filters.matching import Match, RuleMatcher
 from inkwell.bot.services.filters.presets import PRESETS, preset_rules
 from inkwell.bot.services.filters.redaction import excerpt, finished_length, redact
@@ -58,13 +59,7 @@ from inkwell.bot.services.filters.rules import (
 )
 from inkwell.bot.services.forms import Rating
 from inkwell.bot.services.origin import Origin
-from inkwell.bot.storage.filters import (
-    FilterConfig,
-    FilterRepository,
-    LimitReached,
-    PresetRecord,
-    RuleRecord,
-)
+from inkwell.bot.storage.filters import FilterRepository, LimitReached
 
 log = logging.getLogger(__name__)
 

@@ -7,12 +7,12 @@ from dataclasses import replace
 import pytest
 
 from inkwell.bot.errors import Blocked, InvalidInput, NotFound
+from inkwell.bot.services.filters.config import FilterConfig
 from inkwell.bot.services.filters.rules import MAX_KEYWORDS, MAX_REGEXES, Action, AppliesTo, Kind
 from inkwell.bot.services.filters.service import FilterService
 from inkwell.bot.services.forms import Rating
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.storage.database import Database
-from inkwell.bot.storage.filters import FilterConfig
 from inkwell.bot.storage.forget import forget_member
 from tests.services.filters.conftest import GUILD, LOG_CHANNEL, MEMBER, MOD, RecordingLog
 
