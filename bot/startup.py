@@ -44,7 +44,7 @@ async def _ensure_model(settings: Settings, interactive: bool) -> bool:
 
 
 async def play(settings: Settings) -> int:
-    from inkwell.bot.console import Playground, stdin_reader
+    from inkwell.bot.console.playground import Playground, stdin_reader
     from inkwell.bot.runtime import open_services
 
     if not await _ensure_model(settings, interactive=sys.stdin.isatty()):

@@ -22,7 +22,7 @@ SQL = ("aiosqlite", "sqlite3")
 # What only the top of the house may know: the Discord side and the wiring.
 DISCORD_SIDE = ("discord", "inkwell.cogs", "inkwell.bot.ui")
 WIRING = ("inkwell.bot.app", "inkwell.bot.plugin", "inkwell.bot.runtime", "inkwell.bot.startup")
-CONSOLE = ("inkwell.bot.console", "inkwell.bot.console_relay", "inkwell.bot.console_parsing")
+CONSOLE = ("inkwell.bot.console",)
 BACKENDS = ("inkwell.serving.openai_backend", "inkwell.serving.embedded")
 
 
@@ -140,7 +140,7 @@ RULES = [
         id="cogs-are-thin-no-storage-or-backends",
     ),
     pytest.param(
-        ("bot/console.py", "bot/console_relay.py", "bot/console_parsing.py"),
+        ("bot/console",),
         (*DISCORD_SIDE, *MODEL_LIBRARIES, *SQL, "inkwell.bot.storage"),
         id="the-playground-uses-the-services-without-discord",
     ),

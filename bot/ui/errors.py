@@ -11,6 +11,7 @@ from discord import app_commands
 
 from inkwell.bot.errors import InkwellError
 from inkwell.bot.ui.replies import reply_privately
+from inkwell.serving.backend import BackendError, BackendUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,11 @@ def unwrap(error: BaseException) -> BaseException:
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Answer the member: expected failures in their own words, bugs with an error id."""
     original = unwrap(error)
-    if isinstance(original, InkwellError):
+    if isinstance(original, BackendError) and not isinstance(original, BackendUnavailable):
+        # The server refused what Inkwell sent: the member is told, the operator should know.
+        log.warning("the model server refused a request: %s", original)
+        message = str(original)
+    elif isinstance(original, InkwellError):
         message = str(original)
     elif isinstance(original, app_commands.AppCommandError) and (
         text := describe_check_failure(original)

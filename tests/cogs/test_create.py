@@ -129,14 +129,15 @@ def refuse(request: GenerationRequest) -> list[str]:
     raise BackendError(REFUSAL)
 
 
-async def test_a_refused_request_is_told_in_the_servers_words(
-    inkwell: Harness, backend: ScriptedBackend
+async def test_a_refused_request_is_told_in_the_servers_words_and_logged(
+    inkwell: Harness, backend: ScriptedBackend, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Every backend error is an InkwellError: its message is written for the member.
     backend.script = refuse
     events = await inkwell.run_slash("poem", topic="snow")
     assert events.last("followup").ephemeral
     assert events.last_content() == REFUSAL
+    assert f"the model server refused a request: {REFUSAL}" in caplog.text
 
 
 async def test_the_cooldown_answers_with_the_wait(inkwell: Harness, services: object) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from inkwell.bot.console import Playground
+from inkwell.bot.console.playground import Playground
 from inkwell.bot.runtime import open_services
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.origin import Origin

@@ -14,8 +14,8 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TextIO
 
-from inkwell.bot.console_parsing import ConsoleCommand, parse_command_line
-from inkwell.bot.console_relay import RelayConsole
+from inkwell.bot.console.parsing import ConsoleCommand, parse_command_line
+from inkwell.bot.console.relay import RelayConsole
 from inkwell.bot.errors import InkwellError, InvalidInput
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.creation import Creation

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from inkwell.bot.console import LOCAL_USER_ID, Playground
+from inkwell.bot.console.playground import LOCAL_USER_ID, Playground
 from inkwell.bot.runtime import open_services
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.settings import Settings

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final, cast, get_args
 
-from inkwell.bot.console_parsing import parse_command_line
+from inkwell.bot.console.parsing import parse_command_line
 from inkwell.bot.errors import InvalidInput
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.origin import Origin
