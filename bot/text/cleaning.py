@@ -176,7 +176,13 @@ _CHANNEL_MENTION: Final = re.compile(r"<#\d+>")
 _COMMAND_MENTION: Final = re.compile(r"</([-\w]+(?: [-\w]+){0,2}):\d+>")
 _CUSTOM_EMOJI: Final = re.compile(r"<a?:(\w{1,32}):\d+>")
 _TIMESTAMP: Final = re.compile(r"<t:(-?\d{1,20})(?::([tTdDfFR]))?>")
-_MASS_MENTION: Final = re.compile(r"(?<!\w)@\u200b?(everyone|here)\b", re.IGNORECASE)
+# Discord reads "@everyone" and "@here" wherever they stand: after a letter ("x@everyone"),
+# after more at-signs ("@@here"), at the start of a longer word or an address. Every
+# at-sign (and zero-width space) before them goes; a letter before keeps them a word apart.
+_MASS_MENTION: Final = re.compile(r"(\w?)[@\u200b]*@\u200b*(everyone|here)", re.IGNORECASE)
+# Removing one piece of syntax can bring others together ("<@<@1>1>"), so defusing repeats
+# until nothing changes; each round shortens the text, so this bound is never reached.
+_MAX_ROUNDS: Final = 64
 
 
 def _timestamp_words(match: re.Match[str]) -> str:
@@ -203,13 +209,27 @@ def defuse_mentions(text: str) -> str:
     ``</cmd sub:123>`` → "/cmd sub", ``<t:…>`` → a UTC date. The model never sees ids or
     ping syntax, so it cannot copy them into what it writes.
     """
+    for _ in range(_MAX_ROUNDS):
+        defused = _defuse_once(text)
+        if defused == text:
+            break
+        text = defused
+    return text
+
+
+def _defuse_once(text: str) -> str:
     text = _MEMBER_MENTION.sub("@member", text)
     text = _ROLE_MENTION.sub("@role", text)
     text = _CHANNEL_MENTION.sub("#channel", text)
     text = _COMMAND_MENTION.sub(r"/\1", text)
     text = _CUSTOM_EMOJI.sub(r":\1:", text)
     text = _TIMESTAMP.sub(_timestamp_words, text)
-    return _MASS_MENTION.sub(r"\1", text)
+    return _MASS_MENTION.sub(_mass_mention_words, text)
+
+
+def _mass_mention_words(match: re.Match[str]) -> str:
+    before, word = match[1], match[2]
+    return f"{before} {word}" if before else word
 
 
 _MASS_PING: Final = re.compile(r"@(?=everyone|here)", re.IGNORECASE)

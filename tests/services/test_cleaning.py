@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from inkwell.bot.errors import InvalidInput
 from inkwell.bot.text.cleaning import (
@@ -133,8 +137,12 @@ def test_single_line_option_is_cleaned_to_one_line() -> None:
         pytest.param("see <#987>", "see #channel", id="channel"),
         pytest.param("@everyone look", "everyone look", id="everyone"),
         pytest.param("hey @here!", "hey here!", id="here"),
-        pytest.param("me@here.com", "me@here.com", id="email-is-left-alone"),
-        pytest.param("@heretic", "@heretic", id="longer-word-is-left-alone"),
+        pytest.param("me@here.com", "me here.com", id="inside-an-address"),
+        pytest.param("@heretic", "heretic", id="at-the-start-of-a-longer-word"),
+        pytest.param("@@everyone", "everyone", id="doubled-at-sign"),
+        pytest.param("x@everyone", "x everyone", id="after-a-letter"),
+        pytest.param("_@here", "_ here", id="after-an-underscore"),
+        pytest.param("<@<@1>1>", "<@@member1>", id="syntax-brought-together"),
         pytest.param("nice <:blobcat:111>", "nice :blobcat:", id="custom-emoji"),
         pytest.param("<a:dance:222>!", ":dance:!", id="animated-emoji"),
         pytest.param("try </style set:333>", "try /style set", id="command-mention"),
@@ -149,6 +157,21 @@ def test_single_line_option_is_cleaned_to_one_line() -> None:
 )
 def test_defuse_mentions_leaves_no_ping_syntax_for_the_model(text: str, defused: str) -> None:
     assert defuse_mentions(text) == defused
+
+
+PING_SYNTAX = re.compile(r"@[\u200b]*(everyone|here)|<@[\u200b]*[!&]?\d+>|<#\d+>", re.IGNORECASE)
+# Text made mostly of the characters ping syntax is built from, so the search is dense.
+SYNTAX_HEAVY = st.text(
+    alphabet=st.sampled_from(list("@<>#!&:t0123456789 xhereveryonHEREEVERYONE_\u200b")),
+    max_size=60,
+)
+
+
+@given(st.one_of(SYNTAX_HEAVY, st.text(max_size=200)))
+def test_defused_text_never_holds_ping_syntax(text: str) -> None:
+    defused = defuse_mentions(text)
+    assert PING_SYNTAX.search(defused) is None, defused
+    assert defuse_mentions(defused) == defused
 
 
 @pytest.mark.parametrize(
