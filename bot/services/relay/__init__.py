@@ -1,13 +1,23 @@
 """Relay stories: members write a story together, one turn each, with the model as co-author.
 
-:class:`RelayService` (``service.py``) is the engine; ``models.py`` is its vocabulary (the
-records storage keeps, the options, who acts, what is reported), shared by storage, cogs,
-views and the playground. Around the engine: ``rotation.py`` (whose turn comes next, as pure
-functions), ``moves.py`` (a turn ending and the next one starting, inside one transaction),
-``guards.py`` (who may act when), ``options.py`` (checking /relay start), ``timers.py`` (the
-clock and the tasks the service owns), ``coauthor.py`` (the model's turns), ``summaries.py``
-(long stories kept inside the context window), ``export.py`` (Markdown), ``notifier.py``
-(how the engine speaks to a thread without knowing Discord).
+:class:`RelayService` (``service.py``) is the front door: every cog, view and the playground
+call it. ``models.py`` is its vocabulary (the records storage keeps, the options, who acts,
+what is reported), shared by storage, cogs, views and the playground.
+
+The service's work, one module per part: ``changes.py`` (the one way a relay changes: its
+lock, one transaction, then notices and re-armed timers; and the state the parts share),
+``starting.py`` (/relay start), ``writers.py`` (join, leave, kick), ``turns.py`` (write,
+pass, undo), ``moderation.py`` (pause, resume, end, a deleted thread), ``deadlines.py``
+(reminders and deadlines), ``model_turns.py`` (the model's turns in the background) and
+``reading.py`` (status, export, recaps).
+
+What those parts use: ``rotation.py`` (whose turn comes next, as pure functions),
+``moves.py`` (a turn ending and the next one starting, inside one transaction),
+``guards.py`` (who may act when), ``options.py`` (checking /relay start's options),
+``timers.py`` (the clock and the tasks the service owns), ``coauthor.py`` (the model
+writing a turn), ``summaries.py`` (long stories kept inside the context window),
+``export.py`` (Markdown), ``notifier.py`` (how the service speaks to a thread without
+knowing Discord).
 """
 
 from inkwell.bot.services.relay.errors import (
