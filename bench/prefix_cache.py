@@ -15,9 +15,9 @@ from typing import Any
 from bench.metrics import PREFIX_HITS, PREFIX_QUERIES, delta, read_metrics
 from bench.throughput import Server, inkwell_backend
 from bench.workload import Command, command_mix, member_styles
+from inkwell.bot.records.styles import StyleRecord
 from inkwell.bot.services.forms import CreationRequest
 from inkwell.bot.services.prompts import PromptLibrary
-from inkwell.bot.services.style_layers import StyleRecord
 from inkwell.serving.backend import ChatMessage, GenerationRequest, Sampling
 
 

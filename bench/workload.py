@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from inkwell.bot.services.style_layers import StyleRecord
+from inkwell.bot.records.styles import StyleRecord
 
 VOICES = ["lyrical", "plain-spoken", "hard-boiled", "whimsical", "gothic", "minimalist", "epic"]
 TONES = ["wry", "warm", "eerie", "hopeful", "melancholy", "playful", "defiant", "tender"]

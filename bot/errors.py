@@ -51,12 +51,26 @@ class StorageUnavailable(InkwellError):
     """The database cannot be opened or written. The message names the path."""
 
 
+class StaleTurn(InkwellError):
+    """The relay moved on to another turn since the caller looked.
+
+    Raised by storage, inside the transaction that would have written the turn, so nothing
+    of it is saved.
+    """
+
+    def __init__(self, expected: int, current: int) -> None:
+        self.expected = expected
+        self.current = current
+        super().__init__("That turn is already over; nothing was saved. Check /relay status.")
+
+
 __all__ = [
     "Blocked",
     "InkwellError",
     "InvalidInput",
     "NotFound",
     "OnCooldown",
+    "StaleTurn",
     "StorageUnavailable",
     "TooBusy",
 ]

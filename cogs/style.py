@@ -9,8 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from inkwell.bot.plugin import HostBot, add_feature, remove_feature
+from inkwell.bot.records.styles import StyleRecord
 from inkwell.bot.services.forms import PointOfView, Rating, Tense
-from inkwell.bot.services.style_layers import StyleRecord
 from inkwell.bot.services.styles import TEXT_LIMITS
 from inkwell.bot.ui.confirm import Confirm
 from inkwell.bot.ui.context import InkwellContext

@@ -17,11 +17,11 @@ from typing import TextIO
 from inkwell.bot.console.parsing import ConsoleCommand, parse_command_line
 from inkwell.bot.console.relay import RelayConsole
 from inkwell.bot.errors import InkwellError, InvalidInput
+from inkwell.bot.records.styles import StyleRecord
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.creation import Creation
 from inkwell.bot.services.forms import FORMS
 from inkwell.bot.services.origin import Origin
-from inkwell.bot.services.style_layers import StyleRecord
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from typing import Final, Literal, Protocol, get_args
 
 from inkwell.bot.errors import Blocked
+from inkwell.bot.records.styles import StyleRecord
 from inkwell.bot.services.forms import CreationRequest, Rating
 from inkwell.bot.services.origin import Origin
-from inkwell.bot.services.style_layers import StyleRecord
 
 Stage = Literal["prompt", "output"]
 # Mildest first.

@@ -22,8 +22,8 @@ from importlib.abc import Traversable
 from string import Template
 from typing import Any, Final
 
+from inkwell.bot.records.styles import StyleRecord
 from inkwell.bot.services.forms import FORMS, CreationRequest, FormName
-from inkwell.bot.services.style_layers import StyleRecord
 from inkwell.serving.backend import ChatMessage
 
 # The templates shipped with Inkwell (package data, found the same way installed or in a checkout).

@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 from typing import get_args
 
 from inkwell.bot.errors import InvalidInput
+from inkwell.bot.records.styles import StyleRecord
 from inkwell.bot.services.forms import PointOfView, Rating, Tense
-from inkwell.bot.services.style_layers import StyleRecord
 from inkwell.bot.storage.database import Database
 from inkwell.bot.storage.forget import forget_member
 from inkwell.bot.storage.styles import StyleRepository

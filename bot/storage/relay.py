@@ -19,8 +19,8 @@ from typing import Any
 
 import aiosqlite
 
-from inkwell.bot.services.relay.errors import StaleTurn
-from inkwell.bot.services.relay.models import (
+from inkwell.bot.errors import StaleTurn
+from inkwell.bot.records.relay import (
     RelayRecord,
     RelaySetup,
     SummaryRecord,

@@ -7,7 +7,7 @@ from typing import Any
 
 import aiosqlite
 
-from inkwell.bot.services.style_layers import StyleRecord
+from inkwell.bot.records.styles import StyleRecord
 from inkwell.bot.storage.database import Database
 from inkwell.bot.storage.rows import record_from_row
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from inkwell.bot.records.styles import StyleRecord
 from inkwell.bot.services.forms import FORMS, CreationRequest
 from inkwell.bot.services.prompts import PromptLibrary, fill_lines
-from inkwell.bot.services.style_layers import StyleRecord
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from bench.metrics import read_metrics
+from inkwell.bot.records.styles import StyleRecord
 from inkwell.bot.services.creation import Creation, CreationService
 from inkwell.bot.services.forms import CreationRequest
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.prompts import PromptLibrary
-from inkwell.bot.services.style_layers import StyleRecord
 from inkwell.bot.services.styles import StyleService
 from inkwell.bot.storage.database import Database
 from inkwell.bot.text.post_length import post_length

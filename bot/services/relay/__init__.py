@@ -20,13 +20,13 @@ writing a turn), ``summaries.py`` (long stories kept inside the context window),
 knowing Discord).
 """
 
+from inkwell.bot.errors import StaleTurn
 from inkwell.bot.services.relay.errors import (
     NotAllowed,
     NotARelay,
     NotYourTurn,
     RelayClosed,
     RelayFull,
-    StaleTurn,
     TooManyWords,
 )
 from inkwell.bot.services.relay.models import (

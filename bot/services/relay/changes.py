@@ -23,7 +23,6 @@ from collections.abc import AsyncIterator, Hashable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
 
 from inkwell.bot.services.relay.coauthor import CoAuthor
 from inkwell.bot.services.relay.deadlines import run_timer
@@ -36,11 +35,7 @@ from inkwell.bot.services.relay.reading import recap
 from inkwell.bot.services.relay.rotation import ended, reminder_time
 from inkwell.bot.services.relay.summaries import Summaries
 from inkwell.bot.services.relay.timers import BackgroundTasks, TimeSource
-
-if TYPE_CHECKING:
-    # Annotations only: storage imports this package for its records, so importing storage
-    # here at run time would be a cycle. The runtime builds the repository and hands it in.
-    from inkwell.bot.storage.relay import RelayChange, RelayRepository
+from inkwell.bot.storage.relay import RelayChange, RelayRepository
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ import logging
 from functools import partial
 from typing import TYPE_CHECKING
 
+from inkwell.bot.errors import StaleTurn
 from inkwell.bot.services.relay.coauthor import ModelTurn
-from inkwell.bot.services.relay.errors import StaleTurn
 from inkwell.bot.services.relay.models import TurnRecord
 from inkwell.bot.services.relay.moves import Effects
 

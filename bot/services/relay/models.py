@@ -1,15 +1,27 @@
 """The relay's vocabulary: what a relay is, what /relay start asks for, who acts, what is reported.
 
-The records (:class:`RelayRecord`, :class:`WriterRecord`, :class:`TurnRecord`,
-:class:`SummaryRecord`) are what :mod:`inkwell.bot.storage.relay` stores and returns; their
-fields are named after its columns. Everything above the service (cogs, views, the
-playground, the notifier) takes its relay types from here, never from storage.
+The stored records (:class:`~inkwell.bot.records.relay.RelayRecord` and the rest) live in
+:mod:`inkwell.bot.records.relay`, below both the service and storage; they are named here too,
+so everything above the service (cogs, views, the playground, the notifier) takes its relay
+types from the service, never from storage.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Final, Literal
+
+from inkwell.bot.records.relay import (
+    AiTurns,
+    RelayRecord,
+    RelaySetup,
+    RelayState,
+    SummaryRecord,
+    TurnOrder,
+    TurnRecord,
+    WriterRecord,
+    WriterStatus,
+)
 
 __all__ = [
     "Actor",
@@ -35,11 +47,6 @@ __all__ = [
     "WriterStatus",
 ]
 
-AiTurns = Literal["off", "each_round", "on_timeout"]
-TurnOrder = Literal["join", "random"]
-RelayState = Literal["gathering", "active", "paused", "ended"]
-WriterStatus = Literal["writing", "left", "removed"]
-
 # The options of /relay start, with Discord's ranges (cogs annotate with these too).
 TITLE_MAX: Final = 100
 PREMISE_MAX: Final = 1000
@@ -59,85 +66,6 @@ UNDO_SECONDS: Final = 5 * 60
 MIN_RESUMED_SECONDS: Final = 5 * 60
 # The reminder comes when this share of the turn has gone by.
 REMINDER_AT: Final = 0.75
-
-
-# --- the records ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class RelaySetup:
-    """What a new relay is made of; fixed for its whole life.
-
-    ``started_by`` is None once the starter has asked to be forgotten (``/style forget-me``).
-    """
-
-    guild_id: int | None
-    channel_id: int | None
-    thread_id: int
-    started_by: int | None
-    title: str
-    premise: str | None
-    genre: str | None
-    tone: str | None
-    turn_seconds: int
-    max_words: int
-    max_writers: int
-    ai_turns: AiTurns
-    turn_order: TurnOrder
-
-
-@dataclass(frozen=True, slots=True)
-class RelayRecord(RelaySetup):
-    """A stored relay: its setup, and the state of its current turn.
-
-    A subclass so that the setup's fields are declared once. Saving a relay stores its state;
-    storage never updates the setup's columns.
-    """
-
-    id: int
-    status: RelayState
-    turn: int
-    writer_id: int | None
-    model_turn: bool
-    turn_slot: int | None
-    turn_deadline: float | None
-    reminded: bool
-    paused_remaining: float | None
-    idle_turns: int
-    order_fixed: bool
-    created_at: float
-    ended_at: float | None
-    end_reason: str | None
-
-    @property
-    def is_open(self) -> bool:
-        return self.status != "ended"
-
-
-@dataclass(frozen=True, slots=True)
-class WriterRecord:
-    user_id: int
-    name: str
-    position: int
-    status: WriterStatus
-    joined_at: float
-
-
-@dataclass(frozen=True, slots=True)
-class TurnRecord:
-    number: int
-    writer_id: int | None
-    by_model: bool
-    text: str
-    words: int
-    written_at: float
-
-
-@dataclass(frozen=True, slots=True)
-class SummaryRecord:
-    through_turn: int
-    text: str
-    created_at: float
 
 
 # --- what the service is asked, and what it answers -----------------------------------------------

@@ -11,7 +11,6 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import TYPE_CHECKING
 
 from inkwell.bot.services.relay.models import RelayRecord
 from inkwell.bot.services.relay.notifier import RelayNotifier
@@ -25,11 +24,7 @@ from inkwell.bot.services.relay.rotation import (
     wait_for_writers,
     writing,
 )
-
-if TYPE_CHECKING:
-    # Annotations only: storage imports this package for its records, so importing storage
-    # here at run time would be a cycle. The service opens the change and hands it in.
-    from inkwell.bot.storage.relay import RelayChange
+from inkwell.bot.storage.relay import RelayChange
 
 Notice = Callable[[], Awaitable[None]]
 

@@ -6,7 +6,7 @@ lock, since each reads what is committed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from inkwell.bot.services.relay.export import export_story
 from inkwell.bot.services.relay.models import ExportedStory, Recap, RelayRecord, RelayStatus
@@ -14,11 +14,7 @@ from inkwell.bot.services.relay.rotation import writing
 from inkwell.bot.services.relay.summaries import Summaries
 from inkwell.bot.services.relay.timers import Clock
 from inkwell.bot.services.relay.words import first_chars, last_words
-
-if TYPE_CHECKING:
-    # Annotations only: storage imports this package for its records, so importing storage
-    # here at run time would be a cycle. The runtime builds the repository and hands it in.
-    from inkwell.bot.storage.relay import RelayRepository
+from inkwell.bot.storage.relay import RelayRepository
 
 # How much of the story a turn notice recaps.
 RECAP_SUMMARY_CHARS: Final = 600

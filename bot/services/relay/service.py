@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from typing import TYPE_CHECKING
 
 from inkwell.bot.services.content_policy import AllowEverything, ContentFilter
 from inkwell.bot.services.origin import Origin
@@ -50,12 +49,8 @@ from inkwell.bot.services.relay.notifier import RelayNotifier
 from inkwell.bot.services.relay.prompting import RelayPrompts
 from inkwell.bot.services.relay.summaries import ContextBudget, Summaries
 from inkwell.bot.services.relay.timers import TimeSource
+from inkwell.bot.storage.relay import RelayRepository
 from inkwell.serving.backend import Backend, Sampling
-
-if TYPE_CHECKING:
-    # Annotations only: storage imports this package for its records, so importing storage
-    # here at run time would be a cycle. The runtime builds the repository and hands it in.
-    from inkwell.bot.storage.relay import RelayRepository
 
 log = logging.getLogger(__name__)
 

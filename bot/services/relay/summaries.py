@@ -21,7 +21,7 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from inkwell.bot.services.content_policy import ContentFilter
 from inkwell.bot.services.relay.coauthor import complete, model_origin
@@ -29,13 +29,9 @@ from inkwell.bot.services.relay.models import RelayRecord, SummaryRecord, TurnRe
 from inkwell.bot.services.relay.prompting import RelayPrompts, tokens_for_words
 from inkwell.bot.services.relay.timers import Clock
 from inkwell.bot.services.relay.words import trim_to_words
+from inkwell.bot.storage.relay import RelayRepository
 from inkwell.bot.text.cleaning import defuse_mentions, normalize_text
 from inkwell.serving.backend import Backend, BackendUnavailable, Sampling
-
-if TYPE_CHECKING:
-    # Annotations only: storage imports this package for its records, so importing storage
-    # here at run time would be a cycle. The runtime builds the repository and hands it in.
-    from inkwell.bot.storage.relay import RelayRepository
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
-from inkwell.bot.errors import InvalidInput
+from inkwell.bot.errors import InvalidInput, StaleTurn
 from inkwell.bot.services.content_policy import ContentFilter
 from inkwell.bot.services.origin import Origin
-from inkwell.bot.services.relay.errors import RelayClosed, StaleTurn, TooManyWords
+from inkwell.bot.services.relay.errors import RelayClosed, TooManyWords
 from inkwell.bot.services.relay.guards import check_writer
 from inkwell.bot.services.relay.models import (
     TURN_TEXT_MAX,
