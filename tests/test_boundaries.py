@@ -192,6 +192,7 @@ def test_relay_storage_and_its_records_import_in_either_order(first: str) -> Non
     "first",
     [
         "inkwell.bot.storage.filters",
+        "inkwell.bot.storage.filter_events",
         "inkwell.bot.services.filters.audit",
         "inkwell.bot.services.filters.config",
         "inkwell.bot.services.filters.service",

@@ -1,4 +1,4 @@
-"""Guild content-filter configuration and the audit trail of blocks and flags.
+"""Guild content-filter configuration, and the way in to the audit trail of blocks and flags.
 
 A guild's whole configuration is read at once (:meth:`FilterRepository.config`): the filter
 service compiles it and keeps the compiled form until something changes. Capacity limits
@@ -6,9 +6,9 @@ are checked inside the writing transaction, so two moderators adding rules at th
 moment can't pass the limit together.
 
 It stores the filter service's own types as they are, their fields named after the
-columns: the configuration (:class:`FilterConfig` and its records) and the audit trail's
-:class:`FilterEvent`, which comes back from saving as an :class:`AuditEntry` (numbered and
-dated).
+columns: the configuration (:class:`FilterConfig` and its records). The audit trail is
+kept by :class:`~inkwell.bot.storage.filter_events.FilterEventRepository`; this repository
+offers its methods too, so the filter service needs one repository only.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import aiosqlite
 from inkwell.bot.services.filters.audit import AuditEntry, FilterEvent
 from inkwell.bot.services.filters.config import FilterConfig, PresetRecord, RuleRecord
 from inkwell.bot.storage.database import Database
+from inkwell.bot.storage.filter_events import FilterEventRepository
 from inkwell.bot.storage.rows import record_from_row
 
 
@@ -36,15 +37,7 @@ def _rule(row: aiosqlite.Row) -> RuleRecord:
     return record_from_row(RuleRecord, row)
 
 
-def _entry(row: aiosqlite.Row) -> AuditEntry:
-    # The table's CHECK constraints hold ``stage`` and ``action`` to the event's literals.
-    return AuditEntry(row["id"], row["created_at"], record_from_row(FilterEvent, row))
-
-
 _RULE_COLUMNS = "id, kind, pattern, action, applies_to, category, created_by, created_at"
-_EVENT_COLUMNS = (
-    "id, guild_id, user_id, channel_id, stage, action, rule, category, excerpt, created_at"
-)
 _GUILD_TABLES = (
     "filter_rules",
     "filter_allowed",
@@ -58,6 +51,7 @@ _GUILD_TABLES = (
 class FilterRepository:
     def __init__(self, database: Database) -> None:
         self._database = database
+        self._events = FilterEventRepository(database)
 
     async def _rows(self, sql: str, params: tuple[Any, ...]) -> list[aiosqlite.Row]:
         async with self._database.connection.execute(sql, params) as cursor:
@@ -307,50 +301,15 @@ class FilterRepository:
                 ),
             )
 
-    # -- audit --
+    # -- audit, kept by its own repository --
 
     async def add_event(self, event: FilterEvent, *, keep: int) -> AuditEntry:
         """Record a block or flag; the guild keeps its newest ``keep`` events."""
-        async with self._database.transaction() as connection:
-            cursor = await connection.execute(
-                "INSERT INTO filter_events"
-                " (guild_id, user_id, channel_id, stage, action, rule, category, excerpt)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    event.guild_id,
-                    event.user_id,
-                    event.channel_id,
-                    event.stage,
-                    event.action,
-                    event.rule,
-                    event.category,
-                    event.excerpt,
-                ),
-            )
-            async with connection.execute(
-                "SELECT id, created_at FROM filter_events WHERE id = ?", (cursor.lastrowid,)
-            ) as select:
-                saved = await select.fetchone()
-            await connection.execute(
-                "DELETE FROM filter_events WHERE guild_id = :guild AND id <= ("
-                " SELECT id FROM filter_events WHERE guild_id = :guild"
-                " ORDER BY id DESC LIMIT 1 OFFSET :keep)",
-                {"guild": event.guild_id, "keep": keep},
-            )
-        assert saved is not None
-        return AuditEntry(saved["id"], saved["created_at"], event)
+        return await self._events.add_event(event, keep=keep)
 
     async def events(self, guild_id: int, *, limit: int, offset: int = 0) -> list[AuditEntry]:
         """The guild's events, newest first."""
-        rows = await self._rows(
-            f"SELECT {_EVENT_COLUMNS} FROM filter_events WHERE guild_id = ?"
-            " ORDER BY id DESC LIMIT ? OFFSET ?",
-            (guild_id, limit, offset),
-        )
-        return [_entry(row) for row in rows]
+        return await self._events.events(guild_id, limit=limit, offset=offset)
 
     async def count_events(self, guild_id: int) -> int:
-        rows = await self._rows(
-            "SELECT COUNT(*) FROM filter_events WHERE guild_id = ?", (guild_id,)
-        )
-        return int(rows[0][0]) if rows else 0
+        return await self._events.count_events(guild_id)

@@ -1,0 +1,114 @@
+"""Screening: the guild's filters applied to what members ask and what the bot writes.
+
+:class:`Screener` is the filter service's side of the content policy's
+:class:`~inkwell.bot.services.content_policy.ContentFilter` and
+:class:`~inkwell.bot.services.content_policy.RatingPolicy`. A check, in order:
+
+1. No guild (DMs, the console) or nothing configured → the text passes untouched.
+2. Prompts from an exempt role or channel pass; outputs are always checked.
+3. Streaming output: the unfinished last word is held back (and a word that may still
+   become an allowed phrase), so a blocked word is never on screen, not even for one edit.
+4. The rule stage: one scan finds every match; the allow-list has already won. Any
+   *block* → blocked, with the rule's category; *redact* → each match becomes ███ in the
+   original text; *flag* → recorded and passed.
+5. The model stage, if the guild enabled it, on prompts and finished outputs only.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from inkwell.bot.services.content_policy import RATINGS, Stage, Verdict
+from inkwell.bot.services.filters.audit import EventAction
+from inkwell.bot.services.filters.audit_trail import AuditTrail
+from inkwell.bot.services.filters.classifier import SafetyClassifier
+from inkwell.bot.services.filters.compiled import FilterCache
+from inkwell.bot.services.filters.redaction import finished_length, redact
+from inkwell.bot.services.filters.rules import Rule
+from inkwell.bot.services.forms import Rating
+from inkwell.bot.services.origin import Origin
+
+# Outside age-restricted channels a guild's content is capped here (Discord's rules).
+UNRESTRICTED_MAX: Final[Rating] = "pg13"
+
+
+class Screener:
+    def __init__(
+        self, cache: FilterCache, trail: AuditTrail, classifier: SafetyClassifier | None
+    ) -> None:
+        self._cache = cache
+        self._trail = trail
+        self.classifier = classifier
+
+    async def check_prompt(self, text: str, origin: Origin) -> Verdict:
+        return await self._check(text, origin, "prompt", final=True)
+
+    async def check_output(self, text: str, origin: Origin, *, final: bool) -> Verdict:
+        return await self._check(text, origin, "output", final=final)
+
+    async def max_rating(self, origin: Origin) -> Rating | None:
+        if origin.guild_id is None:
+            return None
+        filters = await self._cache.get(origin.guild_id)
+        cap: Rating | None = None
+        if origin.channel_id is not None:
+            configured = filters.config.channel_ratings.get(origin.channel_id)
+            cap = next((r for r in RATINGS if r == configured), None)
+        if not origin.age_restricted_channel and (
+            cap is None or RATINGS.index(cap) > RATINGS.index(UNRESTRICTED_MAX)
+        ):
+            cap = UNRESTRICTED_MAX
+        return cap
+
+    async def _check(self, text: str, origin: Origin, stage: Stage, *, final: bool) -> Verdict:
+        if origin.guild_id is None:
+            return Verdict(text)
+        filters = await self._cache.get(origin.guild_id)
+        if not filters.active or (stage == "prompt" and filters.exempt(origin)):
+            return Verdict(text)
+        shown = text if final else text[: finished_length(text)]
+        scan = filters.matcher.scan(shown, stage)
+        matches = scan.matches
+        if not final:
+            pending = filters.matcher.pending_allowed(scan.skeleton)
+            if pending is not None:
+                shown = shown[:pending]
+                matches = tuple(match for match in matches if match.end <= pending)
+        spans = [(match.start, match.end) for match in matches]
+        blocking = [match for match in matches if match.rule.action == "block"]
+        if blocking:
+            rule = blocking[0].rule
+            await self._trail.record(
+                origin, stage, "block", rule.label, rule.category, shown, spans
+            )
+            return Verdict("", blocked=True, category=rule.category)
+        # A streamed output is checked again at every edit: flags are recorded, and the model
+        # asked, only once it is finished.
+        settled = final or stage == "prompt"
+        if settled:
+            flagged: dict[str, Rule] = {}
+            for match in matches:
+                if match.rule.action == "flag":
+                    flagged.setdefault(match.rule.label, match.rule)
+            for rule in flagged.values():
+                await self._trail.record(
+                    origin, stage, "flag", rule.label, rule.category, shown, spans
+                )
+        redacted = redact(
+            shown, (s for m, s in zip(matches, spans, strict=True) if m.rule.action == "redact")
+        )
+        if settled and filters.config.classifier_enabled and self.classifier is not None:
+            result = await self.classifier.classify(
+                redacted, "User" if stage == "prompt" else "Agent"
+            )
+            if not result.safe:
+                action: EventAction = (
+                    "block" if filters.config.classifier_action == "block" else "flag"
+                )
+                label = "model " + (",".join(result.codes) or "unsafe")
+                await self._trail.record(
+                    origin, stage, action, label, result.category, redacted, (), spoiler=True
+                )
+                if action == "block":
+                    return Verdict("", blocked=True, category=result.category)
+        return Verdict(redacted)
