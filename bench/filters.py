@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from inkwell.bot.services.filters.config import FilterConfig, RuleRecord
+from inkwell.bot.records.filters import FilterConfig, RuleRecord
 from inkwell.bot.services.filters.matching import RuleMatcher
 from inkwell.bot.services.filters.redaction import redact
 from inkwell.bot.services.filters.rules import Kind, Rule

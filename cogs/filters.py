@@ -17,6 +17,7 @@ from discord.ext import commands
 from inkwell.bot.errors import InvalidInput
 from inkwell.bot.plugin import HostBot, add_feature, remove_feature
 from inkwell.bot.services.filters.exchange import MAX_FILE_BYTES
+from inkwell.bot.services.filters.guild_settings import ExemptionTarget
 from inkwell.bot.services.filters.presets import PRESETS, PresetName
 from inkwell.bot.services.filters.rules import (
     MAX_CATEGORY_CHARS,
@@ -26,7 +27,7 @@ from inkwell.bot.services.filters.rules import (
     AppliesTo,
     Kind,
 )
-from inkwell.bot.services.filters.service import ExemptionTarget, FilterService
+from inkwell.bot.services.filters.service import FilterService
 from inkwell.bot.ui.context import InkwellContext
 from inkwell.bot.ui.errors import AnswersErrors
 from inkwell.bot.ui.filter_views import (

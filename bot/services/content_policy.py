@@ -11,14 +11,13 @@ answers. Services never show text that has not passed :meth:`ContentFilter.check
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Final, Literal, Protocol, get_args
+from typing import Final, Protocol, get_args
 
 from inkwell.bot.errors import Blocked
 from inkwell.bot.records.styles import StyleRecord
 from inkwell.bot.services.forms import CreationRequest, Rating
 from inkwell.bot.services.origin import Origin
 
-Stage = Literal["prompt", "output"]
 # Mildest first.
 RATINGS: Final[tuple[Rating, ...]] = get_args(Rating)
 # Style preferences that reach the prompt as the member wrote them, so they are prompts too.

@@ -13,7 +13,7 @@ from typing import Any
 
 import aiosqlite
 
-from inkwell.bot.services.filters.audit import AuditEntry, FilterEvent
+from inkwell.bot.records.filters import AuditEntry, FilterEvent
 from inkwell.bot.storage.database import Database
 from inkwell.bot.storage.rows import record_from_row
 

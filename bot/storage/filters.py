@@ -17,8 +17,13 @@ from typing import Any
 
 import aiosqlite
 
-from inkwell.bot.services.filters.audit import AuditEntry, FilterEvent
-from inkwell.bot.services.filters.config import FilterConfig, PresetRecord, RuleRecord
+from inkwell.bot.records.filters import (
+    AuditEntry,
+    FilterConfig,
+    FilterEvent,
+    PresetRecord,
+    RuleRecord,
+)
 from inkwell.bot.storage.database import Database
 from inkwell.bot.storage.filter_events import FilterEventRepository
 from inkwell.bot.storage.rows import record_from_row

@@ -15,11 +15,10 @@ from typing import Final
 import discord
 from discord.utils import escape_markdown
 
-from inkwell.bot.services.filters.audit import AuditEntry
-from inkwell.bot.services.filters.config import FilterConfig, RuleRecord
+from inkwell.bot.records.filters import AuditEntry, FilterConfig, RuleRecord
+from inkwell.bot.services.filters.dry_run import DryOutcome, DryRun
 from inkwell.bot.services.filters.presets import PRESETS
 from inkwell.bot.services.filters.rules import MAX_ALLOWED, MAX_KEYWORDS, MAX_REGEXES, Rule
-from inkwell.bot.services.filters.service import DryOutcome, DryRun
 from inkwell.bot.ui.errors import report_error
 from inkwell.bot.ui.replies import NO_PINGS
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from inkwell.bot.services.filters.audit import FilterEvent
-from inkwell.bot.services.filters.config import FilterConfig, PresetRecord, RuleRecord
+from inkwell.bot.records.filters import FilterConfig, FilterEvent, PresetRecord, RuleRecord
 from inkwell.bot.storage.database import Database
 from inkwell.bot.storage.filters import FilterRepository, LimitReached
 

@@ -11,41 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Protocol
 
-from inkwell.bot.services.content_policy import Stage
+from inkwell.bot.records.filters import AuditEntry
 
 log = logging.getLogger(__name__)
-
-# What the audit trail records; a redaction is only shown, never recorded.
-EventAction = Literal["block", "flag"]
-
-
-@dataclass(frozen=True, slots=True)
-class FilterEvent:
-    """One block or flag; ``excerpt`` has every match already masked.
-
-    The fields are the audit table's columns, so storage reads and writes this type as it is.
-    """
-
-    guild_id: int
-    user_id: int
-    channel_id: int | None
-    stage: Stage
-    action: EventAction
-    rule: str
-    category: str
-    excerpt: str
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    """A :class:`FilterEvent` as the audit trail keeps it, with what saving it assigned."""
-
-    id: int
-    created_at: str  # ISO 8601, UTC
-    event: FilterEvent
 
 
 class FilterNotifier(Protocol):

@@ -9,14 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from inkwell.bot.services.content_policy import Stage
-from inkwell.bot.services.filters.audit import (
-    AuditEntry,
-    EventAction,
-    EventPoster,
-    FilterEvent,
-    FilterNotifier,
-)
+from inkwell.bot.records.filters import AuditEntry, EventAction, FilterEvent, Stage
+from inkwell.bot.services.filters.audit import EventPoster, FilterNotifier
 from inkwell.bot.services.filters.compiled import FilterCache
 from inkwell.bot.services.filters.redaction import excerpt
 from inkwell.bot.services.origin import Origin

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from inkwell.bot.services.filters.config import FilterConfig, RuleRecord
+from inkwell.bot.records.filters import FilterConfig, RuleRecord
 from inkwell.bot.services.filters.matching import RuleMatcher
 from inkwell.bot.services.filters.presets import preset_rules
 from inkwell.bot.services.filters.rules import (

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from inkwell.bot.errors import InvalidInput
-from inkwell.bot.services.filters.config import FilterConfig, PresetRecord, RuleRecord
+from inkwell.bot.records.filters import FilterConfig, PresetRecord, RuleRecord
 from inkwell.bot.services.filters.presets import PresetName
 from inkwell.bot.services.filters.rules import (
     MAX_ALLOWED,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Literal
 
 from inkwell.bot.errors import InvalidInput
+from inkwell.bot.records.filters import PresetRecord
 from inkwell.bot.services.filters.compiled import FilterCache
-from inkwell.bot.services.filters.config import PresetRecord
 from inkwell.bot.services.filters.presets import PRESETS
 from inkwell.bot.services.filters.rules import Action, AppliesTo
 from inkwell.bot.services.forms import Rating

@@ -24,7 +24,7 @@ from typing import Any, Final
 
 import ahocorasick
 
-from inkwell.bot.services.content_policy import Stage
+from inkwell.bot.records.filters import Stage
 from inkwell.bot.services.filters.normalize import AMBIGUOUS, Skeleton, fold, skeleton
 from inkwell.bot.services.filters.rules import LinearRegex, Rule, compile_regex, keyword_of
 

@@ -9,8 +9,8 @@ enforces the room limits in its writing transaction; this turns its
 from __future__ import annotations
 
 from inkwell.bot.errors import InvalidInput, NotFound
+from inkwell.bot.records.filters import RuleRecord
 from inkwell.bot.services.filters.compiled import FilterCache, rule_identity
-from inkwell.bot.services.filters.config import RuleRecord
 from inkwell.bot.services.filters.rules import (
     MAX_ALLOWED,
     MAX_KEYWORDS,

@@ -16,7 +16,7 @@ from typing import Any, Final, Literal, get_args
 import re2
 
 from inkwell.bot.errors import InvalidInput
-from inkwell.bot.services.content_policy import Stage
+from inkwell.bot.records.filters import Stage
 from inkwell.bot.services.filters.normalize import pattern_skeleton
 
 Kind = Literal["word", "phrase", "wildcard", "regex"]

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from inkwell.bot.services.content_policy import RATINGS, Stage, Verdict
-from inkwell.bot.services.filters.audit import EventAction
+from inkwell.bot.records.filters import EventAction, Stage
+from inkwell.bot.services.content_policy import RATINGS, Verdict
 from inkwell.bot.services.filters.audit_trail import AuditTrail
 from inkwell.bot.services.filters.classifier import SafetyClassifier
 from inkwell.bot.services.filters.compiled import FilterCache

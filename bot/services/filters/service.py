@@ -24,13 +24,13 @@ from __future__ import annotations
 
 from typing import Literal
 
+from inkwell.bot.records.filters import AuditEntry, FilterConfig, PresetRecord, RuleRecord
 from inkwell.bot.services.content_policy import Verdict
-from inkwell.bot.services.filters.audit import AuditEntry, FilterNotifier
+from inkwell.bot.services.filters.audit import FilterNotifier
 from inkwell.bot.services.filters.audit_trail import AuditTrail
 from inkwell.bot.services.filters.classifier import SafetyClassifier
 from inkwell.bot.services.filters.compiled import FilterCache, GuildFilters
-from inkwell.bot.services.filters.config import FilterConfig, PresetRecord, RuleRecord
-from inkwell.bot.services.filters.dry_run import DryOutcome, DryRun, rehearse
+from inkwell.bot.services.filters.dry_run import DryRun, rehearse
 from inkwell.bot.services.filters.guild_settings import ExemptionTarget, GuildSettings
 from inkwell.bot.services.filters.import_export import ConfigTransfer, ImportSummary
 from inkwell.bot.services.filters.rule_book import RuleBook
@@ -41,14 +41,7 @@ from inkwell.bot.services.origin import Origin
 from inkwell.bot.storage.filters import FilterRepository
 
 # The types ``/filters`` and its views take from here, whichever module defines them.
-__all__ = [
-    "DryOutcome",
-    "DryRun",
-    "ExemptionTarget",
-    "FilterService",
-    "GuildFilters",
-    "ImportSummary",
-]
+__all__ = ["FilterService"]
 
 
 class FilterService:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from inkwell.bot.services.filters.audit import AuditEntry
+from inkwell.bot.records.filters import AuditEntry
 from inkwell.bot.services.filters.classifier import SafetyClassifier
 from inkwell.bot.services.filters.service import FilterService
 from inkwell.bot.services.origin import Origin

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from inkwell.bot.errors import Blocked, InvalidInput, NotFound
-from inkwell.bot.services.filters.config import FilterConfig
+from inkwell.bot.records.filters import FilterConfig
 from inkwell.bot.services.filters.rules import MAX_KEYWORDS, MAX_REGEXES, Action, AppliesTo, Kind
 from inkwell.bot.services.filters.service import FilterService
 from inkwell.bot.services.forms import Rating
