@@ -19,15 +19,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator, Callable, Coroutine, Hashable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from inkwell.bot.services.relay.coauthor import CoAuthor
-from inkwell.bot.services.relay.deadlines import run_timer
 from inkwell.bot.services.relay.errors import NotARelay
-from inkwell.bot.services.relay.model_turns import run_model_turn
 from inkwell.bot.services.relay.models import RelayRecord
 from inkwell.bot.services.relay.moves import Effects, Notice, TurnMoves
 from inkwell.bot.services.relay.notifier import RelayChannelGone, RelayNotifier
@@ -41,6 +40,13 @@ log = logging.getLogger(__name__)
 
 # Background work that settle() waits for; timers are left out, they sleep until their moment.
 MODEL_WORK = frozenset({"model", "summary"})
+
+
+# The background work a change starts: a turn's timer (relay id, turn, when it is due) and
+# the model writing its turn (relay id, turn). The service hands them in, so this module
+# needs neither of the modules that define them, and both may import this one.
+TimerWork = Callable[["RelayChanges", int, int, float], Coroutine[Any, Any, None]]
+ModelTurnWork = Callable[["RelayChanges", int, int], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +73,13 @@ class RelayChanges:
         rng: random.Random,
         coauthor: CoAuthor,
         summaries: Summaries,
+        *,
+        run_timer: TimerWork,
+        run_model_turn: ModelTurnWork,
     ) -> None:
         self.repository = repository
+        self._run_timer = run_timer
+        self._run_model_turn = run_model_turn
         self.time = time
         self.rng = rng
         # Both are replaced together whenever the service's content filter is.
@@ -178,13 +189,13 @@ class RelayChanges:
         elif relay.model_turn:
             self.tasks.cancel(timer_key)
             if not self.tasks.running(model_key):
-                self.tasks.start(model_key, run_model_turn(self, relay.id, relay.turn))
+                self.tasks.start(model_key, self._run_model_turn(self, relay.id, relay.turn))
         elif relay.turn_deadline is not None:
             due = relay.turn_deadline
             reminder = reminder_time(relay)
             if not relay.reminded and reminder is not None and reminder < due:
                 due = reminder
-            self.tasks.start(timer_key, run_timer(self, relay.id, relay.turn, due))
+            self.tasks.start(timer_key, self._run_timer(self, relay.id, relay.turn, due))
         else:
             self.tasks.cancel(timer_key)
 

@@ -10,13 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING
 
+from inkwell.bot.services.relay.changes import RelayChanges
 from inkwell.bot.services.relay.timers import sleep_until
-
-if TYPE_CHECKING:
-    # Annotations only: the changes module arms this timer, so it imports this one.
-    from inkwell.bot.services.relay.changes import RelayChanges
 
 
 async def run_timer(changes: RelayChanges, relay_id: int, turn: int, due: float) -> None:

@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import TYPE_CHECKING
 
 from inkwell.bot.errors import StaleTurn
+from inkwell.bot.services.relay.changes import RelayChanges
 from inkwell.bot.services.relay.coauthor import ModelTurn
 from inkwell.bot.services.relay.models import TurnRecord
 from inkwell.bot.services.relay.moves import Effects
-
-if TYPE_CHECKING:
-    # Annotations only: the changes module starts these turns, so it imports this one.
-    from inkwell.bot.services.relay.changes import RelayChanges
 
 log = logging.getLogger(__name__)
 

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING
 
+from inkwell.bot.services.relay.changes import RelayChanges
 from inkwell.bot.services.relay.errors import RelayClosed
 from inkwell.bot.services.relay.guards import check_moderator
 from inkwell.bot.services.relay.models import MIN_RESUMED_SECONDS, Actor, RelayRecord
 from inkwell.bot.services.relay.moves import Effects
 from inkwell.bot.services.relay.rotation import ended, paused, reminder_time, writing
-
-if TYPE_CHECKING:
-    from inkwell.bot.services.relay.changes import RelayChanges
 
 
 async def pause(changes: RelayChanges, thread_id: int, actor: Actor) -> None:

@@ -32,6 +32,8 @@ from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.relay import moderation, reading, starting, turns, writers
 from inkwell.bot.services.relay.changes import RelayChanges
 from inkwell.bot.services.relay.coauthor import CoAuthor
+from inkwell.bot.services.relay.deadlines import run_timer
+from inkwell.bot.services.relay.model_turns import run_model_turn
 from inkwell.bot.services.relay.models import (
     Actor,
     ExportedStory,
@@ -77,7 +79,13 @@ class RelayService:
         self._filter = content_filter or AllowEverything()
         coauthor, summaries = self._model_work(self._filter)
         self._changes = RelayChanges(
-            repository, self._time, rng or random.Random(), coauthor, summaries
+            repository,
+            self._time,
+            rng or random.Random(),
+            coauthor,
+            summaries,
+            run_timer=run_timer,
+            run_model_turn=run_model_turn,
         )
 
     @property

@@ -7,10 +7,10 @@ can start; creating then stores the relay and, if it can, begins its first turn 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from inkwell.bot.services.content_policy import ContentFilter
 from inkwell.bot.services.origin import Origin
+from inkwell.bot.services.relay.changes import RelayChanges
 from inkwell.bot.services.relay.models import (
     Person,
     Place,
@@ -22,9 +22,6 @@ from inkwell.bot.services.relay.models import (
 )
 from inkwell.bot.services.relay.options import clean_options
 from inkwell.bot.services.relay.rotation import OPENING_SLOT, Slot, begin_turn, can_begin
-
-if TYPE_CHECKING:
-    from inkwell.bot.services.relay.changes import RelayChanges
 
 log = logging.getLogger(__name__)
 

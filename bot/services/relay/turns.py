@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING
 
 from inkwell.bot.errors import InvalidInput, StaleTurn
 from inkwell.bot.services.content_policy import ContentFilter
 from inkwell.bot.services.origin import Origin
+from inkwell.bot.services.relay.changes import RelayChanges
 from inkwell.bot.services.relay.errors import RelayClosed, TooManyWords
 from inkwell.bot.services.relay.guards import check_writer
 from inkwell.bot.services.relay.models import (
@@ -28,9 +28,6 @@ from inkwell.bot.services.relay.rotation import Slot, begin_turn
 from inkwell.bot.services.relay.words import count_words
 from inkwell.bot.text.cleaning import clean_text
 from inkwell.bot.text.durations import exact_duration
-
-if TYPE_CHECKING:
-    from inkwell.bot.services.relay.changes import RelayChanges
 
 
 async def check_turn(changes: RelayChanges, thread_id: int, user_id: int) -> RelayRecord:

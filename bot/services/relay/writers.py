@@ -7,17 +7,14 @@ turn the member held passes on, and a relay left with nobody writing waits for w
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
 
 from inkwell.bot.errors import InvalidInput
+from inkwell.bot.services.relay.changes import RelayChanges
 from inkwell.bot.services.relay.errors import NotAllowed, RelayClosed, RelayFull
 from inkwell.bot.services.relay.guards import check_moderator
 from inkwell.bot.services.relay.models import Actor, JoinResult, Person, SkipReason, WriterRecord
 from inkwell.bot.services.relay.rotation import wait_for_writers, writing
 from inkwell.bot.services.relay.words import ordinal
-
-if TYPE_CHECKING:
-    from inkwell.bot.services.relay.changes import RelayChanges
 
 
 async def join(changes: RelayChanges, thread_id: int, person: Person) -> JoinResult:
