@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final, Literal
 
 import discord
@@ -61,14 +62,20 @@ def style_embed(title: str, style: StyleRecord, *, note: str | None = None) -> d
     return embed
 
 
-def style_changes(**options: str | None) -> dict[str, str | None]:
+def style_changes(
+    interaction: discord.Interaction, options: Mapping[str, str]
+) -> dict[str, str | None]:
     """The changes a /style command asks the style service for: the options filled in.
 
-    Discord passes an option left empty as None. Here that means "leave it as it is", but the
+    Read from the interaction's namespace, which holds the options the member filled in,
+    by the names the command declares. An option left empty means "leave it as it is"; the
     service would store a None as a cleared preference (clearing is what /style reset is
     for), so empty options are left out.
     """
-    return {name: value for name, value in options.items() if value is not None}
+    namespace = interaction.namespace
+    return {
+        name: value for name in options if (value := getattr(namespace, name, None)) is not None
+    }
 
 
 class Style(
@@ -95,16 +102,7 @@ class Style(
         avoid: Avoid | None = None,
         sample: Sample | None = None,
     ) -> None:
-        changes = style_changes(
-            voice=voice,
-            tone=tone,
-            pov=pov,
-            tense=tense,
-            rating=rating,
-            favourite_forms=favourite_forms,
-            avoid=avoid,
-            sample=sample,
-        )
+        changes = style_changes(interaction, STYLE_OPTIONS)
         saved = await self.inkwell.services.styles.update(interaction.user.id, changes)
         await interaction.response.send_message(
             embed=style_embed("Saved — your style", saved),
@@ -185,15 +183,7 @@ class Style(
     ) -> None:
         assert interaction.guild_id is not None  # guild_only
         styles = self.inkwell.services.styles
-        changes = style_changes(
-            voice=voice,
-            tone=tone,
-            pov=pov,
-            tense=tense,
-            rating=rating,
-            favourite_forms=favourite_forms,
-            avoid=avoid,
-        )
+        changes = style_changes(interaction, SERVER_DEFAULT_OPTIONS)
         if reset:
             await styles.reset_guild_defaults(interaction.guild_id)
         if changes or not reset:
