@@ -110,7 +110,7 @@ class Filters(
         applies_to: AppliesTo = "both",
         category: Category | None = None,
     ) -> None:
-        record = await self.filters.add_rule(
+        record = await self.filters.rules.add_rule(
             guild_of(interaction),
             interaction.user.id,
             pattern=pattern,
@@ -128,7 +128,7 @@ class Filters(
     @app_commands.command(name="remove", description="Remove a rule")
     @app_commands.describe(rule="The rule's number from /filters list (#12), or its pattern")
     async def remove(self, interaction: discord.Interaction, rule: Pattern) -> None:
-        removed = await self.filters.remove_rule(guild_of(interaction), rule)
+        removed = await self.filters.rules.remove_rule(guild_of(interaction), rule)
         await reply(
             interaction, f"Removed rule `#{removed.id}` ({removed.kind} {hidden(removed.pattern)})."
         )
@@ -139,7 +139,7 @@ class Filters(
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None or not interaction.permissions.manage_guild:
             return []
-        rules = await self.filters.rule_choices(interaction.guild_id, current)
+        rules = await self.filters.rules.rule_choices(interaction.guild_id, current)
         return [
             app_commands.Choice(name=f"#{r.id} {r.kind}: {r.pattern}"[:100], value=f"#{r.id}")
             for r in rules
@@ -155,13 +155,13 @@ class Filters(
     @app_commands.command(name="allow", description="Let a word or phrase through every rule")
     @app_commands.describe(word="e.g. a town whose name contains a blocked word")
     async def allow(self, interaction: discord.Interaction, word: Term) -> None:
-        term = await self.filters.allow(guild_of(interaction), interaction.user.id, word)
+        term = await self.filters.rules.allow(guild_of(interaction), interaction.user.id, word)
         await reply(interaction, f"“{discord.utils.escape_markdown(term)}” now always passes.")
 
     @app_commands.command(name="disallow", description="Take a word or phrase off the allow-list")
     @app_commands.describe(word="The allowed word or phrase to remove")
     async def disallow(self, interaction: discord.Interaction, word: Term) -> None:
-        term = await self.filters.disallow(guild_of(interaction), word)
+        term = await self.filters.rules.disallow(guild_of(interaction), word)
         await reply(interaction, f"“{discord.utils.escape_markdown(term)}” is off the allow-list.")
 
     # -- presets --
@@ -179,7 +179,7 @@ class Filters(
         action: Action | None = None,
         applies_to: AppliesTo = "both",
     ) -> None:
-        record = await self.filters.enable_preset(
+        record = await self.filters.settings.enable_preset(
             guild_of(interaction), name, action=action, applies_to=applies_to
         )
         await reply(
@@ -191,7 +191,7 @@ class Filters(
     @preset.command(name="disable", description="Switch off a shipped word list")
     @app_commands.describe(name="Which list")
     async def preset_disable(self, interaction: discord.Interaction, name: PresetName) -> None:
-        removed = await self.filters.disable_preset(guild_of(interaction), name)
+        removed = await self.filters.settings.disable_preset(guild_of(interaction), name)
         await reply(
             interaction,
             f"Preset **{name}** is off." if removed else f"Preset **{name}** wasn't on.",
@@ -233,7 +233,7 @@ class Filters(
         if role is None and channel is None:
             raise InvalidInput("Name a role, a channel, or both.")
         guild_id = guild_of(interaction)
-        change = self.filters.exempt if exempt else self.filters.unexempt
+        change = self.filters.settings.exempt if exempt else self.filters.settings.unexempt
         targets: list[tuple[ExemptionTarget, str, int]] = []
         if role is not None:
             targets.append(("role", role.mention, role.id))
@@ -263,7 +263,7 @@ class Filters(
         max_rating: RatingChoice,
     ) -> None:
         rating = None if max_rating == "none" else max_rating
-        await self.filters.set_channel_rating(
+        await self.filters.settings.set_channel_rating(
             guild_of(interaction), channel.id, rating, age_restricted=channel.is_nsfw()
         )
         if rating is None:
@@ -277,7 +277,9 @@ class Filters(
     async def log_channel(
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
-        await self.filters.set_log_channel(guild_of(interaction), channel.id if channel else None)
+        await self.filters.settings.set_log_channel(
+            guild_of(interaction), channel.id if channel else None
+        )
         await reply(
             interaction,
             f"Blocks and flags will be posted in {channel.mention}."
@@ -298,7 +300,7 @@ class Filters(
         enabled: bool,
         action: Literal["block", "flag"] = "block",
     ) -> None:
-        await self.filters.set_classifier(guild_of(interaction), enabled, action)
+        await self.filters.settings.set_classifier(guild_of(interaction), enabled, action)
         await reply(
             interaction,
             f"The model stage is on ({action}); it runs after the rules, on prompts and "
@@ -319,8 +321,8 @@ class Filters(
     @app_commands.command(name="audit", description="Recent blocks and flags")
     async def audit(self, interaction: discord.Interaction) -> None:
         guild_id = guild_of(interaction)
-        events = await self.filters.audit(guild_id, limit=AUDIT_SHOWN)
-        total = await self.filters.audit_count(guild_id)
+        events = await self.filters.audit_trail.entries(guild_id, limit=AUDIT_SHOWN)
+        total = await self.filters.audit_trail.count(guild_id)
         await send_pages(interaction, audit_pages(events, total))
 
     @app_commands.command(
@@ -338,7 +340,7 @@ class Filters(
     @app_commands.command(name="export", description="The whole configuration as a JSON file")
     async def export(self, interaction: discord.Interaction) -> None:
         guild_id = guild_of(interaction)
-        data = await self.filters.export(guild_id)
+        data = await self.filters.transfer.export(guild_id)
         await interaction.response.send_message(
             "This server's filter configuration; load it anywhere with `/filters import`.",
             file=discord.File(io.BytesIO(data), filename=f"inkwell-filters-{guild_id}.json"),
@@ -358,7 +360,9 @@ class Filters(
                 "Nothing was changed."
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
-        summary = await self.filters.import_file(guild_id, interaction.user.id, await file.read())
+        summary = await self.filters.transfer.import_file(
+            guild_id, interaction.user.id, await file.read()
+        )
         await interaction.followup.send(
             f"Imported {summary.rules} rule(s), {summary.allowed} allowed word(s) and "
             f"{summary.presets} preset(s); the old configuration is attached in case you want "

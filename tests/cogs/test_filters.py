@@ -146,18 +146,18 @@ async def test_members_without_manage_server_are_refused_every_subcommand(
     inkwell: Harness, services: Services, command: str, values: dict[str, Any]
 ) -> None:
     options = {"channel": inkwell.channel} if command == "filters rating" else {}
-    before = await services.filters.export(inkwell.guild.id)
+    before = await services.filters.transfer.export(inkwell.guild.id)
     events = await inkwell.run_slash(command, user=inkwell.user, options=options, **values)
     assert events.ephemeral()
     assert "manage guild permission" in (events.last_content() or "")
-    assert await services.filters.export(inkwell.guild.id) == before
+    assert await services.filters.transfer.export(inkwell.guild.id) == before
 
 
 async def test_import_is_refused_too(inkwell: Harness, services: Services, upload: Upload) -> None:
-    before = await services.filters.export(inkwell.guild.id)
+    before = await services.filters.transfer.export(inkwell.guild.id)
     events = await upload(b'{"format": "inkwell-filters", "version": 1}', user=inkwell.user)
     assert "manage guild permission" in (events.last_content() or "")
-    assert await services.filters.export(inkwell.guild.id) == before
+    assert await services.filters.transfer.export(inkwell.guild.id) == before
 
 
 async def test_members_and_dms_never_see_filters(inkwell: Harness) -> None:
@@ -202,7 +202,7 @@ async def test_the_list_pages_through_many_rules(
 ) -> None:
     rules = [{"kind": "word", "pattern": f"word{n:02d}"} for n in range(40)]
     data = json.dumps({"format": "inkwell-filters", "version": 1, "rules": rules}).encode()
-    await services.filters.import_file(inkwell.guild.id, mod.id, data)
+    await services.filters.transfer.import_file(inkwell.guild.id, mod.id, data)
     events = await inkwell.run_slash("filters list", user=mod)
     first = events.original()
     assert "page 1/3" in first.embeds[0]["footer"]["text"]
@@ -220,7 +220,7 @@ async def test_remove_offers_the_rules_as_you_type(
     inkwell: Harness, services: Services, mod: FakeUser
 ) -> None:
     for word in ("grimoire", "gremlin", "dragon"):
-        await services.filters.add_rule(
+        await services.filters.rules.add_rule(
             inkwell.guild.id, mod.id, pattern=word, kind="word", action="block", applies_to="both"
         )
     cog: Any = inkwell.bot.get_cog("Filters")
@@ -394,7 +394,7 @@ async def test_test_is_a_dry_run(inkwell: Harness, services: Services, mod: Fake
     fields = {field["name"]: field["value"] for field in embed["fields"]}
     assert "matched ||G.R.I.M.O.I.R.E||" in fields["Matching rules"]
     assert "**blocked** — the member reads “spoilers”" in fields["As a prompt"]
-    assert await services.filters.audit_count(inkwell.guild.id) == 0
+    assert await services.filters.audit_trail.count(inkwell.guild.id) == 0
 
 
 async def test_settings_and_the_model_stage(inkwell: Harness, mod: FakeUser) -> None:
@@ -439,7 +439,7 @@ async def test_a_malformed_import_changes_nothing_and_says_why(
     inkwell: Harness, services: Services, mod: FakeUser, upload: Upload
 ) -> None:
     await inkwell.run_slash("filters add", user=mod, pattern="grimoire")
-    before = await services.filters.export(inkwell.guild.id)
+    before = await services.filters.transfer.export(inkwell.guild.id)
     bad = {
         "format": "inkwell-filters",
         "version": 1,
@@ -450,4 +450,4 @@ async def test_a_malformed_import_changes_nothing_and_says_why(
     message = events.last_content() or ""
     assert "nothing was changed" in message
     assert "rules[1]: That regex doesn't compile" in message
-    assert await services.filters.export(inkwell.guild.id) == before
+    assert await services.filters.transfer.export(inkwell.guild.id) == before

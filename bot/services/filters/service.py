@@ -22,19 +22,16 @@ collaborators that share one repository and one compiled-configuration cache:
 
 from __future__ import annotations
 
-from typing import Literal
-
-from inkwell.bot.records.filters import AuditEntry, FilterConfig, PresetRecord, RuleRecord
+from inkwell.bot.records.filters import FilterConfig
 from inkwell.bot.services.content_policy import Verdict
 from inkwell.bot.services.filters.audit import FilterNotifier
 from inkwell.bot.services.filters.audit_trail import AuditTrail
 from inkwell.bot.services.filters.classifier import SafetyClassifier
 from inkwell.bot.services.filters.compiled import FilterCache, GuildFilters
 from inkwell.bot.services.filters.dry_run import DryRun, rehearse
-from inkwell.bot.services.filters.guild_settings import ExemptionTarget, GuildSettings
-from inkwell.bot.services.filters.import_export import ConfigTransfer, ImportSummary
+from inkwell.bot.services.filters.guild_settings import GuildSettings
+from inkwell.bot.services.filters.import_export import ConfigTransfer
 from inkwell.bot.services.filters.rule_book import RuleBook
-from inkwell.bot.services.filters.rules import Action, AppliesTo, Kind
 from inkwell.bot.services.filters.screening import Screener
 from inkwell.bot.services.forms import Rating
 from inkwell.bot.services.origin import Origin
@@ -45,6 +42,13 @@ __all__ = ["FilterService"]
 
 
 class FilterService:
+    """Screening for every guild, and the moderators' tools as four collaborators.
+
+    ``/filters`` reaches the tools directly: ``filters.rules`` (rules and the allow-list),
+    ``filters.settings`` (presets, exemptions, ratings, log channel, model stage),
+    ``filters.audit_trail`` (blocks and flags) and ``filters.transfer`` (export, import).
+    """
+
     def __init__(
         self,
         repository: FilterRepository,
@@ -54,11 +58,11 @@ class FilterService:
     ) -> None:
         self._repository = repository
         self._cache = FilterCache(repository)
-        self._trail = AuditTrail(repository, self._cache, notifier)
-        self._screener = Screener(self._cache, self._trail, classifier)
-        self._rules = RuleBook(repository, self._cache)
-        self._settings = GuildSettings(repository, self._cache)
-        self._transfer = ConfigTransfer(repository, self._cache)
+        self.audit_trail = AuditTrail(repository, self._cache, notifier)
+        self._screener = Screener(self._cache, self.audit_trail, classifier)
+        self.rules = RuleBook(repository, self._cache)
+        self.settings = GuildSettings(repository, self._cache)
+        self.transfer = ConfigTransfer(repository, self._cache)
 
     @property
     def repository(self) -> FilterRepository:
@@ -69,11 +73,11 @@ class FilterService:
         return self._screener.classifier
 
     def set_notifier(self, notifier: FilterNotifier | None) -> None:
-        self._trail.set_notifier(notifier)
+        self.audit_trail.set_notifier(notifier)
 
     async def flush(self) -> None:
         """Wait until every log-channel post in flight is done."""
-        await self._trail.flush()
+        await self.audit_trail.flush()
 
     async def filters(self, guild_id: int) -> GuildFilters:
         return await self._cache.get(guild_id)
@@ -81,7 +85,7 @@ class FilterService:
     async def config(self, guild_id: int) -> FilterConfig:
         return (await self._cache.get(guild_id)).config
 
-    # -- ContentFilter and RatingPolicy --
+    # -- the content policy --
 
     async def check_prompt(self, text: str, origin: Origin) -> Verdict:
         return await self._screener.check_prompt(text, origin)
@@ -92,97 +96,6 @@ class FilterService:
     async def max_rating(self, origin: Origin) -> Rating | None:
         return await self._screener.max_rating(origin)
 
-    # -- rules and allow-list --
-
-    async def add_rule(
-        self,
-        guild_id: int,
-        moderator_id: int,
-        *,
-        pattern: str,
-        kind: Kind,
-        action: Action,
-        applies_to: AppliesTo,
-        category: str | None = None,
-    ) -> RuleRecord:
-        return await self._rules.add_rule(
-            guild_id,
-            moderator_id,
-            pattern=pattern,
-            kind=kind,
-            action=action,
-            applies_to=applies_to,
-            category=category,
-        )
-
-    async def remove_rule(self, guild_id: int, reference: str) -> RuleRecord:
-        """Remove a rule named by its number (``12`` or ``#12``) or its exact pattern."""
-        return await self._rules.remove_rule(guild_id, reference)
-
-    async def rule_choices(self, guild_id: int, typed: str, limit: int = 25) -> list[RuleRecord]:
-        """Rules whose number or pattern contains ``typed`` (for autocomplete)."""
-        return await self._rules.rule_choices(guild_id, typed, limit)
-
-    async def allow(self, guild_id: int, moderator_id: int, term: str) -> str:
-        return await self._rules.allow(guild_id, moderator_id, term)
-
-    async def disallow(self, guild_id: int, term: str) -> str:
-        return await self._rules.disallow(guild_id, term)
-
-    # -- presets, exemptions, ratings, log channel, classifier --
-
-    async def enable_preset(
-        self,
-        guild_id: int,
-        name: str,
-        *,
-        action: Action | None = None,
-        applies_to: AppliesTo = "both",
-    ) -> PresetRecord:
-        return await self._settings.enable_preset(
-            guild_id, name, action=action, applies_to=applies_to
-        )
-
-    async def disable_preset(self, guild_id: int, name: str) -> bool:
-        return await self._settings.disable_preset(guild_id, name)
-
-    async def exempt(self, guild_id: int, target: ExemptionTarget, target_id: int) -> bool:
-        return await self._settings.exempt(guild_id, target, target_id)
-
-    async def unexempt(self, guild_id: int, target: ExemptionTarget, target_id: int) -> bool:
-        return await self._settings.unexempt(guild_id, target, target_id)
-
-    async def set_channel_rating(
-        self, guild_id: int, channel_id: int, rating: Rating | None, *, age_restricted: bool
-    ) -> bool:
-        return await self._settings.set_channel_rating(
-            guild_id, channel_id, rating, age_restricted=age_restricted
-        )
-
-    async def set_log_channel(self, guild_id: int, channel_id: int | None) -> None:
-        await self._settings.set_log_channel(guild_id, channel_id)
-
-    async def set_classifier(
-        self, guild_id: int, enabled: bool, action: Literal["block", "flag"]
-    ) -> None:
-        await self._settings.set_classifier(guild_id, enabled, action)
-
-    # -- dry run, audit, export/import --
-
     async def dry_run(self, guild_id: int, text: str) -> DryRun:
         """What the rule stage would do to ``text``; nothing is recorded or posted."""
         return rehearse(await self._cache.get(guild_id), text)
-
-    async def audit(self, guild_id: int, *, limit: int, offset: int = 0) -> list[AuditEntry]:
-        return await self._trail.entries(guild_id, limit=limit, offset=offset)
-
-    async def audit_count(self, guild_id: int) -> int:
-        return await self._trail.count(guild_id)
-
-    async def export(self, guild_id: int) -> bytes:
-        return await self._transfer.export(guild_id)
-
-    async def import_file(self, guild_id: int, moderator_id: int, data: bytes) -> ImportSummary:
-        """Replace the guild's whole configuration with a validated file; a bad file
-        raises :class:`~inkwell.bot.errors.InvalidInput` and changes nothing."""
-        return await self._transfer.import_file(guild_id, moderator_id, data)

@@ -40,7 +40,7 @@ def test_the_prompt_starts_the_same_for_every_text() -> None:
 async def test_the_model_stage_is_off_by_default(
     filters: FilterService, guard: ScriptedBackend
 ) -> None:
-    await filters.add_rule(
+    await filters.rules.add_rule(
         GUILD, MOD, pattern="forbidden", kind="word", action="block", applies_to="both"
     )
     await filters.check_prompt("a calm poem", MEMBER)
@@ -51,14 +51,14 @@ async def test_the_model_stage_is_off_by_default(
 async def test_an_unsafe_answer_blocks_with_the_category_and_is_audited(
     filters: FilterService, guard: ScriptedBackend
 ) -> None:
-    await filters.set_classifier(GUILD, True, "block")
+    await filters.settings.set_classifier(GUILD, True, "block")
     guard.script = ["unsafe\n", "S1"]
     verdict = await filters.check_prompt("how do I hurt someone", MEMBER)
     assert (verdict.blocked, verdict.category) == (True, "violent crimes")
     request: GenerationRequest = guard.requests[0]
     assert "User: how do I hurt someone" in request.messages[0].content
     assert request.sampling.temperature == 0
-    [entry] = await filters.audit(GUILD, limit=5)
+    [entry] = await filters.audit_trail.entries(GUILD, limit=5)
     event = entry.event
     assert (event.rule, event.action, event.category) == ("model S1", "block", "violent crimes")
     assert event.excerpt.startswith("||")
@@ -66,8 +66,8 @@ async def test_an_unsafe_answer_blocks_with_the_category_and_is_audited(
 
 
 async def test_the_rule_stage_runs_first(filters: FilterService, guard: ScriptedBackend) -> None:
-    await filters.set_classifier(GUILD, True, "block")
-    await filters.add_rule(
+    await filters.settings.set_classifier(GUILD, True, "block")
+    await filters.rules.add_rule(
         GUILD, MOD, pattern="forbidden", kind="word", action="block", applies_to="both"
     )
     assert (await filters.check_prompt("forbidden", MEMBER)).category == "server rules"
@@ -77,7 +77,7 @@ async def test_the_rule_stage_runs_first(filters: FilterService, guard: Scripted
 async def test_it_judges_finished_outputs_not_every_streamed_edit(
     filters: FilterService, guard: ScriptedBackend
 ) -> None:
-    await filters.set_classifier(GUILD, True, "block")
+    await filters.settings.set_classifier(GUILD, True, "block")
     for text in ("Once ", "Once upon ", "Once upon a time"):
         await filters.check_output(text, MEMBER, final=False)
     assert guard.requests == []
@@ -90,11 +90,11 @@ async def test_it_judges_finished_outputs_not_every_streamed_edit(
 async def test_flag_mode_lets_the_text_through_and_records_it(
     filters: FilterService, guard: ScriptedBackend
 ) -> None:
-    await filters.set_classifier(GUILD, True, "flag")
+    await filters.settings.set_classifier(GUILD, True, "flag")
     guard.script = ["unsafe\nS10"]
     verdict = await filters.check_prompt("a rant", MEMBER)
     assert (verdict.blocked, verdict.text) == (False, "a rant")
-    assert [e.event.action for e in await filters.audit(GUILD, limit=5)] == ["flag"]
+    assert [e.event.action for e in await filters.audit_trail.entries(GUILD, limit=5)] == ["flag"]
 
 
 @pytest.mark.parametrize(
@@ -104,7 +104,7 @@ async def test_flag_mode_lets_the_text_through_and_records_it(
 async def test_no_verdict_lets_the_text_through(
     filters: FilterService, guard: ScriptedBackend, script: list[str]
 ) -> None:
-    await filters.set_classifier(GUILD, True, "block")
+    await filters.settings.set_classifier(GUILD, True, "block")
     guard.script = script
     assert not (await filters.check_prompt("a poem", MEMBER)).blocked
 
@@ -112,7 +112,7 @@ async def test_no_verdict_lets_the_text_through(
 async def test_a_down_server_fails_open_because_the_rules_already_ran(
     filters: FilterService, guard: ScriptedBackend
 ) -> None:
-    await filters.set_classifier(GUILD, True, "block")
+    await filters.settings.set_classifier(GUILD, True, "block")
     guard.fail_after = 0
     assert not (await filters.check_prompt("a poem", MEMBER)).blocked
 
@@ -120,7 +120,7 @@ async def test_a_down_server_fails_open_because_the_rules_already_ran(
 async def test_the_same_text_is_asked_once_while_remembered(
     filters: FilterService, guard: ScriptedBackend
 ) -> None:
-    await filters.set_classifier(GUILD, True, "block")
+    await filters.settings.set_classifier(GUILD, True, "block")
     for _ in range(3):
         await filters.check_prompt("a style that repeats", MEMBER)
     assert len(guard.requests) == 1
@@ -129,7 +129,7 @@ async def test_the_same_text_is_asked_once_while_remembered(
 async def test_a_missing_verdict_is_asked_again(
     filters: FilterService, guard: ScriptedBackend
 ) -> None:
-    await filters.set_classifier(GUILD, True, "block")
+    await filters.settings.set_classifier(GUILD, True, "block")
     guard.fail_after = 0
     await filters.check_prompt("a poem", MEMBER)
     guard.fail_after = None

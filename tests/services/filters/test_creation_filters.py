@@ -56,7 +56,7 @@ async def test_a_blocked_word_split_across_chunks_never_reaches_the_member(
 ) -> None:
     backend = ScriptedBackend()
     service = creation_service(database, backend, filters)
-    await filters.add_rule(
+    await filters.rules.add_rule(
         GUILD, MOD, pattern="*fuck*", kind="wildcard", action="block", applies_to="outputs"
     )
     shown, current = await write(service, chunks, backend)
@@ -71,7 +71,7 @@ async def test_redacted_output_shows_the_mask_and_never_the_word(
 ) -> None:
     backend = ScriptedBackend()
     service = creation_service(database, backend, filters)
-    await filters.enable_preset(GUILD, "profanity")
+    await filters.settings.enable_preset(GUILD, "profanity")
     shown, current = await write(service, ["Well, sh", "it happens ", "to ", "everyone."], backend)
     assert current == "Well, ███ happens to everyone."
     assert shown[-1] == current
@@ -83,7 +83,7 @@ async def test_a_blocked_prompt_generates_nothing(
 ) -> None:
     backend = ScriptedBackend()
     service = creation_service(database, backend, filters)
-    await filters.enable_preset(GUILD, "self-harm")
+    await filters.settings.enable_preset(GUILD, "self-harm")
     request = service.validate("poem", "why you should kill yourself", {})
     with pytest.raises(Blocked, match=r"\(self-harm\)"):
         await service.begin(request, MEMBER)
@@ -95,7 +95,7 @@ async def test_a_redacted_option_reaches_the_model_masked(
 ) -> None:
     backend = ScriptedBackend()
     service = creation_service(database, backend, filters)
-    await filters.add_rule(
+    await filters.rules.add_rule(
         GUILD, MOD, pattern="grimoire", kind="word", action="redact", applies_to="prompts"
     )
     backend.script = ["ok"]
@@ -113,7 +113,7 @@ async def test_style_fields_are_checked_like_prompts(
     backend = ScriptedBackend()
     service = creation_service(database, backend, filters)
     await service.styles.update(MEMBER.user_id, {"voice": "like a grimoire"})
-    await filters.add_rule(
+    await filters.rules.add_rule(
         GUILD, MOD, pattern="grimoire", kind="word", action="block", applies_to="prompts"
     )
     with pytest.raises(Blocked, match="your style's voice"):
@@ -140,7 +140,7 @@ async def test_the_channel_rating_steers_the_prompt(
     service = creation_service(database, backend, filters)
     await service.styles.update(MEMBER.user_id, {"rating": member_rating})
     if channel_rating:
-        await filters.set_channel_rating(
+        await filters.settings.set_channel_rating(
             GUILD,
             MEMBER.channel_id or 0,
             channel_rating,
@@ -157,7 +157,7 @@ async def test_a_post_is_judged_as_members_read_it(
 ) -> None:
     backend = ScriptedBackend()
     service = creation_service(database, backend, filters)
-    await filters.enable_preset(GUILD, "profanity")
+    await filters.settings.enable_preset(GUILD, "profanity")
     backend.script = ["Launch day, no bullsh", "it! #launch"]
     creation = await service.begin(service.validate("post", "launch", {"platform": "x"}), MEMBER)
     shown = [text async for text in creation.write()]

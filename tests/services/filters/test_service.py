@@ -26,7 +26,7 @@ async def add(
     applies_to: AppliesTo = "both",
     category: str | None = None,
 ) -> int:
-    record = await filters.add_rule(
+    record = await filters.rules.add_rule(
         GUILD,
         MOD,
         pattern=pattern,
@@ -48,7 +48,7 @@ async def test_dms_and_unconfigured_guilds_pass_untouched(filters: FilterService
     for origin in (in_dm, elsewhere):
         verdict = await filters.check_prompt("forbidden words", origin)
         assert (verdict.text, verdict.blocked) == ("forbidden words", False)
-    assert await filters.audit_count(GUILD + 1) == 0
+    assert await filters.audit_trail.count(GUILD + 1) == 0
 
 
 async def test_a_blocked_prompt_names_the_category_never_the_pattern(
@@ -72,14 +72,14 @@ async def test_redact_masks_the_match_in_a_prompt(filters: FilterService) -> Non
 async def test_blocks_and_flags_are_audited_and_posted_with_the_match_masked(
     filters: FilterService, log_channel: RecordingLog
 ) -> None:
-    await filters.set_log_channel(GUILD, LOG_CHANNEL)
+    await filters.settings.set_log_channel(GUILD, LOG_CHANNEL)
     await add(filters, "sneaky", action="flag", category="watch list")
     await add(filters, "forbidden")
     assert not (await filters.check_prompt("a sneaky plan", MEMBER)).blocked
     assert (await filters.check_output("forbidden lore", MEMBER, final=True)).blocked
     await filters.flush()
 
-    entries = await filters.audit(GUILD, limit=10)
+    entries = await filters.audit_trail.entries(GUILD, limit=10)
     events = [entry.event for entry in entries]
     assert [(e.action, e.stage, e.category) for e in events] == [
         ("block", "output", "server rules"),
@@ -98,7 +98,7 @@ async def test_without_a_log_channel_events_are_only_audited(
     await filters.check_prompt("forbidden", MEMBER)
     await filters.flush()
     assert log_channel.posts == []
-    assert await filters.audit_count(GUILD) == 1
+    assert await filters.audit_trail.count(GUILD) == 1
 
 
 @pytest.mark.parametrize(
@@ -112,8 +112,8 @@ async def test_exemptions_skip_the_prompt_stage_only(
     filters: FilterService, origin: Origin
 ) -> None:
     await add(filters, "forbidden")
-    await filters.exempt(GUILD, "role", 70)
-    await filters.exempt(GUILD, "channel", 601)
+    await filters.settings.exempt(GUILD, "role", 70)
+    await filters.settings.exempt(GUILD, "channel", 601)
     assert not (await filters.check_prompt("forbidden", origin)).blocked
     assert (await filters.check_output("forbidden", origin, final=True)).blocked
     assert (await filters.check_prompt("forbidden", replace(MEMBER, role_ids=frozenset()))).blocked
@@ -137,7 +137,7 @@ async def test_a_change_applies_at_once_and_the_compiled_rules_are_cached(
     for _ in range(5):
         await filters.check_prompt("forbidden", MEMBER)
     assert reads == 2  # once before the rule, once after it
-    await filters.remove_rule(GUILD, str(rule_id))
+    await filters.rules.remove_rule(GUILD, str(rule_id))
     assert not (await filters.check_prompt("forbidden", MEMBER)).blocked
 
 
@@ -189,7 +189,7 @@ async def test_redaction_while_streaming_never_shows_the_word_either(
 
 async def test_a_streamed_text_may_still_become_an_allowed_phrase(filters: FilterService) -> None:
     await add(filters, "hell")
-    await filters.allow(GUILD, MOD, "Hell Creek")
+    await filters.rules.allow(GUILD, MOD, "Hell Creek")
     shown = await filters.check_output("We camped at Hell ", MEMBER, final=False)
     assert (shown.blocked, shown.text) == (False, "We camped at ")
     done = await filters.check_output("We camped at Hell Creek.", MEMBER, final=True)
@@ -202,7 +202,7 @@ async def test_flags_are_recorded_once_when_the_text_is_final(filters: FilterSer
     for text in snapshots(["A dragon ", "appears, ", "the dragon ", "sleeps."]):
         await filters.check_output(text, MEMBER, final=False)
     await filters.check_output("A dragon appears, the dragon sleeps.", MEMBER, final=True)
-    assert await filters.audit_count(GUILD) == 1
+    assert await filters.audit_trail.count(GUILD) == 1
 
 
 # -- ratings ----------------------------------------------------------------------------
@@ -223,7 +223,7 @@ async def test_the_rating_cap_of_a_channel(
 ) -> None:
     origin = replace(MEMBER, age_restricted_channel=age_restricted)
     if channel_rating:
-        await filters.set_channel_rating(
+        await filters.settings.set_channel_rating(
             GUILD, MEMBER.channel_id or 0, channel_rating, age_restricted=age_restricted
         )
     assert await filters.max_rating(origin) == cap
@@ -232,7 +232,7 @@ async def test_the_rating_cap_of_a_channel(
 
 async def test_mature_needs_an_age_restricted_channel(filters: FilterService) -> None:
     with pytest.raises(InvalidInput, match="age-restricted"):
-        await filters.set_channel_rating(GUILD, 600, "mature", age_restricted=False)
+        await filters.settings.set_channel_rating(GUILD, 600, "mature", age_restricted=False)
 
 
 # -- what moderators configure ----------------------------------------------------------
@@ -250,18 +250,18 @@ async def test_the_same_rule_twice_is_refused_however_it_is_spelled(
 async def test_rules_are_removed_by_number_or_pattern(filters: FilterService) -> None:
     first = await add(filters, "alpha")
     await add(filters, "beta")
-    assert (await filters.remove_rule(GUILD, f"#{first}")).pattern == "alpha"
-    assert (await filters.remove_rule(GUILD, "BETA")).pattern == "beta"
+    assert (await filters.rules.remove_rule(GUILD, f"#{first}")).pattern == "alpha"
+    assert (await filters.rules.remove_rule(GUILD, "BETA")).pattern == "beta"
     with pytest.raises(NotFound):
-        await filters.remove_rule(GUILD, "#999")
+        await filters.rules.remove_rule(GUILD, "#999")
     with pytest.raises(NotFound):
-        await filters.remove_rule(GUILD, "gamma")
+        await filters.rules.remove_rule(GUILD, "gamma")
 
 
 async def test_capacity_is_1000_keywords_and_10_regexes(filters: FilterService) -> None:
     rules = [{"kind": "word", "pattern": f"kw{n:04d}"} for n in range(MAX_KEYWORDS)]
     rules += [{"kind": "regex", "pattern": f"re{n}\\d"} for n in range(MAX_REGEXES)]
-    await filters.import_file(GUILD, MOD, _file(rules=rules))
+    await filters.transfer.import_file(GUILD, MOD, _file(rules=rules))
     with pytest.raises(InvalidInput, match="1000 keyword rules, the most it can have"):
         await add(filters, "onemore")
     with pytest.raises(InvalidInput, match="10 regex rules, the most it can have"):
@@ -274,23 +274,23 @@ async def test_capacity_is_1000_keywords_and_10_regexes(filters: FilterService) 
 async def test_the_allow_list(filters: FilterService) -> None:
     await add(filters, "*cunt*", kind="wildcard")
     assert (await filters.check_prompt("I live in Scunthorpe", MEMBER)).blocked
-    assert await filters.allow(GUILD, MOD, "  Scunthorpe ") == "Scunthorpe"
+    assert await filters.rules.allow(GUILD, MOD, "  Scunthorpe ") == "Scunthorpe"
     assert not (await filters.check_prompt("I live in SCUNTHORPE", MEMBER)).blocked
     with pytest.raises(InvalidInput, match="already"):
-        await filters.allow(GUILD, MOD, "scunthorpe")
-    assert await filters.disallow(GUILD, "scunthorpe") == "Scunthorpe"
+        await filters.rules.allow(GUILD, MOD, "scunthorpe")
+    assert await filters.rules.disallow(GUILD, "scunthorpe") == "Scunthorpe"
     with pytest.raises(NotFound):
-        await filters.disallow(GUILD, "scunthorpe")
+        await filters.rules.disallow(GUILD, "scunthorpe")
 
 
 async def test_presets_switch_on_with_their_default_action(filters: FilterService) -> None:
-    record = await filters.enable_preset(GUILD, "profanity")
+    record = await filters.settings.enable_preset(GUILD, "profanity")
     assert record.action == "redact"
     assert (await filters.check_prompt("what the f u c k", MEMBER)).text == "what the ███"
-    await filters.enable_preset(GUILD, "profanity", action="block", applies_to="outputs")
+    await filters.settings.enable_preset(GUILD, "profanity", action="block", applies_to="outputs")
     assert not (await filters.check_prompt("what the fuck", MEMBER)).blocked
     assert (await filters.check_output("what the fuck", MEMBER, final=True)).blocked
-    assert await filters.disable_preset(GUILD, "profanity")
+    assert await filters.settings.disable_preset(GUILD, "profanity")
     assert not (await filters.check_output("what the fuck", MEMBER, final=True)).blocked
 
 
@@ -306,7 +306,7 @@ async def test_a_dry_run_shows_matches_and_outcomes_and_records_nothing(
     ]
     assert (result.prompt.blocked, result.prompt.category) == (True, "spoilers")
     assert (result.output.blocked, result.output.text) == (False, "the GRIMOIRE, ███")
-    assert await filters.audit_count(GUILD) == 0
+    assert await filters.audit_trail.count(GUILD) == 0
 
 
 async def test_forgetting_a_member_removes_their_audit_rows(
@@ -316,7 +316,7 @@ async def test_forgetting_a_member_removes_their_audit_rows(
     await filters.check_prompt("forbidden", MEMBER)
     await filters.check_prompt("forbidden", replace(MEMBER, user_id=12))
     await forget_member(database, MEMBER.user_id)
-    assert [e.event.user_id for e in await filters.audit(GUILD, limit=10)] == [12]
+    assert [e.event.user_id for e in await filters.audit_trail.entries(GUILD, limit=10)] == [12]
     assert (await filters.config(GUILD)).rules[0].created_by == MOD
 
 
@@ -332,18 +332,18 @@ def _file(**parts: object) -> bytes:
 async def test_export_then_import_restores_everything(filters: FilterService) -> None:
     await add(filters, "grimoire", category="spoilers", applies_to="prompts")
     await add(filters, r"\bcode\d{3}\b", kind="regex", action="flag")
-    await filters.allow(GUILD, MOD, "Hell Creek")
-    await filters.enable_preset(GUILD, "slurs")
-    await filters.exempt(GUILD, "role", 70)
-    await filters.exempt(GUILD, "channel", 601)
-    await filters.set_channel_rating(GUILD, 600, "pg", age_restricted=False)
-    await filters.set_log_channel(GUILD, LOG_CHANNEL)
-    await filters.set_classifier(GUILD, True, "flag")
+    await filters.rules.allow(GUILD, MOD, "Hell Creek")
+    await filters.settings.enable_preset(GUILD, "slurs")
+    await filters.settings.exempt(GUILD, "role", 70)
+    await filters.settings.exempt(GUILD, "channel", 601)
+    await filters.settings.set_channel_rating(GUILD, 600, "pg", age_restricted=False)
+    await filters.settings.set_log_channel(GUILD, LOG_CHANNEL)
+    await filters.settings.set_classifier(GUILD, True, "flag")
     before = await filters.config(GUILD)
-    exported = await filters.export(GUILD)
+    exported = await filters.transfer.export(GUILD)
 
     other = GUILD + 1
-    summary = await filters.import_file(other, MOD, exported)
+    summary = await filters.transfer.import_file(other, MOD, exported)
     after = await filters.config(other)
 
     assert (summary.rules, summary.allowed, summary.presets) == (2, 1, 1)
@@ -351,7 +351,7 @@ async def test_export_then_import_restores_everything(filters: FilterService) ->
         (r.kind, r.pattern, r.action, r.applies_to, r.category) for r in before.rules
     ]
     assert replace(after, guild_id=GUILD, rules=before.rules) == before
-    assert await filters.export(other) == exported
+    assert await filters.transfer.export(other) == exported
     assert b'"log_channel_id": "900"' in exported  # ids as strings, like Discord's API
 
 
@@ -394,10 +394,10 @@ async def test_a_bad_import_changes_nothing_and_says_what_is_wrong(
     filters: FilterService, data: bytes, message: str
 ) -> None:
     await add(filters, "grimoire")
-    await filters.enable_preset(GUILD, "slurs")
-    before = await filters.export(GUILD)
+    await filters.settings.enable_preset(GUILD, "slurs")
+    before = await filters.transfer.export(GUILD)
     with pytest.raises(InvalidInput) as raised:
-        await filters.import_file(GUILD, MOD, data)
+        await filters.transfer.import_file(GUILD, MOD, data)
     assert message in str(raised.value)
     assert "Nothing was changed" in str(raised.value) or "nothing was changed" in str(raised.value)
-    assert await filters.export(GUILD) == before
+    assert await filters.transfer.export(GUILD) == before
