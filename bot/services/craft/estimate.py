@@ -30,7 +30,7 @@ from typing import Final
 from inkwell.bot.services.craft.words import ascii_fold
 
 _VOWELS: Final = frozenset("aeiouy")
-_SIBILANT_ENDS: Final = ("s", "z", "x", "ch", "sh", "ce", "ge")
+_SIBILANT_ENDS: Final = ("s", "z", "x", "ch", "sh")
 _SILENT_E_SUFFIXES: Final = ("ly", "ful", "ment", "ness", "less", "some")
 _SPLIT_PAIRS: Final = frozenset({"ia", "io", "iu", "eo"})
 _UNSURE_PAIRS: Final = frozenset({"ea", "ua", "ue", "ui", "ie", "oe", "ae"})
@@ -118,10 +118,10 @@ def _silent_endings(word: str, accented_final_e: bool) -> int:
         consonant_le = word.endswith("le") and _is_consonant(word, len(word) - 3)
         return 0 if consonant_le else 1
     if word.endswith("es") and _is_consonant(word, len(word) - 3):
-        stem = word[:-2]
-        if stem.endswith(_SIBILANT_ENDS[:-2]) or word.endswith(("ces", "ges")):
+        if word[:-2].endswith(_SIBILANT_ENDS) or word.endswith(("ces", "ges")):
             return 0
-        return 0 if stem.endswith("l") and _is_consonant(word, len(word) - 4) else 1
+        consonant_les = word.endswith("les") and _is_consonant(word, len(word) - 4)
+        return 0 if consonant_les else 1
     if word.endswith("ed") and _is_consonant(word, len(word) - 3):
         return 0 if word[-3] in "td" else 1
     for suffix in _SILENT_E_SUFFIXES:

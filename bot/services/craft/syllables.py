@@ -21,20 +21,25 @@ Loading
 Counting
     Every valid pronunciation counts, so a word has a *set* of possible counts: "fire" is 1
     (F AY1 R) or 2 (F AY1 ER0), "every" 2 or 3, "hour" 1 or 2. The dictionary already lists
-    many run-together readings ("vi-let", "jewl", "cru'l") but not the two classes poets and
-    singers use most: a diphthong ending in a glide before an unstressed "-er" ("flower",
-    "power", "tower", "higher", "tired", "desire": AW or AY then ER0), which sounds as one
-    syllable as readily as "fire" and "hour" do, and "poem" said as "pome" (OW then AH0 M).
-    Those may count one syllable fewer. Nothing wider: "lion", "quiet", "poet" and "being"
-    stay two, as a poet would count them. A line's possible totals are every sum of
-    one count per word, and the line matches a target if any total hits it.
+    many run-together readings ("vi-let", "jewl", "cru'l") but not the three that poets and
+    singers use most, so those may also count one syllable fewer:
+
+    - a glide diphthong before an unstressed "-er" ("flower", "power", "higher", "tired",
+      "desire": AW or AY then ER0), one syllable as readily as "fire" and "hour";
+    - "poem" said as "pome" (OW then AH0 M);
+    - an unstressed "-er-" running into the unstressed vowel after it ("wand'ring",
+      "whisp'ring", "mem'ries", "hist'ry", "sev'ral": ER0 then a vowel with stress 0), as the
+      dictionary itself has "every" but not its cousins.
+
+    Nothing wider: "lion", "quiet", "poet" and "being" stay two, as a poet counts them.
+    A line's possible totals are every sum of one count per word, and the line matches a
+    target if any total hits it.
 
     A word the dictionary lacks is tried as its accent-free form ("café"), without a
     leading or trailing apostrophe ("'cause", "walkin'"), with an elided -ed ("dimm'd" is
-    "dimmed" with the -ed unsounded), as a possessive ("Zorblax's"), and
-    as the parts of a hyphenated compound; failing all that :mod:`.estimate` judges it from
-    spelling, and the count is marked estimated. Numbers and "&" are counted as spoken
-    (:mod:`.words`).
+    "dimmed" with the -ed unsounded), as a possessive ("Zorblax's"), and as the parts of a
+    hyphenated compound; failing all that :mod:`.estimate` judges it from spelling, and the
+    count is marked estimated. Numbers and "&" are counted as spoken (:mod:`.words`).
 """
 
 from __future__ import annotations
@@ -111,6 +116,8 @@ def _runs_together(phones: Pronunciation, index: int) -> bool:
     first, second = phones[index][:-1], phones[index + 1]
     if second == "ER0":
         return first in ("AW", "AY")
+    if phones[index] == "ER0" and second[-1] == "0":
+        return True  # "wand'ring", "mem'ries", "hist'ry": the unstressed -er- before a vowel
     following = phones[index + 2] if index + 2 < len(phones) else ""
     return first == "OW" and second == "AH0" and following == "M"
 

@@ -7,19 +7,17 @@ Shakespearean scheme, a rhyme made by repeating a word, a varied refrain.
 The score is a distance: 0 for a perfect piece, more the further it is from the form. Its
 penalties are on one scale, so candidates can be compared across kinds of fault:
 
-========================================  =======
-a syllable too many or too few (per line)  1 each
-a missing or extra line                    3 each
-a broken rhyme, a wrong initial            2 each
-a missing refrain, a bad section label     2 each
-a chorus that does not repeat              2
-stanza breaks off a villanelle's 3-…-3-4   1
-a rhyme by repetition, a varied refrain    0.5
-a sonnet pair off the Shakespearean scheme 0.5
-========================================  =======
+- 1 per syllable too many or too few, on each line;
+- 3 per line missing or extra;
+- 2 per broken rhyme, wrong initial, missing refrain, bad or empty lyrics section, section
+  out of the structure's order, or chorus that does not repeat;
+- 1 for villanelle stanza breaks other than 3-3-3-3-3-4;
+- 0.5 per remark: a rhyme by repetition, a varied refrain, a sonnet pair off the
+  Shakespearean scheme, a villanelle line off its A or B rhyme, an extra lyrics section.
 
 Ranking candidates (:func:`ranked`) prefers a passing piece first, then fewer problems, then
-the smaller score, so two small slips never outrank one large one by arithmetic alone.
+the smaller score: a haiku with one line three syllables short ranks above one with two
+lines a syllable off each, and the score only decides between equals.
 """
 
 from __future__ import annotations
@@ -35,6 +33,7 @@ INITIAL_PENALTY: Final = 2.0
 REFRAIN_PENALTY: Final = 2.0
 LABEL_PENALTY: Final = 2.0
 CHORUS_PENALTY: Final = 2.0
+STANZA_PENALTY: Final = 1.0
 WEAK_PENALTY: Final = 0.5
 
 

@@ -27,8 +27,8 @@ from typing import Final
 
 from inkwell.bot.services.craft.common import line_count_problems, prepare, rhyme_check
 from inkwell.bot.services.craft.verdict import (
-    LINE_PENALTY,
     REFRAIN_PENALTY,
+    STANZA_PENALTY,
     WEAK_PENALTY,
     LineFact,
     Problem,
@@ -84,7 +84,7 @@ def _stanza_problems(stanzas: tuple[int, ...]) -> list[Problem]:
         return []
     found = "-".join(str(size) for size in stanzas)
     message = f"the stanzas run {found}; a villanelle's run 3-3-3-3-3-4"
-    return [Problem(message, None, LINE_PENALTY / 3)]
+    return [Problem(message, None, STANZA_PENALTY)]
 
 
 def check_villanelle(text: str) -> Verdict:

@@ -164,3 +164,11 @@ def test_counting_never_imports_the_gpl_wrapper_code() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("wandering", [2, 3]), ("memories", [2, 3]), ("history", [2, 3]), ("several", [2, 3])],
+)
+def test_an_unstressed_er_before_a_vowel_may_be_elided(word: str, expected: list[int]) -> None:
+    assert counts(word) == expected  # "wand'ring", "mem'ries", "hist'ry", "sev'ral"
