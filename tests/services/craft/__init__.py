@@ -1,0 +1,1 @@
+"""Tests of the form checker (bot/services/craft), written as specifications."""
