@@ -50,6 +50,10 @@ class GenerationRequest:
     # A JSON schema the output must follow (structured output). Backends that cannot
     # enforce one ignore it; callers always validate what comes back.
     json_schema: Mapping[str, Any] | None = None
+    # A regular expression the whole output must match (structured output), in the basic
+    # subset every engine accepts: no look-arounds, back-references or lazy quantifiers.
+    # Backends that cannot enforce one ignore it, as for json_schema.
+    regex: str | None = None
     # If set, the model's reply is continued from this text (assistant prefill).
     continue_from: str | None = None
 

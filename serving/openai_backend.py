@@ -236,6 +236,9 @@ class OpenAIBackend:
         if request.json_schema is not None:
             # vLLM >= 0.12 (``guided_json`` before that, since removed).
             body["structured_outputs"] = {"json": dict(request.json_schema)}
+        elif request.regex is not None:
+            # vLLM 0.32 enforces it; the older ``guided_regex`` is accepted and ignored.
+            body["structured_outputs"] = {"regex": request.regex}
         if request.continue_from:
             messages.append({"role": "assistant", "content": request.continue_from})
             body["continue_final_message"] = True

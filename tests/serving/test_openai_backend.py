@@ -199,6 +199,15 @@ async def test_sends_standard_and_vllm_parameters(
     assert "continue_final_message" not in body
 
 
+async def test_a_regex_goes_to_vllm_as_structured_output(
+    backend: OpenAIBackend, server: FakeServer
+) -> None:
+    await collect(backend, GenerationRequest(PROMPT, Sampling(), regex="[A-Z][a-z ]+"))
+
+    (body,) = server.bodies
+    assert body["structured_outputs"] == {"regex": "[A-Z][a-z ]+"}
+
+
 async def test_defaults_leave_optional_fields_out(
     backend: OpenAIBackend, server: FakeServer
 ) -> None:
