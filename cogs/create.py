@@ -10,6 +10,7 @@ from discord.ext import commands, tasks
 
 from inkwell.bot.plugin import HostBot, add_feature, remove_feature
 from inkwell.bot.services.forms import (
+    ACROSTIC_WORD_MAX,
     MAX_POST_VARIANTS,
     SHORT_TEXT_MAX,
     SUBJECT_MAX,
@@ -34,6 +35,7 @@ RETIRE_EVERY = 30.0
 
 Subject = app_commands.Range[str, 1, SUBJECT_MAX]
 ShortText = app_commands.Range[str, 1, SHORT_TEXT_MAX]
+AcrosticWord = app_commands.Range[str, 1, ACROSTIC_WORD_MAX]
 
 
 class Create(AnswersErrors, commands.Cog):
@@ -129,6 +131,7 @@ class Create(AnswersErrors, commands.Cog):
         topic="What the poem is about",
         form="Poetic form",
         tone="Tone, e.g. tender, playful (overrides your style for this poem)",
+        word="For an acrostic: the word its lines spell (default: the topic's main word)",
     )
     async def poem(
         self,
@@ -136,8 +139,9 @@ class Create(AnswersErrors, commands.Cog):
         topic: Subject,
         form: PoemForm | None = None,
         tone: ShortText | None = None,
+        word: AcrosticWord | None = None,
     ) -> None:
-        await self._create(interaction, "poem", topic, form=form, tone=tone)
+        await self._create(interaction, "poem", topic, form=form, tone=tone, word=word)
 
     @app_commands.command(description="Write a social-media post that fits its platform.")
     @app_commands.describe(

@@ -157,6 +157,8 @@ class Playground:
         self._footer(creation)
 
     def _footer(self, creation: Creation) -> None:
+        if creation.report:
+            self.say(f"· {creation.report}")
         hints = ["r regenerate"]
         if FORMS[creation.form].can_continue:
             hints.append("c continue")

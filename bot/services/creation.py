@@ -19,7 +19,7 @@ import re
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from inkwell.bot.errors import InvalidInput
 from inkwell.bot.services.content_policy import (
@@ -30,7 +30,18 @@ from inkwell.bot.services.content_policy import (
     screen_request,
     screen_style,
 )
-from inkwell.bot.services.forms import FORMS, CreationRequest, FormName
+from inkwell.bot.services.craft.drafting import LineDrafter
+from inkwell.bot.services.craft.lyrics import check_lyrics
+from inkwell.bot.services.craft.plans import PiecePlan, acrostic_word, lyrics_plan, poem_plan
+from inkwell.bot.services.craft.poems import check_poem
+from inkwell.bot.services.craft.report import report_line
+from inkwell.bot.services.forms import (
+    FORMS,
+    CreationRequest,
+    FormName,
+    LyricsStructure,
+    PoemForm,
+)
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.prompts import PromptLibrary
@@ -118,6 +129,8 @@ class Creation:
         self._running = False
         self.stopped = False
         self.blocked = False
+        # The form report of each variant that has one (a poem's, a song's), by index.
+        self._reports: dict[int, str] = {}
 
     @property
     def form(self) -> FormName:
@@ -126,6 +139,11 @@ class Creation:
     @property
     def current(self) -> str:
         return self.variants[self.index] if self.variants else ""
+
+    @property
+    def report(self) -> str | None:
+        """The shown variant's form report, e.g. ``haiku · 5-7-5 ✓``; None when it has none."""
+        return self._reports.get(self.index) if self.variants else None
 
     @property
     def running(self) -> bool:
@@ -166,8 +184,13 @@ class Creation:
         self.variants.extend("" for _ in range(n))
         self.index = first_new
         sampling = replace(self._sampling, n=n)
+        plan = self._service.plan_for(self.request)
         try:
-            async for text in self._run(self._messages, sampling, first_new, prefix=""):
+            if plan is None:
+                texts = self._run(self._messages, sampling, first_new, prefix="")
+            else:
+                texts = self._draft(plan, first_new)
+            async for text in texts:
                 yield text
         except Exception:
             if not any(self.variants[first_new:]):
@@ -266,7 +289,45 @@ class Creation:
                 self._block(first_index + index, 1, verdict.category)
             else:
                 self.variants[first_index + index] = verdict.text
+                if report := self._service.report_for(self.request, verdict.text):
+                    self._reports[first_index + index] = report
         # The text the final check passed (redactions applied), never the raw stream.
+        yield self.current
+
+    async def _draft(self, plan: PiecePlan, index: int) -> AsyncIterator[str]:
+        """Write variant ``index`` line by line against ``plan`` (:mod:`.craft.drafting`),
+        showing each line as it is chosen, and report how the piece holds its form."""
+        if self._running:
+            raise InvalidInput(STILL_WRITING)
+        self._running = True
+        self._stop_requested = False
+        self.stopped = False
+        self.blocked = False
+        content_filter = self._service.content_filter
+        text = ""
+        try:
+            async with self._service.concurrency.slot(self.origin.guild_id):
+                lines = self._service.drafter.draft(plan, self._messages, self._sampling)
+                async with contextlib.aclosing(lines):
+                    while (snapshot := await self._next_or_stop(lines)) is not None:
+                        text = snapshot
+                        verdict = await content_filter.check_output(text, self.origin, final=False)
+                        if verdict.blocked:
+                            self._block(index, 1, verdict.category)
+                            break
+                        yield verdict.text
+        finally:
+            self._running = False
+            if not self.blocked:
+                self.variants[index] = text  # kept however the drafting ended
+        if not self.blocked:
+            verdict = await content_filter.check_output(text, self.origin, final=True)
+            if verdict.blocked:
+                self._block(index, 1, verdict.category)
+            else:
+                self.variants[index] = verdict.text
+                if report := self._service.report_for(self.request, verdict.text):
+                    self._reports[index] = report
         yield self.current
 
     def _block(self, first_index: int, count: int, category: str | None) -> None:
@@ -328,6 +389,8 @@ class CreationService:
         rating_policy: RatingPolicy | None = None,
         snapshot_interval: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        drafting: bool = True,
+        regex_constraints: bool = False,
     ) -> None:
         self.backend = backend
         self.styles = styles
@@ -342,6 +405,35 @@ class CreationService:
         # Seconds between the growing snapshots a Creation yields (0: every piece of text).
         self.snapshot_interval = snapshot_interval
         self.clock = clock
+        # Poems and songs written line by line against their form (False: in one go, as a
+        # bare chat model would; the craft benchmark compares the two).
+        self.drafting = drafting
+        self.drafter = LineDrafter(
+            backend, priority=INTERACTIVE_PRIORITY, constrain=regex_constraints
+        )
+
+    def plan_for(self, request: CreationRequest) -> PiecePlan | None:
+        """The line plan a request is drafted against, or None to write it in one go."""
+        if not self.drafting:
+            return None
+        if request.form == "poem":
+            return poem_plan(_poem_form(request), word=request.text_option("word"))
+        if request.form == "lyrics":
+            return lyrics_plan(_structure(request))
+        return None
+
+    def report_for(self, request: CreationRequest, text: str) -> str | None:
+        """The one-line form report under a finished poem or song."""
+        if not text.strip():
+            return None
+        if request.form == "poem":
+            form = _poem_form(request)
+            if form == "free":
+                return None  # free verse has no rule to report on
+            return report_line(check_poem(text, form, word=request.text_option("word")))
+        if request.form == "lyrics":
+            return report_line(check_lyrics(text, _structure(request)))
+        return None
 
     def validate(
         self, form: str, subject: str | None, options: Mapping[str, str | int | None]
@@ -376,6 +468,8 @@ class CreationService:
                 )
                 if text:
                     cleaned[name] = text
+        if spec.name == "poem":
+            _settle_acrostic_word(cleaned_subject, cleaned)
         return CreationRequest(spec.name, cleaned_subject, cleaned)
 
     async def begin(self, request: CreationRequest, origin: Origin) -> Creation:
@@ -400,3 +494,21 @@ class CreationService:
         if not post.hashtags:
             post = replace(post, hashtags=suggest_hashtags(request.subject, platform))
         return fit_post(post, platform).render()
+
+
+def _poem_form(request: CreationRequest) -> PoemForm:
+    form = request.text_option("form") or "free"
+    return cast(PoemForm, form)
+
+
+def _structure(request: CreationRequest) -> LyricsStructure:
+    return cast(LyricsStructure, request.text_option("structure") or "verse-chorus")
+
+
+def _settle_acrostic_word(topic: str, options: dict[str, str | int]) -> None:
+    """An acrostic always has its word (given, or the topic's); other forms take none."""
+    given = options.get("word")
+    if options.get("form") == "acrostic":
+        options["word"] = acrostic_word(given if isinstance(given, str) else None, topic)
+    elif given is not None:
+        raise InvalidInput("word: is for form:acrostic, the word its lines spell.")

@@ -23,6 +23,8 @@ PoemForm = Literal["free", "haiku", "tanka", "limerick", "sonnet", "villanelle",
 SUBJECT_MAX = 1000
 SHORT_TEXT_MAX = 100
 MAX_POST_VARIANTS = 3
+# An acrostic is one line per letter: past twenty, a poem becomes a list.
+ACROSTIC_WORD_MAX = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,11 @@ FORMS: dict[FormName, FormSpec] = {
         options=(
             OptionSpec("form", "Poetic form", choices=_choices(PoemForm)),
             OptionSpec("tone", "Tone, e.g. tender, playful"),
+            OptionSpec(
+                "word",
+                "For an acrostic: the word its lines spell (default: the topic's main word)",
+                max_length=ACROSTIC_WORD_MAX,
+            ),
         ),
     ),
     "post": FormSpec(

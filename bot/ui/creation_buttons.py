@@ -24,7 +24,7 @@ from typing import Final, Literal, cast
 import discord
 from discord.ui import View
 
-from inkwell.bot.services.creation import STILL_WRITING
+from inkwell.bot.services.creation import STILL_WRITING, Creation
 from inkwell.bot.text.cleaning import neutralize_mentions
 from inkwell.bot.ui.context import context_of
 from inkwell.bot.ui.errors import answering_errors
@@ -55,6 +55,12 @@ WAITING: Final = "⏳ *The model is busy with other requests; yours is waiting i
 
 def displayed(text: str) -> str:
     return neutralize_mentions(text) if text.strip() else "…"
+
+
+def with_report(creation: Creation) -> str:
+    """The shown variant, with its form report (``haiku · 5-7-5 ✓``) in small text under it."""
+    report = creation.report
+    return f"{creation.current}\n-# {report}" if report else creation.current
 
 
 # --- the buttons --------------------------------------------------------------------------------
@@ -159,11 +165,11 @@ async def stream_into(piece: OpenCreation, texts: AsyncIterator[str]) -> None:
                 editor.attach(None)
     except BackendError:  # unavailable, or a request the server refused
         if creation.variants:  # what was written, or the variant shown before
-            await show(piece, creation.current, final=True)
+            await show(piece, with_report(creation), final=True)
         else:
             await editor.withdraw()  # a waiting notice; the error is told privately
         raise
-    text = creation.current
+    text = with_report(creation)
     if creation.stopped:
         text = f"{text}\n\n*(stopped)*" if text.strip() else "*(stopped before any text)*"
     await show(piece, text, final=True)
@@ -231,7 +237,7 @@ async def press(interaction: discord.Interaction, action: CreationAction, piece_
         await stream_into(piece, creation.extend())
     else:
         creation.flip(-1 if action == "previous" else 1)
-        await show(piece, creation.current)
+        await show(piece, with_report(creation))
 
 
 async def retire(piece: OpenCreation) -> None:
@@ -243,6 +249,6 @@ async def retire(piece: OpenCreation) -> None:
         piece.creation.stop()
         return
     try:
-        await show(piece, piece.creation.current)
+        await show(piece, with_report(piece.creation))
     except discord.HTTPException:
         log.debug("could not turn off the buttons of an expired piece", exc_info=True)

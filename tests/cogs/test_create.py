@@ -18,16 +18,34 @@ from inkwell.serving.backend import BackendError, GenerationRequest
 from tests.fakes import FakeClock, ScriptedBackend
 from tests.harness import Harness
 
+HAIKU = ("An old silent pond", "A frog jumps into the pond", "Splash! Silence again.")
+
+
+def haiku_lines(request: GenerationRequest) -> list[str]:
+    """Each request's candidates: the haiku's next line (a scripted model drafting it)."""
+    written = (request.continue_from or "").count("\n")
+    return [HAIKU[min(written, 2)]]
+
 
 async def test_a_poem_defers_streams_and_ends_with_the_buttons(
     inkwell: Harness, backend: ScriptedBackend
 ) -> None:
-    events = await inkwell.run_slash("poem", topic="first snow", form="haiku")
+    events = await inkwell.run_slash("poem", topic="first snow", form="free")
     assert events.kinds()[0] == "defer"
-    assert events.last_content() == "Snow on the pine."
+    assert events.last_content() == "Snow on the pine."  # free verse has no form to report
     final = events.messages()[-1]
     assert [button.label for button in final.buttons] == ["Regenerate"]  # a poem can't continue
     assert events.pings_nobody()
+
+
+async def test_a_haiku_is_drafted_line_by_line_and_shows_its_form(
+    inkwell: Harness, backend: ScriptedBackend
+) -> None:
+    backend.script = haiku_lines
+    events = await inkwell.run_slash("poem", topic="a pond", form="haiku")
+
+    assert events.last_content() == "\n".join(HAIKU) + "\n-# haiku · 5-7-5 ✓"
+    assert [request.sampling.n for request in backend.requests] == [8, 8, 8]
     assert "5, 7 and 5 syllables" in backend.requests[0].messages[1].content
 
 
