@@ -48,7 +48,17 @@ class NotFound(InkwellError):
 
 
 class StorageUnavailable(InkwellError):
-    """The database cannot be opened or written. The message names the path."""
+    """The database cannot be opened, read or written.
+
+    ``str(error)`` is for whoever meets the failure. At start-up that is the operator, so it
+    names the path and the fix (``inkwell run`` prints it as its one line); at run time it is
+    a member, so it says only that saving or reading failed, never the path or a fix only the
+    operator can make. ``detail`` is always the operator's line, and is what the log gets.
+    """
+
+    def __init__(self, message: str, *, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = message if detail is None else detail
 
 
 class StaleTurn(InkwellError):

@@ -3,8 +3,9 @@
 WAL journal, foreign keys on, migrations from ``migrations/NNNN_name.sql`` applied in order
 at open and recorded in ``PRAGMA user_version``. Writes go through :meth:`Database.transaction`,
 which serialises writers in-process and rolls back on any error, so a crash mid-write never
-leaves half a row behind.
-"""
+leaves half a row behind. SQLite's errors leave here as :class:`StorageUnavailable`
+(see :mod:`inkwell.bot.storage.faults`): at open, one line for the operator; afterwards, a
+sentence for the member, and the operator's line in the log."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from pathlib import Path
 import aiosqlite
 
 from inkwell.bot.errors import StorageUnavailable
+from inkwell.bot.storage import faults
 
 log = logging.getLogger(__name__)
 
@@ -39,21 +41,6 @@ def load_migrations() -> list[tuple[int, str, str]]:
     if versions != list(range(1, len(found) + 1)):
         raise RuntimeError(f"migrations must be numbered 0001, 0002, … without gaps: {versions}")
     return found
-
-
-def _explain(error: sqlite3.Error, path: Path) -> str:
-    text = str(error).lower()
-    if "readonly" in text or "read-only" in text:
-        return f"The database {path} is read-only; give Inkwell write access to it and its folder."
-    if "locked" in text or "busy" in text:
-        return f"The database {path} is locked by another program; close it and try again."
-    if "not a database" in text or "malformed" in text or "file is encrypted" in text:
-        return f"{path} is not an Inkwell database (not SQLite, or damaged); move it aside."
-    if "unable to open" in text:
-        return (
-            f"The database {path} cannot be opened; check that its folder exists and is writable."
-        )
-    return f"The database {path} failed: {error}."
 
 
 class Database:
@@ -89,7 +76,7 @@ class Database:
             await self._migrate()
         except sqlite3.Error as error:
             await self.close()
-            raise StorageUnavailable(_explain(error, self.path)) from error
+            raise faults.at_start_up(error, self.path) from error
 
     async def close(self) -> None:
         if self._connection is not None:
@@ -118,31 +105,34 @@ class Database:
                 await connection.execute(f"PRAGMA user_version = {version}")
                 await connection.execute("COMMIT")
             except BaseException:
-                await connection.execute("ROLLBACK")
+                await _roll_back_if_open(connection)
                 raise
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error or cancellation."""
+        """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error or cancellation.
+
+        A SQLite error comes out as :class:`StorageUnavailable`: a sentence for the member,
+        the path and the fix in its ``detail`` and in the log.
+        """
         async with self._write_lock:
             connection = self.connection
             try:
                 await connection.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as error:
-                raise StorageUnavailable(_explain(error, self.path)) from error
-            try:
                 yield connection
-            except sqlite3.Error as error:
-                await connection.execute("ROLLBACK")
-                raise StorageUnavailable(_explain(error, self.path)) from error
-            except BaseException:
-                await connection.execute("ROLLBACK")
-                raise
-            try:
                 await connection.execute("COMMIT")
-            except sqlite3.Error as error:
-                await connection.execute("ROLLBACK")
-                raise StorageUnavailable(_explain(error, self.path)) from error
+            except BaseException as error:
+                await _roll_back_if_open(connection)
+                if isinstance(error, sqlite3.Error):
+                    raise faults.at_run_time(error, self.path) from error
+                raise
+
+
+async def _roll_back_if_open(connection: aiosqlite.Connection) -> None:
+    # SQLite ends the transaction by itself after some errors (a full disk, at a statement or
+    # at COMMIT): a second ROLLBACK would fail with "no transaction is active" and hide them.
+    if connection.in_transaction:
+        await connection.execute("ROLLBACK")
 
 
 def _statements(sql: str) -> list[str]:

@@ -72,15 +72,19 @@ async def test_a_read_only_database_names_its_path(tmp_path: Path) -> None:
         tmp_path.chmod(0o755)
 
 
-async def test_a_write_refused_as_read_only_names_the_path(tmp_path: Path) -> None:
+async def test_a_write_refused_as_read_only_names_the_path_to_the_operator_only(
+    tmp_path: Path,
+) -> None:
     database = Database(tmp_path / "inkwell.sqlite3")
     await database.open()
     # SQLite refuses writes exactly as for a read-only file, and it works as root too.
     await database.connection.execute("PRAGMA query_only = ON")
-    with pytest.raises(StorageUnavailable, match=r"inkwell\.sqlite3 is read-only"):
+    with pytest.raises(StorageUnavailable) as refused:
         async with database.transaction() as connection:
             await connection.execute("INSERT INTO member_styles (user_id) VALUES (1)")
     await database.close()
+    assert "inkwell.sqlite3" not in str(refused.value)
+    assert f"{database.path} is read-only" in refused.value.detail
 
 
 async def test_a_locked_database_says_so(tmp_path: Path) -> None:
@@ -91,13 +95,17 @@ async def test_a_locked_database_says_so(tmp_path: Path) -> None:
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        with pytest.raises(StorageUnavailable, match="locked by another program"):
+        with pytest.raises(StorageUnavailable) as refused:
             async with database.transaction():
                 pass
     finally:
         holder.execute("ROLLBACK")
         holder.close()
         await database.close()
+    assert str(refused.value) == (
+        "My storage is busy right now, so nothing was changed. Please try again in a moment."
+    )
+    assert f"{path} is locked by another program" in refused.value.detail
 
 
 async def test_a_failed_write_leaves_no_half_row(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from inkwell.bot.errors import StorageUnavailable
 from inkwell.bot.records.filters import FilterConfig, FilterEvent, PresetRecord, RuleRecord
 from inkwell.bot.storage.database import Database
 from inkwell.bot.storage.filters import FilterRepository, LimitReached
@@ -125,8 +126,9 @@ async def test_a_failed_replace_leaves_the_old_configuration(
 ) -> None:
     await add(repository, "old")
     broken = FilterConfig(GUILD, rules=(RuleRecord(0, "glob", "x", "block", "both", "t"),))
-    with pytest.raises(Exception, match="CHECK constraint"):
+    with pytest.raises(StorageUnavailable) as refused:
         await repository.replace(broken, by=9)
+    assert "CHECK constraint" in refused.value.detail  # the operator's line, not the member's
     assert [r.pattern for r in (await repository.config(GUILD)).rules] == ["old"]
 
 
