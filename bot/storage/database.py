@@ -13,10 +13,11 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -74,9 +75,12 @@ class Database:
             await self._connection.execute("PRAGMA foreign_keys = ON")
             await self._connection.execute("PRAGMA synchronous = NORMAL")
             await self._migrate()
-        except sqlite3.Error as error:
+        except BaseException as error:
+            # Cancelled or failed half-way, a connection stays open for nobody: close it.
             await self.close()
-            raise faults.at_start_up(error, self.path) from error
+            if isinstance(error, sqlite3.Error):
+                raise faults.at_start_up(error, self.path) from error
+            raise
 
     async def close(self) -> None:
         if self._connection is not None:
@@ -105,7 +109,7 @@ class Database:
                 await connection.execute(f"PRAGMA user_version = {version}")
                 await connection.execute("COMMIT")
             except BaseException:
-                await _roll_back_if_open(connection)
+                await _to_the_end(_settle(connection))
                 raise
 
     @asynccontextmanager
@@ -113,7 +117,10 @@ class Database:
         """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error or cancellation.
 
         A SQLite error comes out as :class:`StorageUnavailable`: a sentence for the member,
-        the path and the fix in its ``detail`` and in the log.
+        the path and the fix in its ``detail`` and in the log. Cancelled at any await (while
+        BEGIN waits for another program's lock, mid-statement, at COMMIT), it ends with the
+        connection outside any transaction and the file's write lock released; a COMMIT that
+        was already running when the cancellation came may still land.
         """
         async with self._write_lock:
             connection = self.connection
@@ -122,17 +129,48 @@ class Database:
                 yield connection
                 await connection.execute("COMMIT")
             except BaseException as error:
-                await _roll_back_if_open(connection)
+                # Even if cancelled again meanwhile: the next writer must not get the lock
+                # while this connection may still be inside the abandoned transaction.
+                await _to_the_end(_settle(connection))
                 if isinstance(error, sqlite3.Error):
                     raise faults.at_run_time(error, self.path) from error
                 raise
 
 
-async def _roll_back_if_open(connection: aiosqlite.Connection) -> None:
-    # SQLite ends the transaction by itself after some errors (a full disk, at a statement or
-    # at COMMIT): a second ROLLBACK would fail with "no transaction is active" and hide them.
-    if connection.in_transaction:
-        await connection.execute("ROLLBACK")
+async def _settle(connection: aiosqlite.Connection) -> None:
+    """Leave ``connection`` outside any transaction, once whatever it still runs is done."""
+    try:
+        # A cancelled await does not stop the call it awaited: aiosqlite's thread still runs
+        # it (a BEGIN waiting for another program's lock, a statement, a COMMIT). That thread
+        # runs one call at a time, in order, so once this no-op answers they are over, and
+        # in_transaction tells what they did.
+        async with connection.execute("SELECT 1"):
+            pass
+        # SQLite ends the transaction by itself after some errors (a full disk, at a statement
+        # or at COMMIT): a second ROLLBACK would fail with "no transaction is active" and hide
+        # the error that mattered.
+        if connection.in_transaction:
+            await connection.execute("ROLLBACK")
+    except sqlite3.Error:
+        # The error that brought us here is the one to raise; this one is for the operator.
+        log.exception("could not roll back an abandoned transaction")
+
+
+async def _to_the_end(work: Coroutine[Any, Any, None]) -> None:
+    """Await ``work`` until it is done, even if the caller is cancelled meanwhile; that
+    cancellation is raised once ``work`` is done."""
+    task = asyncio.ensure_future(work)
+    cancelled = False
+    while not task.done():
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if task.cancelled():
+                raise  # the work itself was cancelled (the loop is shutting down)
+            cancelled = True
+    if cancelled:
+        raise asyncio.CancelledError
+    task.result()
 
 
 def _statements(sql: str) -> list[str]:
