@@ -1,11 +1,12 @@
-"""The one owner of Inkwell's SQLite connection.
+"""The one owner of Inkwell's SQLite connections: one for writes, one for reads.
 
 WAL journal, foreign keys on, migrations from ``migrations/NNNN_name.sql`` applied in order
 at open and recorded in ``PRAGMA user_version``. Writes go through :meth:`Database.transaction`,
 which serialises writers in-process and rolls back on any error, so a crash mid-write never
-leaves half a row behind. SQLite's errors leave here as :class:`StorageUnavailable`
-(see :mod:`inkwell.bot.storage.faults`): at open, one line for the operator; afterwards, a
-sentence for the member, and the operator's line in the log."""
+leaves half a row behind. Reads go through :attr:`Database.reader`, a connection of their
+own, so they never queue behind a write. SQLite's errors leave here as
+:class:`StorageUnavailable` (see :mod:`inkwell.bot.storage.faults`): at open, one line for
+the operator; afterwards, a sentence for the member, and the operator's line in the log."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import aiosqlite
 
 from inkwell.bot.errors import StorageUnavailable
 from inkwell.bot.storage import faults
+from inkwell.bot.storage.reading import ReadConnection
 
 log = logging.getLogger(__name__)
 
@@ -45,18 +47,34 @@ def load_migrations() -> list[tuple[int, str, str]]:
 
 
 class Database:
-    """Opens, migrates and hands out the single aiosqlite connection."""
+    """Opens and migrates the database; hands out its write and read connections."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._connection: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
 
     @property
     def connection(self) -> aiosqlite.Connection:
+        """The write connection: change things only inside :meth:`transaction`."""
         if self._connection is None:
             raise RuntimeError("Database.open() has not been called")
         return self._connection
+
+    @property
+    def reader(self) -> aiosqlite.Connection:
+        """The connection for reads outside a transaction.
+
+        In WAL mode a reader never waits for a writer, so reads answer while a write waits
+        for the lock (another program's, up to the busy timeout), and see only what is
+        committed. It refuses to write, and its SQLite errors arrive as
+        :class:`StorageUnavailable`. A ``:memory:`` database is one connection's alone, so
+        there the reader is the write connection itself.
+        """
+        if self._reader is None:
+            raise RuntimeError("Database.open() has not been called")
+        return self._reader
 
     async def open(self) -> None:
         if str(self.path) != ":memory:":
@@ -75,6 +93,7 @@ class Database:
             await self._connection.execute("PRAGMA foreign_keys = ON")
             await self._connection.execute("PRAGMA synchronous = NORMAL")
             await self._migrate()
+            self._reader = await self._open_reader()
         except BaseException as error:
             # Cancelled or failed half-way, a connection stays open for nobody: close it.
             await self.close()
@@ -82,7 +101,26 @@ class Database:
                 raise faults.at_start_up(error, self.path) from error
             raise
 
+    async def _open_reader(self) -> aiosqlite.Connection:
+        if str(self.path) == ":memory:":
+            return self.connection
+        reader = await aiosqlite.connect(self.path, isolation_level=None, factory=ReadConnection)
+        try:
+            reader.row_factory = aiosqlite.Row
+            # Reads rarely wait (a checkpoint, WAL recovery), but when they must, not forever.
+            await reader.execute("PRAGMA busy_timeout = 5000")
+            await reader.execute("PRAGMA query_only = ON")
+        except StorageUnavailable as error:
+            await reader.close()
+            # Still opening: the operator is the one to tell.
+            raise StorageUnavailable(error.detail) from error
+        return reader
+
     async def close(self) -> None:
+        # The reader first: the last connection to close checkpoints the WAL into the file.
+        if self._reader is not None and self._reader is not self._connection:
+            await self._reader.close()
+        self._reader = None
         if self._connection is not None:
             await self._connection.close()
             self._connection = None

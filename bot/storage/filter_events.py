@@ -32,7 +32,7 @@ class FilterEventRepository:
         self._database = database
 
     async def _rows(self, sql: str, params: tuple[Any, ...]) -> list[aiosqlite.Row]:
-        async with self._database.connection.execute(sql, params) as cursor:
+        async with self._database.reader.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     async def add_event(self, event: FilterEvent, *, keep: int) -> AuditEntry:

@@ -59,7 +59,7 @@ class FilterRepository:
         self._events = FilterEventRepository(database)
 
     async def _rows(self, sql: str, params: tuple[Any, ...]) -> list[aiosqlite.Row]:
-        async with self._database.connection.execute(sql, params) as cursor:
+        async with self._database.reader.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     async def config(self, guild_id: int) -> FilterConfig:

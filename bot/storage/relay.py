@@ -1,6 +1,6 @@
 """Relay stories in SQLite: relays, their writers, written turns and summaries.
 
-Reads go straight to the connection. Every change goes through :meth:`RelayRepository.change`,
+Reads go straight to the read connection. Every change goes through :meth:`RelayRepository.change`,
 one ``BEGIN IMMEDIATE`` transaction that loads the relay, optionally checks that its turn
 number is still the one the caller saw (:class:`StaleTurn` if not), and commits everything
 the caller did, or nothing. That check, inside the same transaction as the write, is what
@@ -169,7 +169,7 @@ class RelayRepository:
 
     @property
     def _connection(self) -> aiosqlite.Connection:
-        return self._database.connection
+        return self._database.reader
 
     async def create(self, setup: RelaySetup, starter: WriterRecord, now: float) -> RelayRecord:
         """Insert a relay, gathering writers, with its starter as the first of them."""

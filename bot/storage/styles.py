@@ -26,13 +26,13 @@ class StyleRepository:
         self._database = database
 
     async def member(self, user_id: int) -> StyleRecord:
-        async with self._database.connection.execute(
+        async with self._database.reader.execute(
             f"SELECT {_COLUMNS} FROM member_styles WHERE user_id = ?", (user_id,)
         ) as cursor:
             return _record(await cursor.fetchone())
 
     async def guild_defaults(self, guild_id: int) -> StyleRecord:
-        async with self._database.connection.execute(
+        async with self._database.reader.execute(
             f"SELECT {_COLUMNS} FROM guild_style_defaults WHERE guild_id = ?", (guild_id,)
         ) as cursor:
             return _record(await cursor.fetchone())
