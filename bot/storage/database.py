@@ -6,7 +6,8 @@ which serialises writers in-process and rolls back on any error, so a crash mid-
 leaves half a row behind. Reads go through :attr:`Database.reader`, a connection of their
 own, so they never queue behind a write. SQLite's errors leave here as
 :class:`StorageUnavailable` (see :mod:`inkwell.bot.storage.faults`): at open, one line for
-the operator; afterwards, a sentence for the member, and the operator's line in the log."""
+the operator; afterwards, a sentence for the member, and the operator's line in the log.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from typing import Any
 import aiosqlite
 
 from inkwell.bot.errors import StorageUnavailable
-from inkwell.bot.storage import faults
+from inkwell.bot.storage import faults, health
 from inkwell.bot.storage.reading import ReadConnection
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,13 @@ class Database:
         return self._reader
 
     async def open(self) -> None:
-        if str(self.path) != ":memory:":
+        """Open, check and migrate; :class:`StorageUnavailable` (one line for the operator,
+        naming the path and the fix) if the file can't be Inkwell's database."""
+        in_memory = str(self.path) == ":memory:"
+        if not in_memory:
+            if self.path.is_dir():
+                # SQLite would only say it is "unable to open" it.
+                raise StorageUnavailable(faults.is_a_folder(self.path))
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
@@ -89,10 +96,18 @@ class Database:
             self._connection = await aiosqlite.connect(self.path, isolation_level=None)
             self._connection.row_factory = aiosqlite.Row
             await self._connection.execute("PRAGMA busy_timeout = 5000")
+            migrations = load_migrations()
+            # Both before anything below writes to the file (switching to WAL does), so
+            # another program's file, or a damaged one, is left exactly as it was.
+            unmarked = await health.claim(self._connection, self.path, migrations)
+            if not in_memory:
+                await health.check_whole(self._connection, self.path)
             await self._connection.execute("PRAGMA journal_mode = WAL")
             await self._connection.execute("PRAGMA foreign_keys = ON")
             await self._connection.execute("PRAGMA synchronous = NORMAL")
-            await self._migrate()
+            if unmarked:
+                await self._write([f"PRAGMA application_id = {health.APPLICATION_ID}"])
+            await self._migrate(migrations)
             self._reader = await self._open_reader()
         except BaseException as error:
             # Cancelled or failed half-way, a connection stays open for nobody: close it.
@@ -125,12 +140,10 @@ class Database:
             await self._connection.close()
             self._connection = None
 
-    async def _migrate(self) -> None:
-        connection = self.connection
-        async with connection.execute("PRAGMA user_version") as cursor:
+    async def _migrate(self, migrations: list[tuple[int, str, str]]) -> None:
+        async with self.connection.execute("PRAGMA user_version") as cursor:
             row = await cursor.fetchone()
         current = int(row[0]) if row else 0
-        migrations = load_migrations()
         if current > len(migrations):
             raise StorageUnavailable(
                 f"The database {self.path} was written by a newer Inkwell "
@@ -138,17 +151,25 @@ class Database:
             )
         for version, name, sql in migrations[current:]:
             log.info("applying migration %s", name)
-            # executescript would COMMIT on its own; run statements inside one transaction
-            # so a failing migration leaves the schema at the previous version.
-            await connection.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in _statements(sql):
-                    await connection.execute(statement)
-                await connection.execute(f"PRAGMA user_version = {version}")
-                await connection.execute("COMMIT")
-            except BaseException:
-                await _to_the_end(_settle(connection))
-                raise
+            # One transaction per migration, so a failing one leaves the schema at the
+            # previous version.
+            await self._write([*_statements(sql), f"PRAGMA user_version = {version}"])
+
+    async def _write(self, statements: list[str]) -> None:
+        """Run ``statements`` in one transaction, for :meth:`open` (no one else writes yet).
+
+        Not executescript: it COMMITs on its own first, so a failure half-way could not be
+        undone.
+        """
+        connection = self.connection
+        await connection.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in statements:
+                await connection.execute(statement)
+            await connection.execute("COMMIT")
+        except BaseException:
+            await _to_the_end(_settle(connection))
+            raise
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -77,15 +77,25 @@ def explain(error: sqlite3.Error, path: Path) -> Fault:
     return Fault(f"The database {path} failed: {error}.", BROKEN, unexpected=True)
 
 
-def damaged(path: Path) -> str:
+def damaged(path: Path, found: str | None = None) -> str:
+    what = f" ({found})" if found else ""
     return (
-        f"The database {path} is damaged; restore it from a backup, or move it away "
+        f"The database {path} is damaged{what}; restore it from a backup, or move it away "
         "to start again with an empty one."
     )
 
 
 def cannot_open(path: Path) -> str:
+    if path.is_dir():
+        return is_a_folder(path)
     return f"The database {path} cannot be opened; check that its folder exists and is writable."
+
+
+def is_a_folder(path: Path) -> str:
+    return (
+        f"The database path {path} is a folder, not a file; point Inkwell at a file "
+        f"inside it, such as {path / 'inkwell.sqlite3'}."
+    )
 
 
 def at_start_up(error: sqlite3.Error, path: Path) -> StorageUnavailable:
