@@ -47,6 +47,18 @@ async def test_a_poem_streams_into_the_terminal(services: Services) -> None:
     assert "first snow" in backend.requests[0].messages[1].content
 
 
+async def test_a_poem_ends_with_its_form_report(services: Services) -> None:
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    haiku = ("An old silent pond", "A frog jumps into the pond", "Splash! Silence again.")
+    backend.script = lambda request: [haiku[min((request.continue_from or "").count("\n"), 2)]]
+
+    output = await play(services, "/poem a pond form:haiku")
+
+    assert "\n".join(haiku) in output
+    assert "· haiku · 5-7-5 ✓\n[variant 1/1 · r regenerate]" in output
+
+
 async def test_free_words_become_the_topic(services: Services) -> None:
     await play(services, "/poem first snow form:haiku")
     backend = services.backend

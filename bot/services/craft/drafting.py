@@ -58,7 +58,7 @@ _META_TALK: Final = re.compile(
     re.IGNORECASE,
 )
 _LABEL: Final = re.compile(r"^\W*\[?\s*(verse|chorus|bridge|intro|outro|pre-chorus|hook)\b", re.I)
-_MARKUP: Final = re.compile(r"^\s*(#+|[-*•]\s|\d+[.)]\s)|\*\*|&#?\w+;|[{}<>]")
+_MARKUP: Final = re.compile(r"^\s*(#+|[-*•]\s|\d+[.)]\s|\()|\*\*|&#?\w+;|[{}<>]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +103,12 @@ def judge_line(text: str, plan: LinePlan, lines: Sequence[str]) -> Candidate:
             missed = line_syllables(line).distance(plan.syllables)
             penalty += 2 * max(0, missed - plan.tolerance)
         else:
-            penalty += 4
+            # A line in another language cannot be counted, and reads as the model losing
+            # its way: worse than a line a few syllables off.
+            penalty += 8
     if plan.rhyme_with is not None and plan.rhyme_with < len(lines):
         match = rhymes(end_word(lines[plan.rhyme_with]) or "", end_word(line) or "")
-        cost = {"sound": 0.0, "spelling": 0.5, "identical": 2.0, "none": 3.0}[match]
+        cost = {"sound": 0.0, "spelling": 0.5, "identical": 2.0, "none": 6.0}[match]
         penalty += cost if plan.strict_rhyme else cost / 3
     if any(_tidy(earlier).casefold() == line.casefold() for earlier in lines):
         penalty += 5
