@@ -84,6 +84,8 @@ async def open_services(
             repetition_penalty=llm.repetition_penalty,
         ),
         structured_posts=llm.backend == "openai",
+        # A vLLM server holds each drafted line to its form with a regular expression.
+        regex_constraints=llm.backend == "openai",
         max_subject_chars=limits.max_prompt_chars,
         content_filter=filters,
         rating_policy=filters,

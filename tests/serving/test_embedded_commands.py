@@ -95,3 +95,25 @@ async def test_the_playground_streams_a_real_poem(services: Services) -> None:
 
 def _origin() -> Origin:
     return Origin(user_id=42)
+
+
+async def test_a_real_haiku_has_three_lines_and_reports_its_form(services: Services) -> None:
+    service = services.creation
+    request = service.validate("poem", "first snow", {"form": "haiku"})
+    creation = await service.begin(request, _origin())
+    async for _text in creation.write():
+        pass
+    assert len(creation.current.splitlines()) == 3
+    assert creation.report is not None
+    assert creation.report.startswith("haiku · ")
+
+
+async def test_a_real_acrostic_spells_its_word(services: Services) -> None:
+    service = services.creation
+    request = service.validate("poem", "a river at dawn", {"form": "acrostic", "word": "river"})
+    creation = await service.begin(request, _origin())
+    async for _text in creation.write():
+        pass
+    initials = "".join(line.lstrip("\"“‘'(")[:1].upper() for line in creation.current.splitlines())
+    assert initials == "RIVER"
+    assert creation.report == "acrostic · R-I-V-E-R ✓"

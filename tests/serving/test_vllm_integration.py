@@ -188,3 +188,44 @@ async def test_a_structured_post_fits_its_platform(backend: OpenAIBackend, tmp_p
     assert parse_post_json(raw[0]) is not None, raw[0]
     assert post_length(creation.current, "x") <= 280
     assert creation.current.strip()
+
+
+async def drafted(
+    backend: OpenAIBackend, tmp_path: Path, form: str, options: dict[str, str]
+) -> Creation:
+    """A poem drafted by the creation service as the bot runs it against vLLM."""
+    database = Database(tmp_path / "inkwell.sqlite3")
+    await database.open()
+    service = CreationService(
+        backend,
+        StyleService(database),
+        PromptLibrary.load(),
+        Cooldowns(1, 0),
+        GuildConcurrency(4),
+        structured_posts=True,
+        regex_constraints=True,
+        sampling=Sampling(temperature=0.8, seed=5),
+    )
+    creation = await service.begin(service.validate(form, "first snow", options), Origin(user_id=1))
+    async for _text in creation.write():
+        pass
+    await database.close()
+    return creation
+
+
+async def test_a_haiku_from_vllm_has_three_lines_and_its_report(
+    backend: OpenAIBackend, tmp_path: Path
+) -> None:
+    creation = await drafted(backend, tmp_path, "poem", {"form": "haiku"})
+    assert len(creation.current.splitlines()) == 3
+    assert creation.report is not None
+    assert creation.report.startswith("haiku · ")
+
+
+async def test_an_acrostic_from_vllm_spells_its_word(
+    backend: OpenAIBackend, tmp_path: Path
+) -> None:
+    creation = await drafted(backend, tmp_path, "poem", {"form": "acrostic", "word": "snow"})
+    initials = "".join(line.lstrip("\"“‘'(")[:1].upper() for line in creation.current.splitlines())
+    assert initials == "SNOW"
+    assert creation.report == "acrostic · S-N-O-W ✓"
