@@ -10,9 +10,11 @@ from discord.ext import commands, tasks
 
 from inkwell.bot.plugin import HostBot, add_feature, remove_feature
 from inkwell.bot.services.forms import (
+    CREATIVITY_OPTION,
     MAX_POST_VARIANTS,
     SHORT_TEXT_MAX,
     SUBJECT_MAX,
+    Creativity,
     LyricsStructure,
     PoemForm,
     PointOfView,
@@ -91,6 +93,7 @@ class Create(AnswersErrors, commands.Cog):
         tone="Tone, e.g. wry, hopeful, eerie (overrides your style for this story)",
         length="How long the story should be",
         pov="Point of view (overrides your style for this story)",
+        creativity=CREATIVITY_OPTION.description,
     )
     async def story(
         self,
@@ -100,9 +103,17 @@ class Create(AnswersErrors, commands.Cog):
         tone: ShortText | None = None,
         length: StoryLength | None = None,
         pov: PointOfView | None = None,
+        creativity: Creativity | None = None,
     ) -> None:
         await self._create(
-            interaction, "story", prompt, genre=genre, tone=tone, length=length, pov=pov
+            interaction,
+            "story",
+            prompt,
+            genre=genre,
+            tone=tone,
+            length=length,
+            pov=pov,
+            creativity=creativity,
         )
 
     @app_commands.command(description="Write song lyrics about a topic.")
@@ -111,6 +122,7 @@ class Create(AnswersErrors, commands.Cog):
         genre="Musical genre, e.g. folk, synth-pop",
         mood="Mood, e.g. bittersweet, defiant",
         structure="How the song is built",
+        creativity=CREATIVITY_OPTION.description,
     )
     async def lyrics(
         self,
@@ -119,9 +131,16 @@ class Create(AnswersErrors, commands.Cog):
         genre: ShortText | None = None,
         mood: ShortText | None = None,
         structure: LyricsStructure | None = None,
+        creativity: Creativity | None = None,
     ) -> None:
         await self._create(
-            interaction, "lyrics", topic, genre=genre, mood=mood, structure=structure
+            interaction,
+            "lyrics",
+            topic,
+            genre=genre,
+            mood=mood,
+            structure=structure,
+            creativity=creativity,
         )
 
     @app_commands.command(description="Write a poem about a topic.")
@@ -129,6 +148,7 @@ class Create(AnswersErrors, commands.Cog):
         topic="What the poem is about",
         form="Poetic form",
         tone="Tone, e.g. tender, playful (overrides your style for this poem)",
+        creativity=CREATIVITY_OPTION.description,
     )
     async def poem(
         self,
@@ -136,8 +156,9 @@ class Create(AnswersErrors, commands.Cog):
         topic: Subject,
         form: PoemForm | None = None,
         tone: ShortText | None = None,
+        creativity: Creativity | None = None,
     ) -> None:
-        await self._create(interaction, "poem", topic, form=form, tone=tone)
+        await self._create(interaction, "poem", topic, form=form, tone=tone, creativity=creativity)
 
     @app_commands.command(description="Write a social-media post that fits its platform.")
     @app_commands.describe(
@@ -145,6 +166,7 @@ class Create(AnswersErrors, commands.Cog):
         platform="Where it will be posted (sets the length limit and hashtags)",
         tone="Tone, e.g. upbeat, professional",
         variants="How many versions to write (flip between them with ‹ ›)",
+        creativity=CREATIVITY_OPTION.description,
     )
     async def post(
         self,
@@ -153,9 +175,16 @@ class Create(AnswersErrors, commands.Cog):
         platform: Platform = "x",
         tone: ShortText | None = None,
         variants: app_commands.Range[int, 1, MAX_POST_VARIANTS] = 1,
+        creativity: Creativity | None = None,
     ) -> None:
         await self._create(
-            interaction, "post", topic, platform=platform, tone=tone, variants=variants
+            interaction,
+            "post",
+            topic,
+            platform=platform,
+            tone=tone,
+            variants=variants,
+            creativity=creativity,
         )
 
 

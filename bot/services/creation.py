@@ -30,6 +30,7 @@ from inkwell.bot.services.content_policy import (
     screen_request,
     screen_style,
 )
+from inkwell.bot.services.creativity import sampling_for_call
 from inkwell.bot.services.forms import FORMS, CreationRequest, FormName
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
 from inkwell.bot.services.origin import Origin
@@ -389,6 +390,7 @@ class CreationService:
         model_request = replace(request, subject=defuse_mentions(request.subject))
         messages = self.prompts.messages(model_request, style)
         sampling = replace(self.sampling, max_tokens=self.prompts.max_tokens(request))
+        sampling = sampling_for_call(sampling, request, style)  # the member's creativity
         return Creation(self, request, origin, messages, sampling)
 
     def finish_post(self, request: CreationRequest, raw: str) -> str:
