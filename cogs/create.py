@@ -11,9 +11,11 @@ from discord.ext import commands, tasks
 from inkwell.bot.plugin import HostBot, add_feature, remove_feature
 from inkwell.bot.services.forms import (
     ACROSTIC_WORD_MAX,
+    CREATIVITY_OPTION,
     MAX_POST_VARIANTS,
     SHORT_TEXT_MAX,
     SUBJECT_MAX,
+    Creativity,
     LyricsStructure,
     PoemForm,
     PointOfView,
@@ -93,6 +95,7 @@ class Create(AnswersErrors, commands.Cog):
         tone="Tone, e.g. wry, hopeful, eerie (overrides your style for this story)",
         length="How long the story should be",
         pov="Point of view (overrides your style for this story)",
+        creativity=CREATIVITY_OPTION.description,
     )
     async def story(
         self,
@@ -102,9 +105,17 @@ class Create(AnswersErrors, commands.Cog):
         tone: ShortText | None = None,
         length: StoryLength | None = None,
         pov: PointOfView | None = None,
+        creativity: Creativity | None = None,
     ) -> None:
         await self._create(
-            interaction, "story", prompt, genre=genre, tone=tone, length=length, pov=pov
+            interaction,
+            "story",
+            prompt,
+            genre=genre,
+            tone=tone,
+            length=length,
+            pov=pov,
+            creativity=creativity,
         )
 
     @app_commands.command(description="Write song lyrics about a topic.")
@@ -113,6 +124,7 @@ class Create(AnswersErrors, commands.Cog):
         genre="Musical genre, e.g. folk, synth-pop",
         mood="Mood, e.g. bittersweet, defiant",
         structure="How the song is built",
+        creativity=CREATIVITY_OPTION.description,
     )
     async def lyrics(
         self,
@@ -121,9 +133,16 @@ class Create(AnswersErrors, commands.Cog):
         genre: ShortText | None = None,
         mood: ShortText | None = None,
         structure: LyricsStructure | None = None,
+        creativity: Creativity | None = None,
     ) -> None:
         await self._create(
-            interaction, "lyrics", topic, genre=genre, mood=mood, structure=structure
+            interaction,
+            "lyrics",
+            topic,
+            genre=genre,
+            mood=mood,
+            structure=structure,
+            creativity=creativity,
         )
 
     @app_commands.command(description="Write a poem about a topic.")
@@ -132,6 +151,7 @@ class Create(AnswersErrors, commands.Cog):
         form="Poetic form",
         tone="Tone, e.g. tender, playful (overrides your style for this poem)",
         word="For an acrostic: the word its lines spell (default: the topic's main word)",
+        creativity=CREATIVITY_OPTION.description,
     )
     async def poem(
         self,
@@ -140,8 +160,11 @@ class Create(AnswersErrors, commands.Cog):
         form: PoemForm | None = None,
         tone: ShortText | None = None,
         word: AcrosticWord | None = None,
+        creativity: Creativity | None = None,
     ) -> None:
-        await self._create(interaction, "poem", topic, form=form, tone=tone, word=word)
+        await self._create(
+            interaction, "poem", topic, form=form, tone=tone, word=word, creativity=creativity
+        )
 
     @app_commands.command(description="Write a social-media post that fits its platform.")
     @app_commands.describe(
@@ -149,6 +172,7 @@ class Create(AnswersErrors, commands.Cog):
         platform="Where it will be posted (sets the length limit and hashtags)",
         tone="Tone, e.g. upbeat, professional",
         variants="How many versions to write (flip between them with ‹ ›)",
+        creativity=CREATIVITY_OPTION.description,
     )
     async def post(
         self,
@@ -157,9 +181,16 @@ class Create(AnswersErrors, commands.Cog):
         platform: Platform = "x",
         tone: ShortText | None = None,
         variants: app_commands.Range[int, 1, MAX_POST_VARIANTS] = 1,
+        creativity: Creativity | None = None,
     ) -> None:
         await self._create(
-            interaction, "post", topic, platform=platform, tone=tone, variants=variants
+            interaction,
+            "post",
+            topic,
+            platform=platform,
+            tone=tone,
+            variants=variants,
+            creativity=creativity,
         )
 
 

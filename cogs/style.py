@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from inkwell.bot.plugin import HostBot, add_feature, remove_feature
 from inkwell.bot.records.styles import StyleRecord
-from inkwell.bot.services.forms import PointOfView, Rating, Tense
+from inkwell.bot.services.forms import Creativity, PointOfView, Rating, Tense
 from inkwell.bot.services.styles import TEXT_LIMITS
 from inkwell.bot.ui.confirm import Confirm
 from inkwell.bot.ui.context import InkwellContext
@@ -19,13 +19,13 @@ from inkwell.bot.ui.errors import AnswersErrors
 from inkwell.bot.ui.replies import NO_PINGS
 
 StyleField = Literal[
-    "voice", "tone", "pov", "tense", "rating", "favourite_forms", "avoid", "sample"
+    "voice", "tone", "pov", "tense", "rating", "creativity", "favourite_forms", "avoid", "sample"
 ]
 # The options /style set and /style server-defaults share, declared once: their types below
-# (Discord's length limits; pov, tense and rating are the choices of inkwell.bot.services.forms)
-# and their descriptions in STYLE_OPTIONS. discord.py reads each command's options from its
-# callback's signature, so both signatures name them, with these types; a test checks that
-# Discord receives the same options from both.
+# (Discord's length limits; pov, tense, rating and creativity are the choices of
+# inkwell.bot.services.forms) and their descriptions in STYLE_OPTIONS. discord.py reads each
+# command's options from its callback's signature, so both signatures name them, with these
+# types; a test checks that Discord receives the same options from both.
 Voice = app_commands.Range[str, 1, TEXT_LIMITS["voice"]]
 Tone = app_commands.Range[str, 1, TEXT_LIMITS["tone"]]
 Forms = app_commands.Range[str, 1, TEXT_LIMITS["favourite_forms"]]
@@ -39,6 +39,7 @@ STYLE_OPTIONS: Final[dict[str, str]] = {
     "pov": "Preferred point of view",
     "tense": "Preferred tense",
     "rating": "The most mature content to write",
+    "creativity": "How adventurous the wording is: low, medium (the bot's usual) or high",
     "favourite_forms": "Favourite forms, e.g. sonnets, flash fiction",
     "avoid": "Topics or words to keep out of the pieces",
     "sample": "A few lines of your own writing, so the model can match your voice",
@@ -98,6 +99,7 @@ class Style(
         pov: PointOfView | None = None,
         tense: Tense | None = None,
         rating: Rating | None = None,
+        creativity: Creativity | None = None,
         favourite_forms: Forms | None = None,
         avoid: Avoid | None = None,
         sample: Sample | None = None,
@@ -177,6 +179,7 @@ class Style(
         pov: PointOfView | None = None,
         tense: Tense | None = None,
         rating: Rating | None = None,
+        creativity: Creativity | None = None,
         favourite_forms: Forms | None = None,
         avoid: Avoid | None = None,
         reset: bool = False,

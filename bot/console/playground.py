@@ -37,8 +37,9 @@ Commands (the same as in Discord):
   /lyrics topic:"…" [genre:…] [mood:…] [structure:verse-chorus|verse-chorus-bridge|freeform]
   /poem topic:"…" [form:free|haiku|tanka|limerick|sonnet|villanelle|acrostic] [tone:…]
   /post topic:"…" [platform:x|bluesky|threads|mastodon|instagram|linkedin] [tone:…] [variants:1-3]
+    each also takes [creativity:low|medium|high]: how adventurous the wording (else your style's)
   /style set [voice:…] [tone:…] [pov:…] [tense:past|present|future] [rating:g|pg|pg13|mature]
-             [favourite_forms:…] [avoid:…] [sample:…]
+             [creativity:low|medium|high] [favourite_forms:…] [avoid:…] [sample:…]
   /style show · /style reset [field:…] · /style forget-me
   /relay start title:"…" · /relay write … · /relay help   (a story in turns with the model)
 After a piece: r regenerate · c continue (story, lyrics) · n / p next / previous variant

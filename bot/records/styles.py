@@ -19,6 +19,9 @@ class StyleRecord:
     pov: str | None = None
     tense: str | None = None
     rating: str | None = None
+    # How adventurous the sampling is (low, medium, high): it shapes how the model draws
+    # words, not what it is told, so it never reaches the prompt's style block.
+    creativity: str | None = None
     favourite_forms: str | None = None
     avoid: str | None = None
     sample: str | None = None

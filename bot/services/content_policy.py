@@ -15,7 +15,7 @@ from typing import Final, Protocol, get_args
 
 from inkwell.bot.errors import Blocked
 from inkwell.bot.records.styles import StyleRecord
-from inkwell.bot.services.forms import CreationRequest, Rating
+from inkwell.bot.services.forms import SAMPLING_OPTIONS, CreationRequest, Rating
 from inkwell.bot.services.origin import Origin
 
 # Mildest first.
@@ -83,13 +83,15 @@ def cap_rating(style: StyleRecord, cap: Rating | None) -> StyleRecord:
 async def screen_request(
     content_filter: ContentFilter, request: CreationRequest, origin: Origin
 ) -> CreationRequest:
-    """Check the subject and every text option; return the request as the filter left it
-    (redacted words masked). Raises :class:`Blocked` naming the category."""
+    """Check the subject and every text option but the sampling ones; return the request as
+    the filter left it (redacted words masked). Raises :class:`Blocked` naming the category."""
     subject = await content_filter.check_prompt(request.subject, origin)
     subject.raise_if_blocked()
     options: dict[str, str | int] = {}
     for name, value in request.options.items():
-        if isinstance(value, str):
+        # A sampling option never reaches the model, so nothing in it needs screening, and a
+        # rule on an everyday word ("high") must not block or mask away a creativity level.
+        if isinstance(value, str) and name not in SAMPLING_OPTIONS:
             verdict = await content_filter.check_prompt(value, origin)
             verdict.raise_if_blocked()
             value = verdict.text

@@ -35,6 +35,7 @@ from inkwell.bot.services.craft.lyrics import check_lyrics
 from inkwell.bot.services.craft.plans import PiecePlan, acrostic_word, lyrics_plan, poem_plan
 from inkwell.bot.services.craft.poems import check_poem
 from inkwell.bot.services.craft.report import report_line
+from inkwell.bot.services.creativity import sampling_for_call
 from inkwell.bot.services.forms import (
     FORMS,
     CreationRequest,
@@ -483,6 +484,7 @@ class CreationService:
         model_request = replace(request, subject=defuse_mentions(request.subject))
         messages = self.prompts.messages(model_request, style)
         sampling = replace(self.sampling, max_tokens=self.prompts.max_tokens(request))
+        sampling = sampling_for_call(sampling, request, style)  # the member's creativity
         return Creation(self, request, origin, messages, sampling)
 
     def finish_post(self, request: CreationRequest, raw: str) -> str:

@@ -18,6 +18,7 @@ Tense = Literal["past", "present", "future"]
 Rating = Literal["g", "pg", "pg13", "mature"]
 LyricsStructure = Literal["verse-chorus", "verse-chorus-bridge", "freeform"]
 PoemForm = Literal["free", "haiku", "tanka", "limerick", "sonnet", "villanelle", "acrostic"]
+Creativity = Literal["low", "medium", "high"]
 
 # Free-text limits (characters). The subject of a request may be long; the rest are short.
 SUBJECT_MAX = 1000
@@ -25,6 +26,11 @@ SHORT_TEXT_MAX = 100
 MAX_POST_VARIANTS = 3
 # An acrostic is one line per letter: past twenty, a poem becomes a list.
 ACROSTIC_WORD_MAX = 20
+
+# Options that steer how the model samples, not what it is told. The prompt never names
+# them (nor the style preferences of the same names), so two pieces that differ only in
+# them send the same bytes and share every cached token of the prompt.
+SAMPLING_OPTIONS: frozenset[str] = frozenset({"creativity"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +64,14 @@ def _choices(literal: object) -> tuple[str, ...]:
     return tuple(str(value) for value in get_args(literal))
 
 
+# Every form offers it, worded once for Discord and the console alike.
+CREATIVITY_OPTION = OptionSpec(
+    "creativity",
+    "How adventurous the wording is (overrides your style for this piece)",
+    choices=_choices(Creativity),
+)
+
+
 FORMS: dict[FormName, FormSpec] = {
     "story": FormSpec(
         name="story",
@@ -70,6 +84,7 @@ FORMS: dict[FormName, FormSpec] = {
             OptionSpec("tone", "Tone, e.g. wry, hopeful, eerie"),
             OptionSpec("length", "How long", choices=_choices(StoryLength)),
             OptionSpec("pov", "Point of view", choices=_choices(PointOfView)),
+            CREATIVITY_OPTION,
         ),
         can_continue=True,
     ),
@@ -83,6 +98,7 @@ FORMS: dict[FormName, FormSpec] = {
             OptionSpec("genre", "Musical genre, e.g. folk, synth-pop"),
             OptionSpec("mood", "Mood, e.g. bittersweet, defiant"),
             OptionSpec("structure", "Song structure", choices=_choices(LyricsStructure)),
+            CREATIVITY_OPTION,
         ),
         can_continue=True,
     ),
@@ -100,6 +116,7 @@ FORMS: dict[FormName, FormSpec] = {
                 "For an acrostic: the word its lines spell (default: the topic's main word)",
                 max_length=ACROSTIC_WORD_MAX,
             ),
+            CREATIVITY_OPTION,
         ),
     ),
     "post": FormSpec(
@@ -114,6 +131,7 @@ FORMS: dict[FormName, FormSpec] = {
             OptionSpec(
                 "variants", "How many versions to write", integer_range=(1, MAX_POST_VARIANTS)
             ),
+            CREATIVITY_OPTION,
         ),
     ),
 }

@@ -10,6 +10,8 @@ Every prompt is, in this order:
 
 Parts 1–2 form the system message; 3–5 the user message. Nothing in 1–2 varies per member
 or per call (no names, times or ids), so requests of one form share their cached prefix.
+Sampling options (creativity) appear in no part: they change how the model draws words,
+not the prompt.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from string import Template
 from typing import Any, Final
 
 from inkwell.bot.records.styles import StyleRecord
-from inkwell.bot.services.forms import FORMS, CreationRequest, FormName
+from inkwell.bot.services.forms import FORMS, SAMPLING_OPTIONS, CreationRequest, FormName
 from inkwell.serving.backend import ChatMessage
 
 # The templates shipped with Inkwell (package data, found the same way installed or in a checkout).
@@ -107,7 +109,7 @@ class PromptLibrary:
         lines: list[str] = []
         for name in StyleRecord.field_names():
             value = getattr(style, name)
-            if not value:
+            if not value or name in SAMPLING_OPTIONS:
                 continue
             if name == "rating":
                 value = self.style.ratings.get(value, value)
@@ -121,14 +123,16 @@ class PromptLibrary:
         prompt = self.forms[request.form]
         values: dict[str, str | None] = {"subject": request.subject}
         for name, value in request.options.items():
-            if isinstance(value, str):
+            if isinstance(value, str) and name not in SAMPLING_OPTIONS:
                 values[name] = prompt.choices.get(name, {}).get(value, value)
         return fill_lines(prompt.request, values)
 
     def max_tokens(self, request: CreationRequest) -> int:
         limits = self.forms[request.form].max_tokens
-        for value in request.options.values():
-            if isinstance(value, str) and value in limits:
+        for name, value in request.options.items():
+            # A sampling option's values may share a name with a limit's key
+            # (creativity:medium, length:medium) but say nothing about length.
+            if name not in SAMPLING_OPTIONS and isinstance(value, str) and value in limits:
                 return limits[value]
         return limits.get("default", 400)
 

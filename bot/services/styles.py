@@ -11,7 +11,7 @@ from typing import get_args
 
 from inkwell.bot.errors import InvalidInput
 from inkwell.bot.records.styles import StyleRecord
-from inkwell.bot.services.forms import PointOfView, Rating, Tense
+from inkwell.bot.services.forms import Creativity, PointOfView, Rating, Tense
 from inkwell.bot.storage.database import Database
 from inkwell.bot.storage.forget import forget_member
 from inkwell.bot.storage.styles import StyleRepository
@@ -31,9 +31,15 @@ CHOICE_FIELDS: dict[str, tuple[str, ...]] = {
     "pov": tuple(get_args(PointOfView)),
     "tense": tuple(get_args(Tense)),
     "rating": tuple(get_args(Rating)),
+    "creativity": tuple(get_args(Creativity)),
 }
 # Which style preference a command option overrides for that one call.
-OPTION_OVERRIDES: dict[str, str] = {"tone": "tone", "mood": "tone", "pov": "pov"}
+OPTION_OVERRIDES: dict[str, str] = {
+    "tone": "tone",
+    "mood": "tone",
+    "pov": "pov",
+    "creativity": "creativity",
+}
 
 
 @dataclass(frozen=True, slots=True)

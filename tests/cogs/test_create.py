@@ -7,7 +7,9 @@ import contextlib
 from typing import Any, cast
 
 import pytest
+from discord import app_commands
 
+from inkwell.bot.services.forms import FORMS
 from inkwell.bot.text.post_length import post_length
 from inkwell.bot.ui import creation_buttons
 from inkwell.bot.ui.context import InkwellContext, context_of
@@ -411,3 +413,18 @@ async def test_a_click_arriving_with_a_regenerate_is_refused(
         "‹",
         "3/3 ›",
     ]
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+async def test_discord_offers_the_options_the_console_offers(inkwell: Harness, form: str) -> None:
+    """The cog's signatures and FORMS, which the console and the service read, agree: the
+    same options, in the same order, with the same choices."""
+    command = inkwell.tree.get_command(form)
+    assert isinstance(command, app_commands.Command)
+    sent = command.to_dict(inkwell.tree)["options"]
+    spec = FORMS[form]
+    expected = [(option.name, list(option.choices)) for option in (spec.subject, *spec.options)]
+    assert [
+        (option["name"], [choice["value"] for choice in option.get("choices", [])])
+        for option in sent
+    ] == expected

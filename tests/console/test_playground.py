@@ -82,6 +82,18 @@ async def test_style_set_shapes_later_commands_and_is_stored(services: Services)
     assert stored.mine.voice == "lyrical"
 
 
+async def test_creativity_from_the_command_or_the_style_reaches_the_model(
+    services: Services,
+) -> None:
+    lines = ("/poem snow creativity:high", "/style set creativity:low", "/style show", "/poem rain")
+    output = await play(services, *lines)
+    assert "creativity: low" in output
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    sent = [(request.sampling.temperature, request.sampling.top_p) for request in backend.requests]
+    assert sent == [(1.05, 0.98), (0.5, 0.85)]
+
+
 async def test_forget_me_asks_first(services: Services) -> None:
     await services.styles.update(LOCAL_USER_ID, {"tone": "wry"})
     output = await play(services, "/style forget-me", "no", "/style forget-me", "yes")
@@ -101,6 +113,16 @@ async def test_forget_me_asks_first(services: Services) -> None:
         pytest.param("r", "Nothing written yet", id="regenerate-first"),
         pytest.param("hello", "Commands start with /", id="no-slash"),
         pytest.param("/style set pov:fourth", "pov must be one of", id="bad-style"),
+        pytest.param(
+            "/story a door creativity:wild",
+            "creativity must be one of: low, medium, high",
+            id="bad-creativity",
+        ),
+        pytest.param(
+            "/style set creativity:max",
+            "creativity must be one of: low, medium, high",
+            id="bad-style-creativity",
+        ),
     ],
 )
 async def test_bad_input_gets_one_line_not_a_traceback(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from inkwell.bot.records.styles import StyleRecord
-from inkwell.bot.services.forms import FORMS, CreationRequest
+from inkwell.bot.services.forms import FORMS, SAMPLING_OPTIONS, CreationRequest
 from inkwell.bot.services.prompts import PromptLibrary, fill_lines
 
 
@@ -79,9 +79,14 @@ def test_ratings_are_defined_in_the_shared_prefix_and_only_named_per_member(
 def test_every_choice_is_defined_in_the_form_instructions(
     prompts: PromptLibrary, form: str
 ) -> None:
-    """Option-dependent guidance lives in the cached prefix; the request only names it."""
+    """Option-dependent guidance lives in the cached prefix; the request only names it.
+
+    Sampling options (creativity) are no guidance at all: the prompt never names them."""
     instructions = prompts.forms[form].instructions  # type: ignore[index]
     for option in FORMS[form].options:  # type: ignore[index]
+        if option.name in SAMPLING_OPTIONS:
+            assert option.name not in instructions.lower()
+            continue
         for choice in option.choices:
             assert f"- {choice}:" in instructions, f"{form}: {option.name}={choice} is undefined"
 

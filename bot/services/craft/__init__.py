@@ -1,4 +1,5 @@
-"""Craft: checking (and constraining) the form of poems and lyrics, with no Discord in sight.
+"""Craft: checking (and constraining) the form of poems and lyrics, and the voice of stories,
+with no Discord in sight.
 
 SmolLM2-135M writes weakly, so form is checked in code rather than hoped for:
 
@@ -12,7 +13,10 @@ SmolLM2-135M writes weakly, so form is checked in code rather than hoped for:
 - :mod:`.report` turns a verdict into the one line shown under a piece
   (``haiku · 5-7-5 ✓``);
 - :mod:`.constraints` builds the regular expressions a vLLM server enforces while it
-  generates, so some of the form cannot go wrong in the first place.
+  generates, so some of the form cannot go wrong in the first place;
+- :mod:`.voice` reads a story's point of view and tense from its narration (:mod:`.narration`
+  sets the dialogue aside), scores candidates against what was asked and reports it in one
+  line (``story · first person ✓ · past tense ✓``), or says it is not sure.
 
 The dictionary loads once, lazily, on first use (:func:`.syllables.preload` to load it at
 start-up instead).
@@ -40,12 +44,25 @@ from inkwell.bot.services.craft.report import report_line
 from inkwell.bot.services.craft.rhyme import rhymes
 from inkwell.bot.services.craft.syllables import line_syllables, preload, word_syllables
 from inkwell.bot.services.craft.verdict import LineFact, Problem, Verdict, best, ranked
+from inkwell.bot.services.craft.voice import (
+    Finding,
+    VoiceMatch,
+    VoiceReading,
+    best_voice,
+    match_voice,
+    read_voice,
+    voice_report,
+)
 
 __all__ = [
+    "Finding",
     "LineFact",
     "Problem",
     "Verdict",
+    "VoiceMatch",
+    "VoiceReading",
     "best",
+    "best_voice",
     "check_acrostic",
     "check_free_verse",
     "check_haiku",
@@ -57,11 +74,14 @@ __all__ = [
     "check_villanelle",
     "line_syllables",
     "lyrics_regex",
+    "match_voice",
     "poem_regex",
     "preload",
     "ranked",
+    "read_voice",
     "report_line",
     "rhymes",
     "structured_outputs",
+    "voice_report",
     "word_syllables",
 ]

@@ -107,6 +107,22 @@ async def test_a_redacted_option_reaches_the_model_masked(
     assert "the lost ███" in prompt
 
 
+@pytest.mark.parametrize("action", ["block", "redact"])
+async def test_a_rule_on_an_everyday_word_never_takes_a_creativity_level_away(
+    database: Database, filters: FilterService, action: str
+) -> None:
+    """creativity never reaches the model, so it is not screened like a prompt."""
+    backend = ScriptedBackend()
+    service = creation_service(database, backend, filters)
+    await filters.rules.add_rule(
+        GUILD, MOD, pattern="high", kind="word", action=action, applies_to="prompts"
+    )
+    request = service.validate("story", "a walk", {"creativity": "high"})
+    creation = await service.begin(request, MEMBER)
+    [text async for text in creation.write()]
+    assert backend.requests[-1].sampling.temperature == 1.05
+
+
 async def test_style_fields_are_checked_like_prompts(
     database: Database, filters: FilterService
 ) -> None:
