@@ -68,12 +68,41 @@ class Delta:
 
 
 class BackendError(InkwellError):
-    """A backend failed, or refused the request; ``str(error)`` is a sentence fit to show a
-    person (the :class:`~inkwell.errors.InkwellError` promise)."""
+    """A backend failed, or refused the request.
+
+    Two readers, two texts. ``str(error)`` is for the member (the
+    :class:`~inkwell.errors.InkwellError` promise): a plain sentence about what they can do.
+    :attr:`operator_detail` is for whoever runs Inkwell: the server's address, its own words,
+    the fix. It goes to the log and to the terminal (the playground, start-up), never to a
+    member; without one it is the member's sentence.
+    """
+
+    def __init__(self, message: str, *, operator_detail: str | None = None) -> None:
+        super().__init__(message)
+        self.operator_detail = operator_detail or message
 
 
 class BackendUnavailable(BackendError):
     """The backend cannot serve: server down, too slow, or model missing."""
+
+
+class PromptTooLong(BackendError):
+    """The request does not fit the model's context window (prompt plus the text asked for).
+
+    Not :class:`BackendUnavailable`: the server is fine, and asking again unchanged fails again.
+    """
+
+
+# What members are told. Each names something they can do; the operator's version of the
+# same failure (which server, what it said, what to fix) is the error's operator_detail.
+PROMPT_TOO_LONG = "That's too long for the model's context; try a shorter prompt."
+SERVER_REFUSED = "The model server refused this request."
+
+
+def for_the_operator(error: InkwellError) -> str:
+    """What the person running Inkwell should read about ``error``: a backend error's
+    :attr:`~BackendError.operator_detail`, any other error's own sentence."""
+    return error.operator_detail if isinstance(error, BackendError) else str(error)
 
 
 @runtime_checkable

@@ -37,10 +37,12 @@ from transformers import (
 )
 
 from inkwell.serving.backend import (
+    PROMPT_TOO_LONG,
     BackendError,
     BackendUnavailable,
     Delta,
     GenerationRequest,
+    PromptTooLong,
     Sampling,
 )
 from inkwell.serving.prepare import model_is_prepared
@@ -187,8 +189,12 @@ class EmbeddedBackend:
             return wanted
         room = limit - prompt_length
         if room <= 0:
-            raise BackendError(
-                f"The prompt is too long for the model ({prompt_length} tokens, limit {limit})."
+            raise PromptTooLong(
+                PROMPT_TOO_LONG,
+                operator_detail=(
+                    f"The prompt is too long for the embedded model "
+                    f"({prompt_length} tokens, limit {limit})."
+                ),
             )
         return min(wanted, room)
 

@@ -29,7 +29,15 @@ from typing import Any
 
 import aiohttp
 
-from inkwell.serving.backend import BackendError, BackendUnavailable, Delta, GenerationRequest
+from inkwell.serving.backend import (
+    PROMPT_TOO_LONG,
+    SERVER_REFUSED,
+    BackendError,
+    BackendUnavailable,
+    Delta,
+    GenerationRequest,
+    PromptTooLong,
+)
 
 log = logging.getLogger(__name__)
 
@@ -253,7 +261,12 @@ class OpenAIBackend:
             )
         if status >= 500 or status == 429:
             return BackendUnavailable(f"{where} is failing (HTTP {status}); try again later.")
-        return BackendError(f"{where} rejected the request (HTTP {status}): {_message_in(text)}")
+        # A refusal of this request: the member gets a sentence to act on, the operator (in
+        # the log) the server's own words, which name tokens, limits and parameters.
+        detail = f"{where} refused the request (HTTP {status}): {_message_in(text)}"
+        if status == 413 or _says_context_is_exceeded(text):
+            return PromptTooLong(PROMPT_TOO_LONG, operator_detail=detail)
+        return BackendError(SERVER_REFUSED, operator_detail=detail)
 
     def _translate(self, error: Exception, *, waited: float | None = None) -> BackendError:
         """Turn a client error into a backend error whose text is fit to show a person."""
@@ -287,6 +300,25 @@ def _message_in(text: str) -> str:
     except json.JSONDecodeError:
         return text.strip()[:300]
     return _message_of(event) if isinstance(event, dict) else text.strip()[:300]
+
+
+# How servers say a request does not fit the context window. vLLM's wording has changed
+# between versions, and other OpenAI-compatible servers word it their own way, so this
+# matches loosely. vLLM's (seen in its source and in reports of its errors):
+#   "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens
+#    (8600 in the messages, 400 in the completion). …"                    (older versions)
+#   "This model's maximum context length is 8192 tokens. However, your request has 9000
+#    input tokens. Please reduce the length of the input messages."       (newer versions)
+#   "'max_tokens' or 'max_completion_tokens' is too large: 400. This model's maximum context
+#    length is 8192 tokens and your request has 7900 input tokens (400 > 8192 - 7900)."
+#   "The decoder prompt (length 9000) is longer than the maximum model length of 8192. …"
+# OpenAI itself answers with the code "context_length_exceeded".
+_CONTEXT_EXCEEDED = ("context length", "maximum model length", "context_length_exceeded")
+
+
+def _says_context_is_exceeded(text: str) -> bool:
+    said = text.lower()  # the whole body: the phrase may be in the message or the code
+    return any(phrase in said for phrase in _CONTEXT_EXCEEDED)
 
 
 def _refuses_priority(text: str) -> bool:

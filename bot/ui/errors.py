@@ -45,8 +45,9 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
     """Answer the member: expected failures in their own words, bugs with an error id."""
     original = unwrap(error)
     if isinstance(original, BackendError) and not isinstance(original, BackendUnavailable):
-        # The server refused what Inkwell sent: the member is told, the operator should know.
-        log.warning("the model server refused a request: %s", original)
+        # The server refused what Inkwell sent: the member is told in plain words, the
+        # operator reads the server's own (limits, tokens, parameters) in the log.
+        log.warning("the model server refused a request: %s", original.operator_detail)
         message = str(original)
     elif isinstance(original, InkwellError):
         message = str(original)

@@ -14,7 +14,7 @@ from inkwell.bot.ui.context import InkwellContext, context_of
 from inkwell.bot.ui.creation_buttons import WAITING
 from inkwell.bot.ui.open_pieces import OpenCreations
 from inkwell.cogs.create import Create
-from inkwell.serving.backend import BackendError, GenerationRequest
+from inkwell.serving.backend import PROMPT_TOO_LONG, GenerationRequest, PromptTooLong
 from tests.fakes import FakeClock, ScriptedBackend
 from tests.harness import Harness
 
@@ -122,22 +122,25 @@ async def test_a_down_backend_gets_a_clear_ephemeral_message(
     assert "did not answer" in events.last_content()
 
 
-REFUSAL = "The model server at test rejected the request (HTTP 400): the prompt is too long."
+SERVERS_WORDS = (
+    "The model server at http://10.0.0.5:8000/v1 refused the request (HTTP 400): This model's "
+    "maximum context length is 8192 tokens. However, your request has 9000 input tokens."
+)
 
 
 def refuse(request: GenerationRequest) -> list[str]:
-    raise BackendError(REFUSAL)
+    raise PromptTooLong(PROMPT_TOO_LONG, operator_detail=SERVERS_WORDS)
 
 
-async def test_a_refused_request_is_told_in_the_servers_words_and_logged(
+async def test_a_refused_request_is_told_in_plain_words_and_the_servers_go_to_the_log(
     inkwell: Harness, backend: ScriptedBackend, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # Every backend error is an InkwellError: its message is written for the member.
     backend.script = refuse
     events = await inkwell.run_slash("poem", topic="snow")
     assert events.last("followup").ephemeral
-    assert events.last_content() == REFUSAL
-    assert f"the model server refused a request: {REFUSAL}" in caplog.text
+    assert events.last_content() == PROMPT_TOO_LONG
+    assert "10.0.0.5" not in events.last_content()
+    assert f"the model server refused a request: {SERVERS_WORDS}" in caplog.text
 
 
 async def test_the_cooldown_answers_with_the_wait(inkwell: Harness, services: object) -> None:

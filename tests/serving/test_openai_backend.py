@@ -20,6 +20,7 @@ from inkwell.serving.backend import (
     ChatMessage,
     Delta,
     GenerationRequest,
+    PromptTooLong,
     Sampling,
 )
 from inkwell.serving.openai_backend import OpenAIBackend
@@ -75,6 +76,8 @@ class FakeServer:
     bodies: list[dict[str, Any]] = field(default_factory=list)
     refuse_priority: bool = False
     fail_status: int | None = None
+    # An error answer to every chat request: its status and JSON body, as vLLM sends them.
+    refusal: tuple[int, dict[str, Any]] | None = None
     stall_before_headers: bool = False
     stall_models: bool = False
     disconnected: asyncio.Event = field(default_factory=asyncio.Event)
@@ -95,6 +98,9 @@ class FakeServer:
                 {"error": {"message": message, "type": "BadRequestError", "code": 400}},
                 status=400,
             )
+        if self.refusal is not None:
+            status, error_body = self.refusal
+            return web.json_response(error_body, status=status)
         if self.fail_status is not None:
             return web.json_response(
                 {"error": {"message": "engine dead", "type": "InternalServerError"}},
@@ -351,14 +357,79 @@ async def test_closing_early_closes_the_connection(
     await asyncio.wait_for(server.disconnected.wait(), timeout=10)
 
 
-async def test_bad_request_is_a_backend_error_not_unavailable(
-    backend: OpenAIBackend, server: FakeServer
-) -> None:
-    server.fail_status = 400
+def vllm_error(message: str, status: int = 400) -> tuple[int, dict[str, Any]]:
+    """An error answer in vLLM's shape."""
+    error = {"message": message, "type": "BadRequestError", "param": None, "code": status}
+    return status, {"error": error}
 
-    with pytest.raises(BackendError, match="HTTP 400") as caught:
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        pytest.param(
+            "This model's maximum context length is 8192 tokens. However, you requested "
+            "8590 tokens (8190 in the messages, 400 in the completion). Please reduce the "
+            "length of the messages or completion.",
+            id="vllm-older",
+        ),
+        pytest.param(
+            "This model's maximum context length is 8192 tokens. However, your request has "
+            "9000 input tokens. Please reduce the length of the input messages.",
+            id="vllm-newer",
+        ),
+        pytest.param(
+            "'max_tokens' or 'max_completion_tokens' is too large: 400. This model's maximum "
+            "context length is 8192 tokens and your request has 7900 input tokens "
+            "(400 > 8192 - 7900).",
+            id="vllm-max-tokens",
+        ),
+        pytest.param(
+            "The decoder prompt (length 9000) is longer than the maximum model length of 8192. "
+            "Make sure that `max_model_len` is no smaller than the number of text tokens.",
+            id="vllm-decoder-prompt",
+        ),
+    ],
+)
+async def test_a_prompt_too_long_for_the_context_is_told_in_plain_words(
+    backend: OpenAIBackend, server: FakeServer, message: str
+) -> None:
+    server.refusal = vllm_error(message)
+
+    with pytest.raises(PromptTooLong) as caught:
         await collect(backend, GenerationRequest(PROMPT))
-    assert not isinstance(caught.value, BackendUnavailable)
+
+    assert str(caught.value) == "That's too long for the model's context; try a shorter prompt."
+    assert not isinstance(caught.value, BackendUnavailable)  # asking again won't help
+    assert message in caught.value.operator_detail  # the server's words, for the log
+    assert "HTTP 400" in caught.value.operator_detail
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        pytest.param(400, "Grammar error: Invalid type: nonsense", id="bad-schema"),
+        pytest.param(
+            400,
+            "Cannot set both `continue_final_message` and `add_generation_prompt` to True.",
+            id="bad-parameters",
+        ),
+        pytest.param(422, "value is not a valid float", id="unprocessable"),
+    ],
+)
+async def test_any_other_refusal_is_one_plain_sentence_and_the_servers_words_go_to_the_log(
+    backend: OpenAIBackend, server: FakeServer, status: int, message: str
+) -> None:
+    server.refusal = vllm_error(message, status)
+
+    with pytest.raises(BackendError) as caught:
+        await collect(backend, GenerationRequest(PROMPT))
+
+    refused = caught.value
+    assert str(refused) == "The model server refused this request."
+    assert not isinstance(refused, (BackendUnavailable, PromptTooLong))
+    assert message in refused.operator_detail
+    assert f"HTTP {status}" in refused.operator_detail
+    assert message not in str(refused)
 
 
 async def test_stream_cut_short_is_unavailable(backend: OpenAIBackend, server: FakeServer) -> None:
