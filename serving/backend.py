@@ -97,6 +97,13 @@ class PromptTooLong(BackendError):
 # same failure (which server, what it said, what to fix) is the error's operator_detail.
 PROMPT_TOO_LONG = "That's too long for the model's context; try a shorter prompt."
 SERVER_REFUSED = "The model server refused this request."
+SERVER_DOWN = "The model server isn't answering right now; try again in a minute."
+SERVER_BUSY = (
+    "The model is busy with other requests and yours didn't get its turn; "
+    "try again in a few minutes."
+)
+NOT_SET_UP = "The model isn't set up to answer the bot; the operator can see why in the log."
+MODEL_FAILED = "The model failed while writing; try again."
 
 
 def for_the_operator(error: InkwellError) -> str:

@@ -30,7 +30,10 @@ from typing import Any
 import aiohttp
 
 from inkwell.serving.backend import (
+    NOT_SET_UP,
     PROMPT_TOO_LONG,
+    SERVER_BUSY,
+    SERVER_DOWN,
     SERVER_REFUSED,
     BackendError,
     BackendUnavailable,
@@ -46,6 +49,10 @@ log = logging.getLogger(__name__)
 _PLACEHOLDER_API_KEY = "EMPTY"
 _DATA = b"data:"
 _DONE = b"[DONE]"
+# For the operator, with every "not reachable": the two usual causes.
+_START_HINT = (
+    "Is it running? Start one with `inkwell serve`, or point INKWELL_LLM__BASE_URL at yours."
+)
 
 
 class OpenAIBackend:
@@ -80,7 +87,11 @@ class OpenAIBackend:
 
     @property
     def _where(self) -> str:
+        """How the operator's texts name the server: by its address, which members never see."""
         return f"The model server at {self._base_url}"
+
+    def _down(self, detail: str) -> BackendUnavailable:
+        return BackendUnavailable(SERVER_DOWN, operator_detail=f"{self._where} {detail}")
 
     async def start(self) -> None:
         if self._session is not None:
@@ -115,7 +126,11 @@ class OpenAIBackend:
         if self._model not in served:
             listing = ", ".join(str(name) for name in served) if served else "none"
             raise BackendUnavailable(
-                f"{self._where} does not serve the model {self._model!r} (it serves: {listing})."
+                NOT_SET_UP,
+                operator_detail=(
+                    f"{self._where} does not serve the model {self._model!r} "
+                    f"(it serves: {listing}); set INKWELL_LLM__MODEL to one of those."
+                ),
             )
 
     async def close(self) -> None:
@@ -125,7 +140,7 @@ class OpenAIBackend:
 
     async def stream(self, request: GenerationRequest) -> AsyncGenerator[Delta, None]:
         if self._session is None:
-            raise BackendUnavailable(f"{self._where} is not connected.")
+            raise self._down("is not connected: stream() was called before start().")
         response = await self._open_stream(self._session, request)
         unfinished = set(range(request.sampling.n))
         done = started = False
@@ -140,9 +155,7 @@ class OpenAIBackend:
                     break
                 event = json.loads(data)
                 if "error" in event:
-                    raise BackendUnavailable(
-                        f"{self._where} broke off the answer: {_message_of(event)}"
-                    )
+                    raise self._down(f"broke off the answer: {_message_of(event)}")
                 for choice in event.get("choices", ()):
                     text = (choice.get("delta") or {}).get("content") or ""
                     finish_reason = choice.get("finish_reason")
@@ -159,9 +172,7 @@ class OpenAIBackend:
                 # Stop, an error or cancellation: dropping the connection makes vLLM abort.
                 response.close()
         if unfinished:
-            raise BackendUnavailable(
-                f"{self._where} ended the stream before the text was finished."
-            )
+            raise self._down("ended the stream before the text was finished.")
 
     async def _open_stream(
         self, session: aiohttp.ClientSession, request: GenerationRequest
@@ -213,8 +224,12 @@ class OpenAIBackend:
             if started:
                 raise
             raise BackendUnavailable(
-                f"{self._where} did not start on the request in {self._queue_timeout:g} s; "
-                "it is busy with others. Try again later."
+                SERVER_BUSY,
+                operator_detail=(
+                    f"{self._where} did not start on the request in {self._queue_timeout:g} s; "
+                    "it is busy with others. It needs more capacity, or a longer "
+                    "INKWELL_LLM__QUEUE_TIMEOUT."
+                ),
             ) from None
 
     def _body(self, request: GenerationRequest, *, with_priority: bool) -> dict[str, Any]:
@@ -251,16 +266,31 @@ class OpenAIBackend:
         return body
 
     def _status_error(self, status: int, text: str) -> BackendError:
-        """An HTTP error answer, as a backend error whose text is fit to show a person."""
+        """An HTTP error answer, as a backend error: a sentence for the member, the status,
+        the server's words and the fix for the operator."""
         where = self._where
         if status in (401, 403):
-            return BackendUnavailable(f"{where} refused the API key (HTTP {status}).")
+            return BackendUnavailable(
+                NOT_SET_UP,
+                operator_detail=(
+                    f"{where} refused the API key (HTTP {status}); check INKWELL_LLM__API_KEY."
+                ),
+            )
         if status == 404:
             return BackendUnavailable(
-                f"{where} has no OpenAI-compatible API or model {self._model!r} (HTTP 404)."
+                NOT_SET_UP,
+                operator_detail=(
+                    f"{where} has no OpenAI-compatible API or model {self._model!r} (HTTP 404); "
+                    "check INKWELL_LLM__BASE_URL (it ends in /v1) and INKWELL_LLM__MODEL."
+                ),
             )
-        if status >= 500 or status == 429:
-            return BackendUnavailable(f"{where} is failing (HTTP {status}); try again later.")
+        if status == 429:
+            return BackendUnavailable(
+                SERVER_BUSY,
+                operator_detail=f"{where} is turning requests away (HTTP 429): {_message_in(text)}",
+            )
+        if status >= 500:
+            return self._down(f"is failing (HTTP {status}): {_message_in(text)}")
         # A refusal of this request: the member gets a sentence to act on, the operator (in
         # the log) the server's own words, which name tokens, limits and parameters.
         detail = f"{where} refused the request (HTTP {status}): {_message_in(text)}"
@@ -269,20 +299,20 @@ class OpenAIBackend:
         return BackendError(SERVER_REFUSED, operator_detail=detail)
 
     def _translate(self, error: Exception, *, waited: float | None = None) -> BackendError:
-        """Turn a client error into a backend error whose text is fit to show a person."""
-        where = self._where
+        """Turn a client error into a backend error: the member is told the server isn't
+        answering, the operator which server, what happened and what to check."""
         if isinstance(error, aiohttp.ConnectionTimeoutError):
-            return BackendUnavailable(
-                f"{where} is not reachable (no connection in {self._connect_timeout:g} s)."
+            return self._down(
+                f"is not reachable (no connection in {self._connect_timeout:g} s). {_START_HINT}"
             )
         if isinstance(error, TimeoutError):
             seconds = self._read_timeout if waited is None else waited
-            return BackendUnavailable(f"{where} did not answer in {seconds:g} s.")
+            return self._down(f"did not answer in {seconds:g} s; its own log may say why.")
         if isinstance(error, aiohttp.ClientConnectorError):
-            return BackendUnavailable(f"{where} is not reachable.")
+            return self._down(f"is not reachable ({error.os_error}). {_START_HINT}")
         if isinstance(error, json.JSONDecodeError):
-            return BackendUnavailable(f"{where} sent something that is not JSON.")
-        return BackendUnavailable(f"{where} broke off the answer: {error}")
+            return self._down(f"sent something that is not JSON ({error}).")
+        return self._down(f"broke off the answer: {error}")
 
 
 def _message_of(event: dict[str, Any]) -> str:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Callable, Sequence
 
-from inkwell.serving.backend import BackendUnavailable, Delta, GenerationRequest
+from inkwell.serving.backend import SERVER_DOWN, BackendUnavailable, Delta, GenerationRequest
+
+# What a ScriptedBackend's failure tells the operator: the server by its address.
+DOWN_DETAIL = "The model server at http://10.0.0.5:8000/v1 did not answer in 1 s."
 
 
 class ScriptedBackend:
@@ -56,7 +59,7 @@ class ScriptedBackend:
             for index in range(request.sampling.n):
                 for position, chunk in enumerate(chunks):
                     if self.fail_after is not None and position >= self.fail_after:
-                        raise BackendUnavailable("The model server at test did not answer in 1 s.")
+                        raise BackendUnavailable(SERVER_DOWN, operator_detail=DOWN_DETAIL)
                     last = position == len(chunks) - 1
                     text = f"v{index} {chunk}" if index and position == 0 else chunk
                     yield Delta(index, text, "stop" if last else None)

@@ -22,6 +22,7 @@ from inkwell.bot.services.creation import Creation
 from inkwell.bot.services.forms import FORMS
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.style_layers import StyleRecord
+from inkwell.serving.backend import for_the_operator
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,9 @@ class Playground:
             try:
                 await self.handle(line)
             except InkwellError as error:
-                self.say(f"! {error}")
+                # The playground's user runs Inkwell: they get the operator's version (which
+                # server, what it said, the fix), not the sentence written for members.
+                self.say(f"! {for_the_operator(error)}")
             except Exception:
                 log.exception("playground command failed: %r", line)
                 self.say("! Something went wrong on our side; the details are in the log.")

@@ -14,8 +14,8 @@ from inkwell.bot.ui.context import InkwellContext, context_of
 from inkwell.bot.ui.creation_buttons import WAITING
 from inkwell.bot.ui.open_pieces import OpenCreations
 from inkwell.cogs.create import Create
-from inkwell.serving.backend import PROMPT_TOO_LONG, GenerationRequest, PromptTooLong
-from tests.fakes import FakeClock, ScriptedBackend
+from inkwell.serving.backend import PROMPT_TOO_LONG, SERVER_DOWN, GenerationRequest, PromptTooLong
+from tests.fakes import DOWN_DETAIL, FakeClock, ScriptedBackend
 from tests.harness import Harness
 
 
@@ -111,15 +111,17 @@ async def test_bad_input_gets_an_ephemeral_answer_and_no_generation(
     assert backend.requests == []
 
 
-async def test_a_down_backend_gets_a_clear_ephemeral_message(
-    inkwell: Harness, backend: ScriptedBackend
+async def test_a_down_backend_tells_the_member_to_wait_and_the_log_where_and_why(
+    inkwell: Harness, backend: ScriptedBackend, caplog: pytest.LogCaptureFixture
 ) -> None:
     backend.fail_after = 0
     events = await inkwell.run_slash("poem", topic="snow")
     assert events.kinds()[0] == "defer"
     assert events.kinds() == ["defer", "delete_original", "followup"]
     assert events.last("followup").ephemeral
-    assert "did not answer" in events.last_content()
+    assert events.last_content() == SERVER_DOWN
+    assert "10.0.0.5" not in events.last_content()
+    assert DOWN_DETAIL in caplog.text
 
 
 SERVERS_WORDS = (
@@ -266,7 +268,7 @@ async def test_a_request_the_model_never_starts_is_withdrawn_and_told_privately(
 
     assert events.kinds() == ["defer", "edit_original", "delete_original", "followup"]
     assert [message.ephemeral for message in events.messages()] == [True]
-    assert "did not answer" in events.last_content()
+    assert events.last_content() == SERVER_DOWN
 
 
 async def test_a_regenerate_failing_before_any_word_leaves_the_piece_as_it_was(
@@ -278,7 +280,7 @@ async def test_a_regenerate_failing_before_any_word_leaves_the_piece_as_it_was(
     refused = await inkwell.click(label="Regenerate")
 
     assert refused.last("followup").ephemeral
-    assert "did not answer" in refused.last_content()
+    assert refused.last_content() == SERVER_DOWN
     shown = piece.messages()[-1]
     assert shown.content == "Snow on the pine."
     assert [button.label for button in shown.buttons] == ["Regenerate", "Continue"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from inkwell.serving.backend import (
+    NOT_SET_UP,
+    SERVER_BUSY,
+    SERVER_DOWN,
     BackendError,
     BackendUnavailable,
     ChatMessage,
@@ -156,6 +160,15 @@ async def collect(
     return deltas
 
 
+def told_apart(error: BackendError, url: str, *, member: str, operator: str) -> None:
+    """The member reads ``member``, which names no server; the operator reads where the
+    server is and what happened (``operator``, a pattern)."""
+    assert str(error) == member
+    assert url not in str(error)
+    assert url in error.operator_detail
+    assert re.search(operator, error.operator_detail), error.operator_detail
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -255,28 +268,37 @@ async def test_start_fails_when_the_model_is_not_served(server: FakeServer) -> N
     server.models = ["some-other-model"]
     backend = OpenAIBackend(server.url, MODEL, connect_timeout=1.0, read_timeout=1.0)
 
-    with pytest.raises(BackendUnavailable, match="does not serve") as caught:
+    with pytest.raises(BackendUnavailable) as caught:
         await backend.start()
-    assert server.url in str(caught.value)
-    assert "some-other-model" in str(caught.value)
+    told_apart(
+        caught.value,
+        server.url,
+        member=NOT_SET_UP,
+        operator=r"does not serve .*it serves: some-other-model.*INKWELL_LLM__MODEL",
+    )
 
 
 async def test_start_gives_up_on_a_silent_server(server: FakeServer) -> None:
     server.stall_models = True
     backend = OpenAIBackend(server.url, MODEL, connect_timeout=0.3, read_timeout=60.0)
 
-    with pytest.raises(BackendUnavailable, match=r"did not answer in 0\.3 s") as caught:
+    with pytest.raises(BackendUnavailable) as caught:
         await backend.start()
-    assert server.url in str(caught.value)
+    told_apart(caught.value, server.url, member=SERVER_DOWN, operator=r"did not answer in 0\.3 s")
 
 
 async def test_refused_connection_is_unavailable() -> None:
     url = f"http://127.0.0.1:{free_port()}/v1"
     backend = OpenAIBackend(url, MODEL, connect_timeout=1.0, read_timeout=1.0)
 
-    with pytest.raises(BackendUnavailable, match="not reachable") as caught:
+    with pytest.raises(BackendUnavailable) as caught:
         await backend.start()
-    assert url in str(caught.value)
+    told_apart(
+        caught.value,
+        url,
+        member=SERVER_DOWN,
+        operator=r"is not reachable .*`inkwell serve`.*INKWELL_LLM__BASE_URL",
+    )
 
 
 async def test_server_going_away_after_start_is_unavailable(server: FakeServer) -> None:
@@ -284,10 +306,32 @@ async def test_server_going_away_after_start_is_unavailable(server: FakeServer) 
     await backend.start()
     try:
         server.fail_status = 503
-        with pytest.raises(BackendUnavailable, match="HTTP 503"):
+        with pytest.raises(BackendUnavailable) as caught:
             await collect(backend, GenerationRequest(PROMPT))
+        told_apart(caught.value, server.url, member=SERVER_DOWN, operator="HTTP 503.*engine dead")
     finally:
         await backend.close()
+
+
+@pytest.mark.parametrize(
+    ("status", "member", "operator"),
+    [
+        pytest.param(401, NOT_SET_UP, r"refused the API key.*INKWELL_LLM__API_KEY", id="key"),
+        pytest.param(403, NOT_SET_UP, r"refused the API key \(HTTP 403\)", id="forbidden"),
+        pytest.param(404, NOT_SET_UP, r"HTTP 404.*INKWELL_LLM__BASE_URL", id="no-api"),
+        pytest.param(429, SERVER_BUSY, r"turning requests away \(HTTP 429\)", id="too-many"),
+        pytest.param(500, SERVER_DOWN, r"is failing \(HTTP 500\): engine dead", id="failing"),
+    ],
+)
+async def test_a_failing_server_is_told_to_the_member_without_its_address(
+    backend: OpenAIBackend, server: FakeServer, status: int, member: str, operator: str
+) -> None:
+    server.fail_status = status
+
+    with pytest.raises(BackendUnavailable) as caught:
+        await collect(backend, GenerationRequest(PROMPT))
+
+    told_apart(caught.value, server.url, member=member, operator=operator)
 
 
 async def test_stalled_stream_times_out(backend: OpenAIBackend, server: FakeServer) -> None:
@@ -299,8 +343,9 @@ async def test_stalled_stream_times_out(backend: OpenAIBackend, server: FakeServ
 
     server.streamer = stall_after_one_word
     received: list[Delta] = []
-    with pytest.raises(BackendUnavailable, match=r"did not answer in 0\.5 s"):
+    with pytest.raises(BackendUnavailable) as caught:
         await collect(backend, GenerationRequest(PROMPT), into=received)
+    assert re.search(r"did not answer in 0\.5 s", caught.value.operator_detail)
     assert [delta.text for delta in received] == ["Rain "]
 
 
@@ -330,8 +375,14 @@ async def test_a_request_the_server_never_starts_gives_up_after_the_queue_timeou
 
     server.streamer = never_scheduled
 
-    with pytest.raises(BackendUnavailable, match=r"did not start on the request in 1\.5 s"):
+    with pytest.raises(BackendUnavailable) as caught:
         await collect(backend, GenerationRequest(PROMPT))
+    told_apart(
+        caught.value,
+        server.url,
+        member=SERVER_BUSY,
+        operator=r"did not start on the request in 1\.5 s.*INKWELL_LLM__QUEUE_TIMEOUT",
+    )
     await asyncio.wait_for(server.disconnected.wait(), timeout=10)  # its place is given up
 
 
@@ -340,8 +391,9 @@ async def test_server_silent_before_headers_times_out(
 ) -> None:
     server.stall_before_headers = True
 
-    with pytest.raises(BackendUnavailable, match="did not answer"):
+    with pytest.raises(BackendUnavailable) as caught:
         await collect(backend, GenerationRequest(PROMPT))
+    told_apart(caught.value, server.url, member=SERVER_DOWN, operator="did not answer")
 
 
 async def test_closing_early_closes_the_connection(
@@ -440,8 +492,9 @@ async def test_stream_cut_short_is_unavailable(backend: OpenAIBackend, server: F
         await response.write(b"data: [DONE]\n\n")
 
     server.streamer = cut_short
-    with pytest.raises(BackendUnavailable, match="before the text was finished"):
+    with pytest.raises(BackendUnavailable) as caught:
         await collect(backend, GenerationRequest(PROMPT))
+    assert "before the text was finished" in caught.value.operator_detail
 
 
 async def test_stop_button_pattern_closes_the_connection(
