@@ -104,6 +104,7 @@ SERVER_BUSY = (
 )
 NOT_SET_UP = "The model isn't set up to answer the bot; the operator can see why in the log."
 MODEL_FAILED = "The model failed while writing; try again."
+STOPPED_WRITING = "The model server stopped while writing; what was written is kept."
 
 
 def for_the_operator(error: InkwellError) -> str:

@@ -9,7 +9,10 @@ Two waits are bounded separately. vLLM answers with headers at once and sends th
 event when the request is scheduled, so a busy server keeps a request silent while it waits
 in the queue: that wait gets ``queue_timeout`` (minutes; giving up would only send the member
 to the back of the queue). Once the server has started, silence longer than
-``read_timeout`` means it is stuck.
+``read_timeout`` means it is stuck. Within either wait, a stream silent for ``silence_check``
+seconds asks whether the server still accepts connections: one shutting down stops at once
+but can hold its open streams, silent, until it is killed, and those end there and then.
+A connection dropped mid-answer fails at once; the text already yielded is the caller's.
 
 The client is aiohttp (already here for discord.py) speaking the chat-completions protocol
 directly, as vLLM's own benchmark client does. The ``openai`` SDK turned every request's
@@ -24,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -35,12 +38,14 @@ from inkwell.serving.backend import (
     SERVER_BUSY,
     SERVER_DOWN,
     SERVER_REFUSED,
+    STOPPED_WRITING,
     BackendError,
     BackendUnavailable,
     Delta,
     GenerationRequest,
     PromptTooLong,
 )
+from inkwell.serving.server_probe import SharedQuestion, probe_session, still_listening
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +73,8 @@ class OpenAIBackend:
         read_timeout: float = 60.0,
         queue_timeout: float = 300.0,
         stream_interval: int = 1,
+        silence_check: float = 5.0,
+        probe_timeout: float = 2.0,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._model = model
@@ -76,7 +83,13 @@ class OpenAIBackend:
         self._read_timeout = read_timeout
         self._queue_timeout = queue_timeout
         self._stream_interval = stream_interval
+        self._silence_check = silence_check
+        self._probe_timeout = probe_timeout
         self._session: aiohttp.ClientSession | None = None
+        # Questions about the server while a stream is silent: on connections of their own,
+        # each asked once for all the streams that wonder at the same time.
+        self._probes: aiohttp.ClientSession | None = None
+        self._still_listening = SharedQuestion(self._ask_if_listening, fresh_for=silence_check)
         # vLLM refuses a non-zero priority unless started with --scheduling-policy priority.
         # After one such refusal we stop sending it rather than fail every background job.
         self._send_priority = True
@@ -110,11 +123,12 @@ class OpenAIBackend:
             await session.close()
             raise
         self._session = session
+        self._probes = probe_session()
 
     async def _check_model_served(self, session: aiohttp.ClientSession) -> None:
         try:
             async with session.get(
-                f"{self._base_url}/models",
+                self._models_url,
                 timeout=aiohttp.ClientTimeout(total=self._connect_timeout),
             ) as response:
                 if response.status != 200:
@@ -134,18 +148,30 @@ class OpenAIBackend:
             )
 
     async def close(self) -> None:
-        session, self._session = self._session, None
-        if session is not None:
-            await session.close()
+        for session in (self._session, self._probes):
+            if session is not None:
+                await session.close()
+        self._session = self._probes = None
+
+    @property
+    def _models_url(self) -> str:
+        return f"{self._base_url}/models"
+
+    async def _ask_if_listening(self) -> bool:
+        if self._probes is None:  # closed meanwhile: nobody is waiting for this answer
+            return True
+        return await still_listening(self._probes, self._models_url, self._probe_timeout)
 
     async def stream(self, request: GenerationRequest) -> AsyncGenerator[Delta, None]:
-        if self._session is None:
+        if self._session is None or self._probes is None:
             raise self._down("is not connected: stream() was called before start().")
         response = await self._open_stream(self._session, request)
         unfinished = set(range(request.sampling.n))
-        done = started = False
+        done = started = wrote = False
+        watch = _SilenceWatch(self._silence_check, self._still_listening, hang_up=response.close)
         try:
             while line := await self._next_line(response.content, started=started):
+                watch.heard()
                 if not line.startswith(_DATA):
                     continue  # blank separators, comments, other SSE fields
                 started = True
@@ -155,24 +181,39 @@ class OpenAIBackend:
                     break
                 event = json.loads(data)
                 if "error" in event:
-                    raise self._down(f"broke off the answer: {_message_of(event)}")
+                    raise self._broke_off(f"broke off the answer: {_message_of(event)}", wrote)
                 for choice in event.get("choices", ()):
                     text = (choice.get("delta") or {}).get("content") or ""
                     finish_reason = choice.get("finish_reason")
                     if finish_reason is not None:
                         unfinished.discard(choice["index"])
                     if text or finish_reason is not None:
+                        wrote = wrote or bool(text)
                         yield Delta(choice["index"], text, finish_reason)
         except (aiohttp.ClientError, TimeoutError, json.JSONDecodeError) as error:
-            raise self._translate(error) from error
+            # The connection dropped (the server stopped or was killed, a proxy gave up),
+            # or it went silent, or it sent nonsense: whatever arrived was already yielded.
+            if watch.gone:
+                detail = "stopped accepting connections (shutting down?) during the answer."
+            else:
+                detail = self._what_happened(error)
+            raise self._broke_off(detail, wrote) from error
         finally:
+            watch.close()
             if done:
                 response.release()  # the connection goes back to the pool
             else:
                 # Stop, an error or cancellation: dropping the connection makes vLLM abort.
                 response.close()
         if unfinished:
-            raise self._down("ended the stream before the text was finished.")
+            raise self._broke_off("ended the stream before the text was finished.", wrote)
+
+    def _broke_off(self, detail: str, wrote: bool) -> BackendUnavailable:
+        """The stream ended early. A member who has read some of the text already is told it
+        stays; one who read nothing, that the server isn't answering."""
+        if not wrote:
+            return self._down(detail)
+        return BackendUnavailable(STOPPED_WRITING, operator_detail=f"{self._where} {detail}")
 
     async def _open_stream(
         self, session: aiohttp.ClientSession, request: GenerationRequest
@@ -301,18 +342,72 @@ class OpenAIBackend:
     def _translate(self, error: Exception, *, waited: float | None = None) -> BackendError:
         """Turn a client error into a backend error: the member is told the server isn't
         answering, the operator which server, what happened and what to check."""
+        return self._down(self._what_happened(error, waited=waited))
+
+    def _what_happened(self, error: Exception, *, waited: float | None = None) -> str:
+        """A client error, for the operator, as the end of a sentence about the server."""
         if isinstance(error, aiohttp.ConnectionTimeoutError):
-            return self._down(
-                f"is not reachable (no connection in {self._connect_timeout:g} s). {_START_HINT}"
-            )
+            return f"is not reachable (no connection in {self._connect_timeout:g} s). {_START_HINT}"
         if isinstance(error, TimeoutError):
             seconds = self._read_timeout if waited is None else waited
-            return self._down(f"did not answer in {seconds:g} s; its own log may say why.")
+            return f"did not answer in {seconds:g} s; its own log may say why."
         if isinstance(error, aiohttp.ClientConnectorError):
-            return self._down(f"is not reachable ({error.os_error}). {_START_HINT}")
+            return f"is not reachable ({error.os_error}). {_START_HINT}"
         if isinstance(error, json.JSONDecodeError):
-            return self._down(f"sent something that is not JSON ({error}).")
-        return self._down(f"broke off the answer: {error}")
+            return f"sent something that is not JSON ({error})."
+        if isinstance(error, aiohttp.ClientPayloadError | aiohttp.ServerDisconnectedError):
+            return f"dropped the connection during the answer ({error})."
+        return f"broke off the answer: {error}"
+
+
+class _SilenceWatch:
+    """While a stream is silent, asks now and then whether its server is still there, and
+    hangs the stream up when it is not, so the wait for the next line ends at once rather
+    than when the server is finally killed or the read timeout runs out.
+
+    One timer per stream, every ``every`` seconds, whatever the number of lines: a line only
+    bumps a counter. The question is asked after between one and two periods of silence.
+    """
+
+    def __init__(
+        self,
+        every: float,
+        still_there: Callable[[], Awaitable[bool]],
+        *,
+        hang_up: Callable[[], None],
+    ) -> None:
+        self.gone = False
+        self._every = every
+        self._still_there = still_there
+        self._hang_up = hang_up
+        self._lines = self._lines_at_last_look = 0
+        self._asking: asyncio.Task[None] | None = None
+        self._loop = asyncio.get_running_loop()
+        self._timer = self._loop.call_later(every, self._look)
+
+    def heard(self) -> None:
+        self._lines += 1
+
+    def close(self) -> None:
+        self._timer.cancel()
+        if self._asking is not None:
+            self._asking.cancel()
+
+    def _look(self) -> None:
+        silent = self._lines == self._lines_at_last_look
+        self._lines_at_last_look = self._lines
+        if silent and self._asking is None:
+            self._asking = asyncio.create_task(self._ask())
+        self._timer = self._loop.call_later(self._every, self._look)
+
+    async def _ask(self) -> None:
+        try:
+            if not await self._still_there():
+                log.warning("the model server stopped accepting connections during a stream")
+                self.gone = True
+                self._hang_up()  # the pending read fails now, with a connection error
+        finally:
+            self._asking = None
 
 
 def _message_of(event: dict[str, Any]) -> str:

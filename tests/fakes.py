@@ -5,7 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Callable, Sequence
 
-from inkwell.serving.backend import SERVER_DOWN, BackendUnavailable, Delta, GenerationRequest
+from inkwell.serving.backend import (
+    SERVER_DOWN,
+    STOPPED_WRITING,
+    BackendUnavailable,
+    Delta,
+    GenerationRequest,
+)
 
 # What a ScriptedBackend's failure tells the operator: the server by its address.
 DOWN_DETAIL = "The model server at http://10.0.0.5:8000/v1 did not answer in 1 s."
@@ -59,7 +65,9 @@ class ScriptedBackend:
             for index in range(request.sampling.n):
                 for position, chunk in enumerate(chunks):
                     if self.fail_after is not None and position >= self.fail_after:
-                        raise BackendUnavailable(SERVER_DOWN, operator_detail=DOWN_DETAIL)
+                        # As the real backends say it: text already written is kept.
+                        member = STOPPED_WRITING if position else SERVER_DOWN
+                        raise BackendUnavailable(member, operator_detail=DOWN_DETAIL)
                     last = position == len(chunks) - 1
                     text = f"v{index} {chunk}" if index and position == 0 else chunk
                     yield Delta(index, text, "stop" if last else None)

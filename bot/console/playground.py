@@ -22,7 +22,7 @@ from inkwell.bot.services.creation import Creation
 from inkwell.bot.services.forms import FORMS
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.style_layers import StyleRecord
-from inkwell.serving.backend import for_the_operator
+from inkwell.serving.backend import BackendError, for_the_operator
 
 log = logging.getLogger(__name__)
 
@@ -147,13 +147,18 @@ class Playground:
         shown = ""
         loop = asyncio.get_running_loop()
         with _stop_on_interrupt(loop, creation.stop):
-            async for text in texts:
-                if text.startswith(shown):
-                    self._out.write(text[len(shown) :])
-                else:  # the text was reshaped at the end (a post fitted to its platform)
-                    self._out.write("\n\n— fitted to the platform —\n" + text)
-                self._out.flush()
-                shown = text
+            try:
+                async for text in texts:
+                    if text.startswith(shown):
+                        self._out.write(text[len(shown) :])
+                    else:  # the text was reshaped at the end (a post fitted to its platform)
+                        self._out.write("\n\n— fitted to the platform —\n" + text)
+                    self._out.flush()
+                    shown = text
+            except BackendError:
+                if shown:  # the words stay on screen; the reason follows on a line of its own
+                    self.say("\n(cut short)")
+                raise
         self.say()
         if creation.stopped:
             self.say("(stopped)")

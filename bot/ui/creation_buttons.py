@@ -51,6 +51,9 @@ GONE: Final = (
 # queue, or for one of the guild's generation slots. The member is told, and can Stop.
 WAIT_NOTICE_AFTER: Final = 3.0
 WAITING: Final = "⏳ *The model is busy with other requests; yours is waiting its turn…*"
+# Under the words of a piece whose model stopped while writing them; the reason is told
+# to the member privately.
+CUT_SHORT: Final = "*(cut short: the model stopped writing)*"
 
 
 def displayed(text: str) -> str:
@@ -146,6 +149,7 @@ def creation_buttons(piece: OpenCreation, *, running: bool | None = None) -> Ite
 async def stream_into(piece: OpenCreation, texts: AsyncIterator[str]) -> None:
     """Show ``texts`` as they grow, then the final piece with the buttons under it."""
     editor, creation = piece.editor, piece.creation
+    written: str | None = None  # the text of this stream shown so far
     try:
         with creation_buttons(piece, running=True) as streaming:
             editor.attach(streaming)
@@ -154,11 +158,15 @@ async def stream_into(piece: OpenCreation, texts: AsyncIterator[str]) -> None:
                 async for text in texts:
                     notice.cancel()
                     await editor.update(displayed(text))
+                    written = text
             finally:
                 await notice.close()
                 editor.attach(None)
     except BackendError:  # unavailable, or a request the server refused
-        if creation.variants:  # what was written, or the variant shown before
+        if written is not None:
+            # The words the member read stay (as shown: the content filter passed them).
+            await show(piece, f"{written.rstrip()}\n\n{CUT_SHORT}", final=True)
+        elif creation.variants:  # the variant shown before
             await show(piece, creation.current, final=True)
         else:
             await editor.withdraw()  # a waiting notice; the error is told privately

@@ -11,7 +11,7 @@ import pytest
 from inkwell.bot.text.post_length import post_length
 from inkwell.bot.ui import creation_buttons
 from inkwell.bot.ui.context import InkwellContext, context_of
-from inkwell.bot.ui.creation_buttons import WAITING
+from inkwell.bot.ui.creation_buttons import CUT_SHORT, WAITING
 from inkwell.bot.ui.open_pieces import OpenCreations
 from inkwell.cogs.create import Create
 from inkwell.serving.backend import PROMPT_TOO_LONG, SERVER_DOWN, GenerationRequest, PromptTooLong
@@ -269,6 +269,20 @@ async def test_a_request_the_model_never_starts_is_withdrawn_and_told_privately(
     assert events.kinds() == ["defer", "edit_original", "delete_original", "followup"]
     assert [message.ephemeral for message in events.messages()] == [True]
     assert events.last_content() == SERVER_DOWN
+
+
+async def test_a_piece_cut_short_keeps_the_words_shown_with_a_note_and_says_why_privately(
+    inkwell: Harness, backend: ScriptedBackend
+) -> None:
+    backend.fail_after = 2  # "Snow on " written, then the model server stops
+    events = await inkwell.run_slash("story", prompt="a door")
+
+    (piece, told) = events.messages()
+    # What the member saw (one edit per interval: "Snow"), and why it ends there.
+    assert piece.content == f"Snow\n\n{CUT_SHORT}"
+    assert [button.label for button in piece.buttons] == ["Regenerate", "Continue"]
+    assert told.ephemeral
+    assert told.content == "The model server stopped while writing; what was written is kept."
 
 
 async def test_a_regenerate_failing_before_any_word_leaves_the_piece_as_it_was(

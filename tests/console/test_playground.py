@@ -132,6 +132,19 @@ async def test_a_failing_model_gets_one_line_for_the_operator_not_a_traceback(
     assert "on our side" not in output
 
 
+async def test_a_piece_cut_short_keeps_its_words_and_says_why_on_a_line_of_its_own(
+    services: Services,
+) -> None:
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    backend.fail_after = 2  # "Snow on " written, then the model server stops
+
+    output = await play(services, "/poem snow")
+
+    # What was shown stays ("Snow ": text is shown once per interval), then why it ended.
+    assert f"Snow \n(cut short)\n! {DOWN_DETAIL}\n" in output
+
+
 async def test_help_lists_every_command(services: Services) -> None:
     output = await play(services, "/help")
     for command in ("/story", "/lyrics", "/poem", "/post", "/style set", "/style forget-me"):

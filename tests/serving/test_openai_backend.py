@@ -84,10 +84,15 @@ class FakeServer:
     refusal: tuple[int, dict[str, Any]] | None = None
     stall_before_headers: bool = False
     stall_models: bool = False
+    models_asked: int = 0  # GET /models: at start, and whenever a stream's silence is checked
     disconnected: asyncio.Event = field(default_factory=asyncio.Event)
     url: str = ""
+    # Closes the listening socket and leaves open connections be, as a server shutting down
+    # does (set by the fixture).
+    stop_listening: Callable[[], Awaitable[None]] | None = None
 
     async def list_models(self, request: web.Request) -> web.Response:
+        self.models_asked += 1
         if self.stall_models:
             await asyncio.Event().wait()
         data = [{"id": m, "object": "model", "created": 0, "owned_by": "test"} for m in self.models]
@@ -131,6 +136,13 @@ async def server() -> AsyncIterator[FakeServer]:
     test_server = TestServer(app, host="127.0.0.1", port=0)
     await test_server.start_server()
     fake.url = f"http://127.0.0.1:{test_server.port}/v1"
+
+    async def stop_listening() -> None:
+        assert test_server.runner is not None
+        for site in list(test_server.runner.sites):
+            await site.stop()
+
+    fake.stop_listening = stop_listening
     try:
         yield fake
     finally:
@@ -542,3 +554,155 @@ async def test_more_streams_than_a_default_pool_holds_are_open_at_once(
         await backend.close()
 
     assert [[delta.text for delta in deltas] for deltas in answers] == [["ok"]] * streams
+
+
+# --- the server going away in the middle of an answer ---------------------------------------
+
+
+@pytest.fixture
+async def patient_backend(server: FakeServer) -> AsyncIterator[OpenAIBackend]:
+    """A backend that would wait 30 s for a silent stream; it looks after 0.2 s of silence."""
+    openai_backend = OpenAIBackend(
+        server.url, MODEL, connect_timeout=1.0, read_timeout=30.0, silence_check=0.2
+    )
+    await openai_backend.start()
+    try:
+        yield openai_backend
+    finally:
+        await openai_backend.close()
+
+
+def two_words_then(
+    end: Callable[[web.Request], None],
+) -> Streamer:
+    """A streamer that writes two words, then ends the connection with ``end``."""
+
+    async def streamer(
+        request: web.Request, response: web.StreamResponse, body: dict[str, Any]
+    ) -> None:
+        await response.write(chunk(0, "Rain "))
+        await response.write(chunk(0, "on "))
+        await asyncio.sleep(0.05)  # the words reach the client before the connection ends
+        end(request)
+        await asyncio.Event().wait()
+
+    return streamer
+
+
+def closed(request: web.Request) -> None:
+    """The server process dies: its socket closes, the chunked answer unfinished."""
+    assert request.transport is not None
+    request.transport.close()
+
+
+def reset(request: web.Request) -> None:
+    """The connection is torn down (RST), as a proxy or a killed host does."""
+    assert request.transport is not None
+    request.transport.abort()
+
+
+@pytest.mark.parametrize(
+    "end", [pytest.param(closed, id="closed"), pytest.param(reset, id="reset")]
+)
+async def test_a_connection_dropped_mid_answer_fails_at_once_keeping_the_words(
+    patient_backend: OpenAIBackend, server: FakeServer, end: Callable[[web.Request], None]
+) -> None:
+    server.streamer = two_words_then(end)
+    received: list[Delta] = []
+
+    with pytest.raises(BackendUnavailable) as caught:
+        # Far inside the 30 s read timeout: the drop itself ends the wait.
+        await asyncio.wait_for(collect(patient_backend, GenerationRequest(PROMPT), received), 5)
+
+    assert [delta.text for delta in received] == ["Rain ", "on "]
+    told_apart(
+        caught.value,
+        server.url,
+        member="The model server stopped while writing; what was written is kept.",
+        operator="dropped the connection during the answer",
+    )
+
+
+async def test_a_connection_dropped_before_any_word_says_the_server_is_not_answering(
+    patient_backend: OpenAIBackend, server: FakeServer
+) -> None:
+    async def role_chunk_then_gone(
+        request: web.Request, response: web.StreamResponse, body: dict[str, Any]
+    ) -> None:
+        await response.write(chunk(0, None))  # vLLM's opening chunk: a role, no text
+        await asyncio.sleep(0.05)
+        closed(request)
+        await asyncio.Event().wait()
+
+    server.streamer = role_chunk_then_gone
+
+    with pytest.raises(BackendUnavailable) as caught:
+        await asyncio.wait_for(collect(patient_backend, GenerationRequest(PROMPT)), 5)
+
+    assert str(caught.value) == SERVER_DOWN  # nothing was written, so nothing is kept
+
+
+async def test_a_server_that_stops_listening_mid_answer_is_given_up_within_seconds(
+    patient_backend: OpenAIBackend, server: FakeServer
+) -> None:
+    """Shutting down, vLLM stops accepting connections at once but holds open streams,
+    silent, until it is killed: a silent stream whose server no longer listens is over."""
+
+    async def one_word_then_shut_down(
+        request: web.Request, response: web.StreamResponse, body: dict[str, Any]
+    ) -> None:
+        await response.write(chunk(0, "Rain "))
+        assert server.stop_listening is not None
+        await server.stop_listening()
+        await asyncio.Event().wait()  # the open stream stays open, and silent
+
+    server.streamer = one_word_then_shut_down
+    received: list[Delta] = []
+
+    with pytest.raises(BackendUnavailable) as caught:
+        await asyncio.wait_for(collect(patient_backend, GenerationRequest(PROMPT), received), 5)
+
+    assert [delta.text for delta in received] == ["Rain "]
+    assert str(caught.value) == "The model server stopped while writing; what was written is kept."
+    assert "stopped accepting connections" in caught.value.operator_detail
+
+
+async def test_a_slow_server_that_still_listens_is_waited_for(
+    patient_backend: OpenAIBackend, server: FakeServer
+) -> None:
+    async def slow_words(
+        request: web.Request, response: web.StreamResponse, body: dict[str, Any]
+    ) -> None:
+        for word in ("Rain ", "on ", "roofs"):
+            await response.write(chunk(0, word))
+            await asyncio.sleep(0.6)  # three silence checks between words
+        await response.write(chunk(0, None, "stop"))
+        await response.write(b"data: [DONE]\n\n")
+
+    server.streamer = slow_words
+
+    deltas = await collect(patient_backend, GenerationRequest(PROMPT))
+
+    assert "".join(delta.text for delta in deltas) == "Rain on roofs"
+
+
+async def test_a_queue_of_silent_requests_checks_the_server_once_per_period_not_once_each(
+    patient_backend: OpenAIBackend, server: FakeServer
+) -> None:
+    async def queued_then_one_word(
+        request: web.Request, response: web.StreamResponse, body: dict[str, Any]
+    ) -> None:
+        await asyncio.sleep(1.0)  # five silence periods in the queue
+        await response.write(chunk(0, "ok", "stop"))
+        await response.write(b"data: [DONE]\n\n")
+
+    server.streamer = queued_then_one_word
+    asked_at_start = server.models_asked
+
+    answers = await asyncio.gather(
+        *(collect(patient_backend, GenerationRequest(PROMPT)) for _ in range(20))
+    )
+
+    assert [[delta.text for delta in deltas] for deltas in answers] == [["ok"]] * 20
+    checks = server.models_asked - asked_at_start
+    assert 1 <= checks <= 6  # one per 0.2 s period at most, where each stream would ask 5
