@@ -11,6 +11,7 @@ This module imports nothing heavy: services and tests depend on it freely.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -113,9 +114,25 @@ def for_the_operator(error: InkwellError) -> str:
     return error.operator_detail if isinstance(error, BackendError) else str(error)
 
 
+class QueueState(enum.Enum):
+    """What a model server says of itself while a request of ours has had no word yet."""
+
+    # Requests are waiting, or running (a long prompt of ours may be being read): ours is
+    # waiting its turn.
+    BUSY = "busy"
+    # No answer to the question, or nothing running and nothing waiting although ours has
+    # had no word: the server looks stuck.
+    STUCK = "stuck"
+
+
 @runtime_checkable
 class Backend(Protocol):
-    """A source of generated text."""
+    """A source of generated text.
+
+    A backend that can tell why a request is silent also has ``queue_state`` (see
+    :class:`KnowsItsQueue`); callers ask through :func:`queue_state_of`, which answers
+    ``None`` for backends that can't tell.
+    """
 
     @property
     def name(self) -> str:
@@ -133,3 +150,22 @@ class Backend(Protocol):
     async def close(self) -> None:
         """Release the model or the HTTP client."""
         ...
+
+
+@runtime_checkable
+class KnowsItsQueue(Protocol):
+    """A backend that can say why a request has had no word yet.
+
+    Optional, so that a backend (or a test double) without a queue to ask needs nothing.
+    """
+
+    async def queue_state(self) -> QueueState | None:
+        """What the server says now (a short question); ``None``: it can't tell."""
+        ...
+
+
+async def queue_state_of(backend: Backend) -> QueueState | None:
+    """Why ``backend`` is silent, as far as it can tell; ``None`` when it can't."""
+    if isinstance(backend, KnowsItsQueue):
+        return await backend.queue_state()
+    return None

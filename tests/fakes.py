@@ -11,6 +11,7 @@ from inkwell.serving.backend import (
     BackendUnavailable,
     Delta,
     GenerationRequest,
+    QueueState,
 )
 
 # What a ScriptedBackend's failure tells the operator: the server by its address.
@@ -25,7 +26,8 @@ class ScriptedBackend:
     can answer differently per request. ``queued`` (an Event) holds the stream before its
     first chunk until set, as a busy server's queue does; ``pause`` holds it after its first
     chunk until set, to test Stop and concurrency; ``fail_after`` raises BackendUnavailable
-    after that many chunks (once ``queued`` is set).
+    after that many chunks (once ``queued`` is set). ``queue`` is what it says of its queue
+    when asked why a request has no word yet (None: it can't tell).
     """
 
     name = "scripted"
@@ -46,6 +48,7 @@ class ScriptedBackend:
         self.queued = queued
         self.pause = pause
         self.fail_after = fail_after
+        self.queue: QueueState | None = None
         self.requests: list[GenerationRequest] = []
         self.closed_streams = 0
         self.started = False
@@ -55,6 +58,9 @@ class ScriptedBackend:
 
     async def close(self) -> None:
         self.started = False
+
+    async def queue_state(self) -> QueueState | None:
+        return self.queue
 
     async def stream(self, request: GenerationRequest) -> AsyncGenerator[Delta, None]:
         self.requests.append(request)

@@ -11,10 +11,16 @@ import pytest
 from inkwell.bot.text.post_length import post_length
 from inkwell.bot.ui import creation_buttons
 from inkwell.bot.ui.context import InkwellContext, context_of
-from inkwell.bot.ui.creation_buttons import CUT_SHORT, WAITING
+from inkwell.bot.ui.creation_buttons import CUT_SHORT, NOT_RESPONDING, WAITING
 from inkwell.bot.ui.open_pieces import OpenCreations
 from inkwell.cogs.create import Create
-from inkwell.serving.backend import PROMPT_TOO_LONG, SERVER_DOWN, GenerationRequest, PromptTooLong
+from inkwell.serving.backend import (
+    PROMPT_TOO_LONG,
+    SERVER_DOWN,
+    GenerationRequest,
+    PromptTooLong,
+    QueueState,
+)
 from tests.fakes import DOWN_DETAIL, FakeClock, ScriptedBackend
 from tests.harness import Harness
 
@@ -238,6 +244,55 @@ async def test_a_piece_waiting_for_a_busy_model_says_so_until_its_text_comes(
 
     assert events.last_content() == "Snow on the pine."
     assert [button.label for button in events.messages()[-1].buttons] == ["Regenerate", "Continue"]
+
+
+@pytest.mark.usefixtures("notice_at_once")
+@pytest.mark.parametrize(
+    ("queue", "notice"),
+    [
+        pytest.param(QueueState.BUSY, WAITING, id="busy"),
+        pytest.param(QueueState.STUCK, NOT_RESPONDING, id="stuck"),
+        pytest.param(None, WAITING, id="cannot-tell"),
+    ],
+)
+async def test_a_waiting_piece_says_whether_the_model_is_busy_or_looks_stuck(
+    inkwell: Harness, backend: ScriptedBackend, queue: QueueState | None, notice: str
+) -> None:
+    backend.queued = asyncio.Event()
+    backend.queue = queue
+    events = await inkwell.run_slash("story", prompt="a door", wait=False)
+    await inkwell.idle()  # the model server was asked why, and the notice went up
+
+    waiting = events.messages()[-1]
+    assert waiting.content == notice
+    assert [button.label for button in waiting.buttons] == ["Stop"]
+    backend.queued.set()
+    await inkwell.settle()
+    assert events.last_content() == "Snow on the pine."
+
+
+@pytest.mark.usefixtures("notice_at_once")
+async def test_words_that_come_while_the_server_is_asked_why_win_over_the_notice(
+    inkwell: Harness, backend: ScriptedBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answer = asyncio.Event()
+
+    async def slow_to_say_why() -> QueueState:
+        await answer.wait()
+        return QueueState.STUCK
+
+    monkeypatch.setattr(backend, "queue_state", slow_to_say_why)
+    backend.queued = asyncio.Event()
+    events = await inkwell.run_slash("story", prompt="a door", wait=False)
+    await inkwell.idle()  # the server is being asked
+
+    backend.queued.set()  # the words come first
+    await inkwell.idle()
+    answer.set()
+    await inkwell.settle()
+
+    assert NOT_RESPONDING not in events.contents()
+    assert events.last_content() == "Snow on the pine."
 
 
 @pytest.mark.usefixtures("notice_at_once")

