@@ -15,6 +15,7 @@ from inkwell.bot.plugin import configure
 from inkwell.bot.runtime import open_services
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.settings import Settings
+from inkwell.serving.backend import for_the_operator
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,8 @@ def run_bot(settings: Settings) -> int:
         )
         return 1
     except InkwellError as error:
-        print(f"inkwell: {error}", file=sys.stderr)
+        # The operator's version: a model server's failure names its address and the fix.
+        print(f"inkwell: {for_the_operator(error)}", file=sys.stderr)
         return 1
     except OSError as error:
         print(f"inkwell: cannot reach Discord ({error}).", file=sys.stderr)

@@ -10,6 +10,7 @@ import sys
 
 from inkwell.bot.errors import InkwellError
 from inkwell.bot.settings import Settings, load_settings
+from inkwell.serving.backend import for_the_operator
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,8 @@ def _start(command: str) -> int:
             return asyncio.run(play(settings))
         return run(settings)
     except InkwellError as error:
-        return fail(str(error))
+        # Whoever starts Inkwell runs it: a backend's failure is told with its address and fix.
+        return fail(for_the_operator(error))
     except KeyboardInterrupt:
         return 130
 

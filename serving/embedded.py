@@ -37,10 +37,15 @@ from transformers import (
 )
 
 from inkwell.serving.backend import (
+    MODEL_FAILED,
+    NOT_SET_UP,
+    PROMPT_TOO_LONG,
     BackendError,
     BackendUnavailable,
     Delta,
     GenerationRequest,
+    PromptTooLong,
+    QueueState,
     Sampling,
 )
 from inkwell.serving.prepare import model_is_prepared
@@ -48,6 +53,8 @@ from inkwell.serving.prepare import model_is_prepared
 log = logging.getLogger(__name__)
 
 PREPARE_HINT: Final = "Run `inkwell prepare` (or `make prepare`) to create it."
+# For a member whose request reaches a model that is not (or no longer) loaded.
+NOT_LOADED: Final = "The model isn't loaded right now; try again in a minute."
 
 # Decoding settings shared by the streamer and the stop-string check, so both see one text.
 _DECODE_KWARGS: Final[dict[str, Any]] = {"skip_special_tokens": True}
@@ -115,7 +122,10 @@ class EmbeddedBackend:
         if self._model is not None:
             return
         if not model_is_prepared(self._model_path):
-            raise BackendUnavailable(f"No prepared model at {self._model_path}. {PREPARE_HINT}")
+            raise BackendUnavailable(
+                NOT_SET_UP,
+                operator_detail=f"No prepared model at {self._model_path}. {PREPARE_HINT}",
+            )
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkwell-embedded")
         loop = asyncio.get_running_loop()
         try:
@@ -123,7 +133,10 @@ class EmbeddedBackend:
         except Exception as error:
             executor.shutdown(wait=False)
             raise BackendUnavailable(
-                f"The model at {self._model_path} could not be loaded ({error}). {PREPARE_HINT}"
+                NOT_SET_UP,
+                operator_detail=(
+                    f"The model at {self._model_path} could not be loaded ({error}). {PREPARE_HINT}"
+                ),
             ) from error
         self._executor = executor
         log.info("Loaded %s as %s", self._model_path, self._dtype)
@@ -140,6 +153,11 @@ class EmbeddedBackend:
         eos_ids = [eos] if isinstance(eos, int) else list(eos or ())
         self._tokenizer, self._model, self._eos_ids = tokenizer, model, frozenset(eos_ids)
 
+    async def queue_state(self) -> QueueState | None:
+        """None: a request waits only for the one before it here (the lock), never for a
+        server that might be stuck, so there is nothing to tell apart."""
+        return None
+
     async def close(self) -> None:
         executor, self._executor = self._executor, None
         for cancel in self._running:
@@ -153,7 +171,9 @@ class EmbeddedBackend:
 
     async def stream(self, request: GenerationRequest) -> AsyncGenerator[Delta, None]:
         if self._model is None or self._executor is None:
-            raise BackendUnavailable("The embedded model is not loaded yet.")
+            raise BackendUnavailable(
+                NOT_LOADED, operator_detail="The embedded model is not loaded yet (start() first)."
+            )
         prompt_ids = self._encode(request)
         sampling = request.sampling
         max_new_tokens = self._max_new_tokens(len(prompt_ids), sampling.max_tokens)
@@ -187,8 +207,12 @@ class EmbeddedBackend:
             return wanted
         room = limit - prompt_length
         if room <= 0:
-            raise BackendError(
-                f"The prompt is too long for the model ({prompt_length} tokens, limit {limit})."
+            raise PromptTooLong(
+                PROMPT_TOO_LONG,
+                operator_detail=(
+                    f"The prompt is too long for the embedded model "
+                    f"({prompt_length} tokens, limit {limit})."
+                ),
             )
         return min(wanted, room)
 
@@ -225,7 +249,9 @@ class EmbeddedBackend:
     ) -> AsyncGenerator[Delta, None]:
         executor = self._executor
         if executor is None:
-            raise BackendUnavailable("The embedded model has been closed.")
+            raise BackendUnavailable(
+                NOT_LOADED, operator_detail="The embedded model has been closed."
+            )
         loop = asyncio.get_running_loop()
         pieces: asyncio.Queue[str | None] = asyncio.Queue()
         cancel = threading.Event()
@@ -289,7 +315,8 @@ class EmbeddedBackend:
                     )
             except Exception as error:
                 raise BackendError(
-                    f"The embedded model failed while generating: {error}"
+                    MODEL_FAILED,
+                    operator_detail=f"The embedded model failed while generating: {error}",
                 ) from error
             new_tokens: list[int] = output[0, len(prompt_ids) :].tolist()
             ended_by_eos = bool(new_tokens) and new_tokens[-1] in self._eos_ids

@@ -5,7 +5,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Callable, Sequence
 
-from inkwell.serving.backend import BackendUnavailable, Delta, GenerationRequest
+from inkwell.serving.backend import (
+    SERVER_DOWN,
+    STOPPED_WRITING,
+    BackendUnavailable,
+    Delta,
+    GenerationRequest,
+    QueueState,
+)
+
+# What a ScriptedBackend's failure tells the operator: the server by its address.
+DOWN_DETAIL = "The model server at http://10.0.0.5:8000/v1 did not answer in 1 s."
 
 
 class ScriptedBackend:
@@ -16,7 +26,8 @@ class ScriptedBackend:
     can answer differently per request. ``queued`` (an Event) holds the stream before its
     first chunk until set, as a busy server's queue does; ``pause`` holds it after its first
     chunk until set, to test Stop and concurrency; ``fail_after`` raises BackendUnavailable
-    after that many chunks (once ``queued`` is set).
+    after that many chunks (once ``queued`` is set). ``queue`` is what it says of its queue
+    when asked why a request has no word yet (None: it can't tell).
     """
 
     name = "scripted"
@@ -37,6 +48,7 @@ class ScriptedBackend:
         self.queued = queued
         self.pause = pause
         self.fail_after = fail_after
+        self.queue: QueueState | None = None
         self.requests: list[GenerationRequest] = []
         self.closed_streams = 0
         self.started = False
@@ -47,6 +59,9 @@ class ScriptedBackend:
     async def close(self) -> None:
         self.started = False
 
+    async def queue_state(self) -> QueueState | None:
+        return self.queue
+
     async def stream(self, request: GenerationRequest) -> AsyncGenerator[Delta, None]:
         self.requests.append(request)
         chunks = list(self.script(request) if callable(self.script) else self.script)
@@ -56,7 +71,9 @@ class ScriptedBackend:
             for index in range(request.sampling.n):
                 for position, chunk in enumerate(chunks):
                     if self.fail_after is not None and position >= self.fail_after:
-                        raise BackendUnavailable("The model server at test did not answer in 1 s.")
+                        # As the real backends say it: text already written is kept.
+                        member = STOPPED_WRITING if position else SERVER_DOWN
+                        raise BackendUnavailable(member, operator_detail=DOWN_DETAIL)
                     last = position == len(chunks) - 1
                     text = f"v{index} {chunk}" if index and position == 0 else chunk
                     yield Delta(index, text, "stop" if last else None)

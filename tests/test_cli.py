@@ -44,7 +44,21 @@ def test_an_unreachable_model_server_is_one_line_before_discord_is_touched(
     code, output = run_and_capture(capsys)
     assert code == 1
     assert "inkwell: The model server at http://127.0.0.1:9/v1" in output
+    assert "inkwell serve" in output  # the operator is told the fix
     assert "Traceback" not in output
+
+
+def test_play_names_an_unreachable_model_server_for_the_operator(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INKWELL_LLM__BACKEND", "openai")
+    monkeypatch.setenv("INKWELL_LLM__BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("INKWELL_LLM__CONNECT_TIMEOUT", "1")
+    code = main(["play"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert captured.err.startswith("inkwell: The model server at http://127.0.0.1:9/v1 ")
+    assert "Traceback" not in captured.err + captured.out
 
 
 def test_a_file_that_is_not_a_database_is_one_line(

@@ -22,6 +22,7 @@ from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.creation import Creation
 from inkwell.bot.services.forms import FORMS
 from inkwell.bot.services.origin import Origin
+from inkwell.serving.backend import BackendError, for_the_operator
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,9 @@ class Playground:
             try:
                 await self.handle(line)
             except InkwellError as error:
-                self.say(f"! {error}")
+                # The playground's user runs Inkwell: they get the operator's version (which
+                # server, what it said, the fix), not the sentence written for members.
+                self.say(f"! {for_the_operator(error)}")
             except Exception:
                 log.exception("playground command failed: %r", line)
                 self.say("! Something went wrong on our side; the details are in the log.")
@@ -145,13 +148,18 @@ class Playground:
         shown = ""
         loop = asyncio.get_running_loop()
         with _stop_on_interrupt(loop, creation.stop):
-            async for text in texts:
-                if text.startswith(shown):
-                    self._out.write(text[len(shown) :])
-                else:  # the text was reshaped at the end (a post fitted to its platform)
-                    self._out.write("\n\n— fitted to the platform —\n" + text)
-                self._out.flush()
-                shown = text
+            try:
+                async for text in texts:
+                    if text.startswith(shown):
+                        self._out.write(text[len(shown) :])
+                    else:  # the text was reshaped at the end (a post fitted to its platform)
+                        self._out.write("\n\n— fitted to the platform —\n" + text)
+                    self._out.flush()
+                    shown = text
+            except BackendError:
+                if shown:  # the words stay on screen; the reason follows on a line of its own
+                    self.say("\n(cut short)")
+                raise
         self.say()
         if creation.stopped:
             self.say("(stopped)")

@@ -57,7 +57,9 @@ from inkwell.serving.backend import (
     Backend,
     ChatMessage,
     GenerationRequest,
+    QueueState,
     Sampling,
+    queue_state_of,
 )
 
 log = logging.getLogger(__name__)
@@ -159,6 +161,10 @@ class Creation:
         if self.variants:
             self.index = (self.index + step) % len(self.variants)
         return self.current
+
+    async def queue_state(self) -> QueueState | None:
+        """Why no word has come yet, if the backend can tell (asked while the piece waits)."""
+        return await queue_state_of(self._service.backend)
 
     @property
     def stop_requested(self) -> bool:

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Final, Literal, cast
 
 import discord
@@ -31,7 +31,7 @@ from inkwell.bot.ui.errors import answering_errors
 from inkwell.bot.ui.open_pieces import OpenCreation
 from inkwell.bot.ui.replies import reply_privately
 from inkwell.bot.ui.streaming import StreamingEditor
-from inkwell.serving.backend import BackendError
+from inkwell.serving.backend import BackendError, QueueState
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,11 @@ GONE: Final = (
 # queue, or for one of the guild's generation slots. The member is told, and can Stop.
 WAIT_NOTICE_AFTER: Final = 3.0
 WAITING: Final = "⏳ *The model is busy with other requests; yours is waiting its turn…*"
+# …unless the server says it isn't busy, or doesn't answer at all: then it looks stuck.
+NOT_RESPONDING: Final = "⚠️ *The model server isn't responding; press Stop to give up, or wait.*"
+# Under the words of a piece whose model stopped while writing them; the reason is told
+# to the member privately.
+CUT_SHORT: Final = "*(cut short: the model stopped writing)*"
 
 
 def displayed(text: str) -> str:
@@ -152,19 +157,24 @@ def creation_buttons(piece: OpenCreation, *, running: bool | None = None) -> Ite
 async def stream_into(piece: OpenCreation, texts: AsyncIterator[str]) -> None:
     """Show ``texts`` as they grow, then the final piece with the buttons under it."""
     editor, creation = piece.editor, piece.creation
+    written: str | None = None  # the text of this stream shown so far
     try:
         with creation_buttons(piece, running=True) as streaming:
             editor.attach(streaming)
-            notice = _WaitNotice(editor, WAIT_NOTICE_AFTER)
+            notice = _WaitNotice(editor, WAIT_NOTICE_AFTER, creation.queue_state)
             try:
                 async for text in texts:
                     notice.cancel()
                     await editor.update(displayed(text))
+                    written = text
             finally:
                 await notice.close()
                 editor.attach(None)
     except BackendError:  # unavailable, or a request the server refused
-        if creation.variants:  # what was written, or the variant shown before
+        if written is not None:
+            # The words the member read stay (as shown: the content filter passed them).
+            await show(piece, f"{written.rstrip()}\n\n{CUT_SHORT}", final=True)
+        elif creation.variants:  # the variant shown before
             await show(piece, with_report(creation), final=True)
         else:
             await editor.withdraw()  # a waiting notice; the error is told privately
@@ -176,22 +186,42 @@ async def stream_into(piece: OpenCreation, texts: AsyncIterator[str]) -> None:
 
 
 class _WaitNotice:
-    """Puts :data:`WAITING` up (with the streaming buttons) unless text comes in time."""
+    """Puts a notice up (with the streaming buttons) unless text comes in time: that the
+    piece waits its turn (:data:`WAITING`), or that the model server looks stuck, when it
+    says so (:data:`NOT_RESPONDING`)."""
 
-    def __init__(self, editor: StreamingEditor, after: float) -> None:
+    def __init__(
+        self,
+        editor: StreamingEditor,
+        after: float,
+        queue_state: Callable[[], Awaitable[QueueState | None]],
+    ) -> None:
         self._editor = editor
+        self._queue_state = queue_state
+        self._cancelled = False
         self._showing: asyncio.Task[None] | None = None
         self._timer = asyncio.get_running_loop().call_later(after, self._show)
 
     def _show(self) -> None:
-        self._showing = asyncio.create_task(self._editor.hold(WAITING))
+        self._showing = asyncio.create_task(self._announce())
+
+    async def _announce(self) -> None:
+        try:
+            state = await self._queue_state()  # a short question to the server
+        except Exception:
+            log.warning("could not ask why a piece is waiting", exc_info=True)
+            state = None
+        if not self._cancelled:  # words that came meanwhile win
+            await self._editor.hold(NOT_RESPONDING if state is QueueState.STUCK else WAITING)
 
     def cancel(self) -> None:
+        self._cancelled = True
         self._timer.cancel()
 
     async def close(self) -> None:
-        """Cancel it; a notice already going up is waited for, so the streaming buttons it
-        shows are still intact while it is sent."""
+        """Cancel it; a notice already going up is waited for (the question to the server
+        included, a couple of seconds at most), so the streaming buttons it shows are still
+        intact while it is sent."""
         self._timer.cancel()
         if self._showing is None:
             return

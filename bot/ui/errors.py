@@ -44,9 +44,14 @@ def unwrap(error: BaseException) -> BaseException:
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Answer the member: expected failures in their own words, bugs with an error id."""
     original = unwrap(error)
-    if isinstance(original, BackendError) and not isinstance(original, BackendUnavailable):
-        # The server refused what Inkwell sent: the member is told, the operator should know.
-        log.warning("the model server refused a request: %s", original)
+    if isinstance(original, BackendError):
+        # The member is told what they can do; the operator reads, in the log, which server,
+        # what it said (limits, tokens, parameters) and what to fix. Members never see the
+        # server's address.
+        if isinstance(original, BackendUnavailable):
+            log.warning("the model backend is unavailable: %s", original.operator_detail)
+        else:
+            log.warning("the model server refused a request: %s", original.operator_detail)
         message = str(original)
     elif isinstance(original, InkwellError):
         message = str(original)

@@ -13,11 +13,17 @@ from inkwell.bot.services.forms import FORMS
 from inkwell.bot.text.post_length import post_length
 from inkwell.bot.ui import creation_buttons
 from inkwell.bot.ui.context import InkwellContext, context_of
-from inkwell.bot.ui.creation_buttons import WAITING
+from inkwell.bot.ui.creation_buttons import CUT_SHORT, NOT_RESPONDING, WAITING
 from inkwell.bot.ui.open_pieces import OpenCreations
 from inkwell.cogs.create import Create
-from inkwell.serving.backend import BackendError, GenerationRequest
-from tests.fakes import FakeClock, ScriptedBackend
+from inkwell.serving.backend import (
+    PROMPT_TOO_LONG,
+    SERVER_DOWN,
+    GenerationRequest,
+    PromptTooLong,
+    QueueState,
+)
+from tests.fakes import DOWN_DETAIL, FakeClock, ScriptedBackend
 from tests.harness import Harness
 
 HAIKU = ("An old silent pond", "A frog jumps into the pond", "Splash! Silence again.")
@@ -131,33 +137,38 @@ async def test_bad_input_gets_an_ephemeral_answer_and_no_generation(
     assert backend.requests == []
 
 
-async def test_a_down_backend_gets_a_clear_ephemeral_message(
-    inkwell: Harness, backend: ScriptedBackend
+async def test_a_down_backend_tells_the_member_to_wait_and_the_log_where_and_why(
+    inkwell: Harness, backend: ScriptedBackend, caplog: pytest.LogCaptureFixture
 ) -> None:
     backend.fail_after = 0
     events = await inkwell.run_slash("poem", topic="snow")
     assert events.kinds()[0] == "defer"
     assert events.kinds() == ["defer", "delete_original", "followup"]
     assert events.last("followup").ephemeral
-    assert "did not answer" in events.last_content()
+    assert events.last_content() == SERVER_DOWN
+    assert "10.0.0.5" not in events.last_content()
+    assert DOWN_DETAIL in caplog.text
 
 
-REFUSAL = "The model server at test rejected the request (HTTP 400): the prompt is too long."
+SERVERS_WORDS = (
+    "The model server at http://10.0.0.5:8000/v1 refused the request (HTTP 400): This model's "
+    "maximum context length is 8192 tokens. However, your request has 9000 input tokens."
+)
 
 
 def refuse(request: GenerationRequest) -> list[str]:
-    raise BackendError(REFUSAL)
+    raise PromptTooLong(PROMPT_TOO_LONG, operator_detail=SERVERS_WORDS)
 
 
-async def test_a_refused_request_is_told_in_the_servers_words_and_logged(
+async def test_a_refused_request_is_told_in_plain_words_and_the_servers_go_to_the_log(
     inkwell: Harness, backend: ScriptedBackend, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # Every backend error is an InkwellError: its message is written for the member.
     backend.script = refuse
     events = await inkwell.run_slash("poem", topic="snow")
     assert events.last("followup").ephemeral
-    assert events.last_content() == REFUSAL
-    assert f"the model server refused a request: {REFUSAL}" in caplog.text
+    assert events.last_content() == PROMPT_TOO_LONG
+    assert "10.0.0.5" not in events.last_content()
+    assert f"the model server refused a request: {SERVERS_WORDS}" in caplog.text
 
 
 async def test_the_cooldown_answers_with_the_wait(inkwell: Harness, services: object) -> None:
@@ -256,6 +267,55 @@ async def test_a_piece_waiting_for_a_busy_model_says_so_until_its_text_comes(
 
 
 @pytest.mark.usefixtures("notice_at_once")
+@pytest.mark.parametrize(
+    ("queue", "notice"),
+    [
+        pytest.param(QueueState.BUSY, WAITING, id="busy"),
+        pytest.param(QueueState.STUCK, NOT_RESPONDING, id="stuck"),
+        pytest.param(None, WAITING, id="cannot-tell"),
+    ],
+)
+async def test_a_waiting_piece_says_whether_the_model_is_busy_or_looks_stuck(
+    inkwell: Harness, backend: ScriptedBackend, queue: QueueState | None, notice: str
+) -> None:
+    backend.queued = asyncio.Event()
+    backend.queue = queue
+    events = await inkwell.run_slash("story", prompt="a door", wait=False)
+    await inkwell.idle()  # the model server was asked why, and the notice went up
+
+    waiting = events.messages()[-1]
+    assert waiting.content == notice
+    assert [button.label for button in waiting.buttons] == ["Stop"]
+    backend.queued.set()
+    await inkwell.settle()
+    assert events.last_content() == "Snow on the pine."
+
+
+@pytest.mark.usefixtures("notice_at_once")
+async def test_words_that_come_while_the_server_is_asked_why_win_over_the_notice(
+    inkwell: Harness, backend: ScriptedBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answer = asyncio.Event()
+
+    async def slow_to_say_why() -> QueueState:
+        await answer.wait()
+        return QueueState.STUCK
+
+    monkeypatch.setattr(backend, "queue_state", slow_to_say_why)
+    backend.queued = asyncio.Event()
+    events = await inkwell.run_slash("story", prompt="a door", wait=False)
+    await inkwell.idle()  # the server is being asked
+
+    backend.queued.set()  # the words come first
+    await inkwell.idle()
+    answer.set()
+    await inkwell.settle()
+
+    assert NOT_RESPONDING not in events.contents()
+    assert events.last_content() == "Snow on the pine."
+
+
+@pytest.mark.usefixtures("notice_at_once")
 async def test_stop_while_waiting_gives_up_the_place_in_the_queue(
     inkwell: Harness, backend: ScriptedBackend
 ) -> None:
@@ -283,7 +343,21 @@ async def test_a_request_the_model_never_starts_is_withdrawn_and_told_privately(
 
     assert events.kinds() == ["defer", "edit_original", "delete_original", "followup"]
     assert [message.ephemeral for message in events.messages()] == [True]
-    assert "did not answer" in events.last_content()
+    assert events.last_content() == SERVER_DOWN
+
+
+async def test_a_piece_cut_short_keeps_the_words_shown_with_a_note_and_says_why_privately(
+    inkwell: Harness, backend: ScriptedBackend
+) -> None:
+    backend.fail_after = 2  # "Snow on " written, then the model server stops
+    events = await inkwell.run_slash("story", prompt="a door")
+
+    (piece, told) = events.messages()
+    # What the member saw (one edit per interval: "Snow"), and why it ends there.
+    assert piece.content == f"Snow\n\n{CUT_SHORT}"
+    assert [button.label for button in piece.buttons] == ["Regenerate", "Continue"]
+    assert told.ephemeral
+    assert told.content == "The model server stopped while writing; what was written is kept."
 
 
 async def test_a_regenerate_failing_before_any_word_leaves_the_piece_as_it_was(
@@ -295,7 +369,7 @@ async def test_a_regenerate_failing_before_any_word_leaves_the_piece_as_it_was(
     refused = await inkwell.click(label="Regenerate")
 
     assert refused.last("followup").ephemeral
-    assert "did not answer" in refused.last_content()
+    assert refused.last_content() == SERVER_DOWN
     shown = piece.messages()[-1]
     assert shown.content == "Snow on the pine."
     assert [button.label for button in shown.buttons] == ["Regenerate", "Continue"]

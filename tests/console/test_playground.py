@@ -12,8 +12,8 @@ from inkwell.bot.console.playground import LOCAL_USER_ID, Playground
 from inkwell.bot.runtime import open_services
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.settings import Settings
-from inkwell.serving.backend import BackendError, GenerationRequest
-from tests.fakes import ScriptedBackend
+from inkwell.serving.backend import SERVER_REFUSED, BackendError, GenerationRequest
+from tests.fakes import DOWN_DETAIL, ScriptedBackend
 
 
 @pytest.fixture
@@ -135,18 +135,24 @@ async def test_bad_input_gets_one_line_not_a_traceback(
     assert "Traceback" not in output
 
 
+REFUSED_DETAIL = (
+    "The model server at http://10.0.0.5:8000/v1 refused the request (HTTP 400): "
+    "Grammar error: Invalid type: nonsense"
+)
+
+
 def refuse(request: GenerationRequest) -> list[str]:
-    raise BackendError("The model server at test rejected the request (HTTP 400): too long.")
+    raise BackendError(SERVER_REFUSED, operator_detail=REFUSED_DETAIL)
 
 
 @pytest.mark.parametrize(
     ("failure", "answer"),
     [
-        pytest.param({"fail_after": 0}, "did not answer in 1 s", id="down"),
-        pytest.param({"script": refuse}, "rejected the request (HTTP 400)", id="refused"),
+        pytest.param({"fail_after": 0}, DOWN_DETAIL, id="down"),
+        pytest.param({"script": refuse}, REFUSED_DETAIL, id="refused"),
     ],
 )
-async def test_a_failing_model_gets_one_line_not_a_traceback(
+async def test_a_failing_model_gets_one_line_for_the_operator_not_a_traceback(
     services: Services, failure: dict[str, object], answer: str
 ) -> None:
     backend = services.backend
@@ -155,9 +161,22 @@ async def test_a_failing_model_gets_one_line_not_a_traceback(
         setattr(backend, name, value)
     output = await play(services, "/poem snow")
     complaint = [text for text in output.splitlines() if text.startswith("! ")]
-    assert len(complaint) == 1
-    assert answer in complaint[0]
+    # The playground's user runs Inkwell: they read the server's address and its words.
+    assert complaint == [f"! {answer}"]
     assert "on our side" not in output
+
+
+async def test_a_piece_cut_short_keeps_its_words_and_says_why_on_a_line_of_its_own(
+    services: Services,
+) -> None:
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    backend.fail_after = 2  # "Snow on " written, then the model server stops
+
+    output = await play(services, "/poem snow")
+
+    # What was shown stays ("Snow ": text is shown once per interval), then why it ended.
+    assert f"Snow \n(cut short)\n! {DOWN_DETAIL}\n" in output
 
 
 async def test_help_lists_every_command(services: Services) -> None:

@@ -16,7 +16,14 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from inkwell.serving.backend import ChatMessage, Delta, GenerationRequest, Sampling
+from inkwell.serving.backend import (
+    PROMPT_TOO_LONG,
+    ChatMessage,
+    Delta,
+    GenerationRequest,
+    PromptTooLong,
+    Sampling,
+)
 from inkwell.serving.embedded import EmbeddedBackend
 
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
@@ -242,3 +249,16 @@ async def test_stop_button_pattern_cancel_pending_anext_then_aclose(
 
     after = await collect(backend, request(3))
     assert after[-1].finish_reason is not None
+
+
+async def test_a_prompt_longer_than_the_context_is_told_in_plain_words(
+    backend: EmbeddedBackend,
+) -> None:
+    # "word " is one token in SmolLM2's vocabulary; 9000 of them overflow its 8192.
+    too_long = (ChatMessage("user", "word " * 9000),)
+
+    with pytest.raises(PromptTooLong) as caught:
+        await collect(backend, GenerationRequest(too_long, Sampling(max_tokens=10)))
+
+    assert str(caught.value) == PROMPT_TOO_LONG
+    assert "limit 8192" in caught.value.operator_detail

@@ -60,6 +60,13 @@ def test_a_held_tail_is_released_when_the_text_ends() -> None:
 async def test_start_without_a_prepared_model_says_how_to_prepare(tmp_path: Path) -> None:
     backend = EmbeddedBackend(tmp_path / "SmolLM2-135M-Instruct")
 
-    with pytest.raises(BackendUnavailable, match=r"inkwell prepare"):
+    with pytest.raises(BackendUnavailable) as caught:
         await backend.start()
+    assert "inkwell prepare" in caught.value.operator_detail  # for whoever starts Inkwell
+    assert str(tmp_path) not in str(caught.value)  # a member never reads the machine's paths
     assert backend.name == "embedded:SmolLM2-135M-Instruct"
+
+
+async def test_it_has_no_queue_to_ask_about(tmp_path: Path) -> None:
+    """A request here waits only for the one before it, never for a server that may hang."""
+    assert await EmbeddedBackend(tmp_path / "SmolLM2-135M-Instruct").queue_state() is None
