@@ -26,6 +26,7 @@ from inkwell.serving.backend import (
     ChatMessage,
     GenerationRequest,
     Sampling,
+    for_the_operator,
 )
 
 log = logging.getLogger(__name__)
@@ -161,7 +162,10 @@ class SafetyClassifier:
                     if delta.index == 0:
                         pieces.append(delta.text)
         except BackendUnavailable as error:
-            log.warning("the safety classifier is unavailable, text let through: %s", error)
+            log.warning(
+                "the safety classifier is unavailable, text let through: %s",
+                for_the_operator(error),
+            )
             return UNJUDGED
         answer = "".join(pieces)
         parsed = parse_answer(answer)

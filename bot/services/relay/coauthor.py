@@ -25,6 +25,7 @@ from inkwell.serving.backend import (
     ChatMessage,
     GenerationRequest,
     Sampling,
+    for_the_operator,
 )
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,10 @@ class CoAuthor:
             raw = await complete(self._backend, messages, sampling)
         except BackendUnavailable as error:
             log.warning(
-                "relay %d: the model could not write turn %d: %s", relay.id, relay.turn, error
+                "relay %d: the model could not write turn %d: %s",
+                relay.id,
+                relay.turn,
+                for_the_operator(error),
             )
             return ModelTurn(None, "model_failed")
         text = trim_to_words(defuse_mentions(normalize_text(raw)), relay.max_words).strip()

@@ -31,7 +31,7 @@ from inkwell.bot.services.relay.timers import Clock
 from inkwell.bot.services.relay.words import trim_to_words
 from inkwell.bot.storage.relay import RelayRepository
 from inkwell.bot.text.cleaning import defuse_mentions, normalize_text
-from inkwell.serving.backend import Backend, BackendUnavailable, Sampling
+from inkwell.serving.backend import Backend, BackendUnavailable, Sampling, for_the_operator
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ class Summaries:
         try:
             raw = await complete(self._backend, messages, sampling)
         except BackendUnavailable as error:
-            log.warning("relay %d: could not summarise: %s", relay.id, error)
+            log.warning("relay %d: could not summarise: %s", relay.id, for_the_operator(error))
             return None
         text = trim_to_words(defuse_mentions(normalize_text(raw)), words).strip()
         if not text:
