@@ -8,11 +8,11 @@ writer saw is checked inside the transaction, so a double submission stores one 
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
 
 from inkwell.bot.errors import InvalidInput, StaleTurn
 from inkwell.bot.services.content_policy import ContentFilter
 from inkwell.bot.services.origin import Origin
+from inkwell.bot.services.relay import outbox
 from inkwell.bot.services.relay.changes import RelayChanges
 from inkwell.bot.services.relay.errors import RelayClosed, TooManyWords
 from inkwell.bot.services.relay.guards import check_writer
@@ -63,14 +63,16 @@ async def write_turn(
         # Not changes.changing(): a StaleTurn may be a repeat of this very turn, which is
         # answered with the stored turn instead of the error.
         try:
-            async with changes.repository.change(relay.id, expected_turn=expected_turn) as change:
+            async with changes.transaction(
+                relay.id, effects, expected_turn=expected_turn
+            ) as change:
                 relay = change.relay
                 moves = changes.moves(change, effects, now)
                 check_writer(relay, person.user_id, now)
                 turn = TurnRecord(relay.turn, person.user_id, False, cleaned, words, now)
                 await change.add_turn(turn)
                 await change.rename_writer(person.user_id, person.name)
-                effects.notices.append(partial(changes.out.turn_written, relay, turn))
+                effects.notices.append(outbox.turn_written(relay, turn))
                 relay = replace(relay, idle_turns=0)
                 relay = await moves.next_turn(relay, relay.turn_slot)
         except StaleTurn as stale:
@@ -87,7 +89,7 @@ async def pass_turn(changes: RelayChanges, thread_id: int, user_id: int) -> None
     async with changes.lock(relay.id), changes.changing(relay.id) as step:
         relay = step.relay
         check_writer(relay, user_id, step.now)
-        step.effects.notices.append(partial(changes.out.turn_skipped, relay, user_id, "passed"))
+        step.effects.notices.append(outbox.turn_skipped(relay, user_id, "passed"))
         relay = await step.moves.next_turn(replace(relay, idle_turns=0), relay.turn_slot)
 
 
@@ -115,5 +117,5 @@ async def undo(changes: RelayChanges, thread_id: int, user_id: int) -> TurnRecor
         await step.change.remove_turn(last.number)
         relay = begin_turn(replace(relay, idle_turns=0), Slot(user_id, mine.position), step.now)
         await step.change.save(relay)
-        step.effects.notices.append(partial(changes.out.turn_undone, relay, last))
+        step.effects.notices.append(outbox.turn_undone(relay, last))
     return last
