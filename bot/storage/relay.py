@@ -269,6 +269,14 @@ class RelayRepository:
         )
         return _turn(row) if row else None
 
+    async def last_turn_by(self, relay_id: int, writer_id: int) -> TurnRecord | None:
+        row = await _fetch_one(
+            self._connection,
+            f"{_SELECT_TURNS} AND writer_id = ? ORDER BY number DESC LIMIT 1",
+            (relay_id, writer_id),
+        )
+        return _turn(row) if row else None
+
     async def latest_summary(self, relay_id: int) -> SummaryRecord | None:
         row = await _fetch_one(
             self._connection,

@@ -206,6 +206,56 @@ async def test_two_modals_for_one_turn_store_one_turn(
     assert len(written) == 1
 
 
+@pytest.mark.parametrize("how", ["command", "modal"])
+async def test_the_same_turn_sent_twice_is_saved_once_and_answered_saved_both_times(
+    inkwell: Harness,
+    api: FakeThreadApi,
+    clock: FakeTime,
+    alice: FakeUser,
+    bob: FakeUser,
+    how: str,
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await inkwell.click(label="Join", user=bob)
+    if how == "modal":
+        first_modal = await inkwell.click(label="Write", user=alice)
+        second_modal = await inkwell.click(label="Write", user=alice)
+
+    answers: list[InteractionEvents] = []
+    for modal in (first_modal, second_modal) if how == "modal" else (None, None):
+        if modal is None:
+            events = await in_thread(inkwell, thread, "write", alice, text="The lamp went out.")
+        else:
+            events = await inkwell.submit_modal(
+                modal.modal().modal_custom_id,
+                fields={text_box(modal)["custom_id"]: "The lamp went out."},
+                user=alice,
+            )
+        await clock.settle()
+        answers.append(events)
+
+    saved = "Saved: turn 1, 4 words. It's in the thread."
+    assert [events.last_content() for events in answers] == [saved, saved]
+    assert all(events.ephemeral() for events in answers)
+    written = [post for post in api.in_thread(thread) if post.content.startswith("**Turn")]
+    assert len(written) == 1
+    assert api.in_thread(thread)[-1].pings == [bob.id]  # Bob was told once, and it's his turn
+
+
+async def test_other_text_by_command_after_writing_hears_whose_turn_it_is(
+    inkwell: Harness, api: FakeThreadApi, clock: FakeTime, alice: FakeUser, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await inkwell.click(label="Join", user=bob)
+    await in_thread(inkwell, thread, "write", alice, text="The lamp went out.")
+    await clock.settle()
+
+    events = await in_thread(inkwell, thread, "write", alice, text="And then it lit again.")
+
+    assert events.ephemeral()
+    assert events.last_content().startswith(f"It's <@{bob.id}>'s turn")
+
+
 @pytest.mark.parametrize(
     ("who", "allowed"),
     [

@@ -222,7 +222,9 @@ class RelayService:
         ``expected_turn`` is the turn the writer was shown (the Write modal knows it): a
         second submission of the same turn finds the turn moved on. Sent twice with the same
         text it returns the stored turn again; with other text it is refused
-        (:class:`StaleTurn`). Text over the word limit is refused, never cut
+        (:class:`StaleTurn`). Without ``expected_turn`` (``/relay write``) the same holds
+        for a repeat of the writer's last turn within a few minutes; other text hears whose
+        turn it is (:class:`NotYourTurn`). Text over the word limit is refused, never cut
         (:class:`TooManyWords`).
         """
         return await turns.write_turn(
