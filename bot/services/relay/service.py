@@ -146,6 +146,8 @@ class RelayService:
 
     async def flush(self) -> None:
         """Post every notice still owed now, rather than at a later try (for a clean stop)."""
+        if self._changes.notifier is None:
+            return
         for relay in await self._repository.relays_owed_notices(local=self._local):
             async with self._changes.lock(relay.id):
                 await self._changes.flush(relay)

@@ -135,3 +135,18 @@ async def test_a_notice_that_always_fails_is_given_up_and_the_next_ones_go_out(
     # Every notice of the first turn was given up after its tries; the second turn's go out.
     assert world.notifier.events() == ["turn_written", "turn_started"]
     assert world.notifier.last("turn_written").details[0].text == "The keeper lit a match."
+
+
+async def test_a_clean_stop_posts_what_is_owed_without_waiting_for_the_next_try(
+    world: RelayWorld,
+) -> None:
+    await world.start(turn_minutes=60)
+    await world.join(BOB)
+    world.notifier.clear()
+    world.notifier.failing = RuntimeError("Discord had a bad moment")
+    await world.write(ALICE, "The lamp went out.")
+    world.notifier.failing = None
+
+    await world.service.flush()
+
+    assert world.notifier.events() == ["turn_written", "turn_started"]
