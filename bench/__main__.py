@@ -4,6 +4,7 @@
     python -m bench --base-url http://127.0.0.1:8000/v1 --model SmolLM2-135M-Instruct
     python -m bench --only overhead,prefix      # a subset
     python -m bench filters                     # the content-filter benchmark
+    python -m bench faults                      # SIGKILL and SIGTERM: what a crash costs
 
 Results are printed as Markdown tables and written as JSON (``--json``).
 """
@@ -181,6 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench.filters import main as filters_main
 
         return filters_main(argv[1:])
+    if argv[:1] == ["faults"]:
+        from bench.faults import main as faults_main
+
+        return faults_main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description=__doc__,

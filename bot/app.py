@@ -1,12 +1,22 @@
-"""The Discord client: opens services in ``setup_hook``, loads the cogs, syncs the commands."""
+"""The Discord client: opens services in ``setup_hook``, loads the cogs, syncs the commands.
+
+``inkwell run`` stops cleanly on SIGTERM or SIGINT (:func:`serve_until_stopped`): new
+commands are turned away at once, each running stream stops keeping what it wrote (with a
+note that the bot is restarting), the relay notices still owed are posted, then the gateway,
+the backend and the database close, within :data:`STOP_SECONDS`, and the command exits 0.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
+from collections.abc import Callable, Coroutine
+from typing import Any, Final
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 from inkwell.bot.errors import InkwellError
@@ -18,6 +28,25 @@ from inkwell.bot.settings import Settings
 from inkwell.serving.backend import for_the_operator
 
 log = logging.getLogger(__name__)
+
+# A clean stop is over within this long: a supervisor's SIGKILL usually follows in 10 s.
+STOP_SECONDS: Final = 9.0
+STOP_SIGNALS: Final = (signal.SIGTERM, signal.SIGINT)
+RESTARTING_REPLY: Final = "Inkwell is restarting; try again in a minute."
+
+# How the bot connects: ``bot.start(token)`` in production, something offline in tests.
+Connect = Callable[["InkwellBot"], Coroutine[Any, Any, None]]
+
+
+class InkwellTree(app_commands.CommandTree):
+    """The command tree of Inkwell's own bot: while it stops, commands are turned away."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        client = interaction.client
+        if isinstance(client, InkwellBot) and client.stopping:
+            await interaction.response.send_message(RESTARTING_REPLY, ephemeral=True)
+            return False
+        return True
 
 
 class InkwellBot(commands.AutoShardedBot):
@@ -33,8 +62,11 @@ class InkwellBot(commands.AutoShardedBot):
             intents=discord.Intents.default(),
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            tree_cls=InkwellTree,
         )
         self.settings = settings
+        # Set when a stop begins: from then on, new commands are answered "restarting".
+        self.stopping = False
         configure(self, settings=settings, services=services)
 
     async def setup_hook(self) -> None:
@@ -62,6 +94,44 @@ class InkwellBot(commands.AutoShardedBot):
         log.info("logged in as %s in %d servers", self.user, len(self.guilds))
 
 
+async def serve_until_stopped(bot: InkwellBot, connect: Connect) -> None:
+    """Run ``connect(bot)`` until it ends, or until SIGTERM / SIGINT stops the bot cleanly.
+
+    A stop turns new commands away at once, then closes the bot: discord.py unloads the
+    features first (the Create feature stops every stream with a note, the Relay feature
+    posts what threads are still owed), then closes the gateway and the HTTP session.
+    """
+    loop = asyncio.get_running_loop()
+    asked = asyncio.Event()
+
+    def stop(signum: signal.Signals) -> None:
+        log.info("%s: stopping (new commands are turned away)", signum.name)
+        bot.stopping = True
+        asked.set()
+
+    for signum in STOP_SIGNALS:
+        loop.add_signal_handler(signum, stop, signum)
+    running = asyncio.create_task(connect(bot), name="inkwell:connect")
+    waiting = asyncio.create_task(asked.wait(), name="inkwell:stop-signal")
+    try:
+        await asyncio.wait({running, waiting}, return_when=asyncio.FIRST_COMPLETED)
+        if running.done():
+            running.result()  # a failed login and the like: run_bot tells the operator
+            return
+        try:
+            async with asyncio.timeout(STOP_SECONDS):
+                await bot.close()
+                await running
+        except TimeoutError:
+            log.warning("the bot did not stop within %.0f s; closing anyway", STOP_SECONDS)
+    finally:
+        for signum in STOP_SIGNALS:
+            loop.remove_signal_handler(signum)
+        for task in (running, waiting):
+            task.cancel()
+        await asyncio.gather(running, waiting, return_exceptions=True)
+
+
 async def _serve(settings: Settings, token: str) -> None:
     # Storage and the model backend open before Discord is touched, so a broken database
     # or an unreachable server is reported at once, not after logging in.
@@ -69,7 +139,7 @@ async def _serve(settings: Settings, token: str) -> None:
         await open_services(settings) as services,
         InkwellBot(settings, services=services) as bot,
     ):
-        await bot.start(token)
+        await serve_until_stopped(bot, lambda bot: bot.start(token))
 
 
 def run_bot(settings: Settings) -> int:

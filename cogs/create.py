@@ -27,6 +27,7 @@ from inkwell.bot.ui.creation_buttons import CreationButton, retire, stream_into
 from inkwell.bot.ui.errors import AnswersErrors
 from inkwell.bot.ui.origin import origin_of
 from inkwell.bot.ui.prefetch import EarlyStart
+from inkwell.bot.ui.stopping import stop_streams
 from inkwell.bot.ui.streaming import StreamingEditor
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,8 @@ class Create(AnswersErrors, commands.Cog):
 
     async def cog_unload(self) -> None:
         self.retire_expired.cancel()
+        # While the bot can still edit them: each piece keeps its text, with a note why.
+        await stop_streams(self.inkwell.creations)
         self.bot.remove_dynamic_items(CreationButton)
 
     @tasks.loop(seconds=RETIRE_EVERY)

@@ -9,6 +9,8 @@ thread (the thread *is* the relay). Buttons and the Write modal live in
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Final
 
 import discord
@@ -58,6 +60,11 @@ MaxWords = app_commands.Range[int, 50, 1000]
 MaxWriters = app_commands.Range[int, 2, 25]
 TurnText = app_commands.Range[str, 1, TURN_TEXT_MAX]
 
+log = logging.getLogger(__name__)
+
+# How long unloading waits for the relay notices still owed (inkwell run exits within 10 s).
+OUTBOX_FLUSH_SECONDS: Final = 3.0
+
 # The longest a thread may sit idle before Discord hides it (a week): turns can be that long.
 THREAD_ARCHIVE_MINUTES: Final = 10080
 
@@ -89,6 +96,13 @@ class Relay(
         await self.service.open(DiscordRelayNotifier(self.bot))
 
     async def cog_unload(self) -> None:
+        # What threads are still owed goes out while the bot can post; what cannot in
+        # time stays in the outbox for the next start.
+        try:
+            async with asyncio.timeout(OUTBOX_FLUSH_SECONDS):
+                await self.service.flush()
+        except TimeoutError:
+            log.warning("relay notices still owed at unload are kept for the next start")
         await self.service.close()  # no timer may post once the feature is gone
         self.bot.remove_dynamic_items(RelayButton)
 
@@ -173,10 +187,10 @@ class Relay(
     @app_commands.command(name="write", description="Write your turn (or press Write)")
     @app_commands.describe(text="Your turn, within the relay's word limit")
     async def write(self, interaction: discord.Interaction, text: TurnText) -> None:
-        thread_id = thread_of(interaction)
-        await self.service.check_turn(thread_id, interaction.user.id)
+        # No check_turn first: a repeat of the turn just written finds the turn moved on,
+        # and the service answers it with the stored turn (as it does the Write modal's).
         await acting(interaction)
-        await answer_saved_turn(interaction, thread_id, text, None)
+        await answer_saved_turn(interaction, thread_of(interaction), text, None)
 
     @app_commands.command(name="pass", description="Pass your turn to the next writer")
     async def pass_turn(self, interaction: discord.Interaction) -> None:

@@ -36,6 +36,7 @@ from inkwell.bot.services.relay.models import (
     TurnOrder,
     TurnRecord,
 )
+from inkwell.bot.services.relay.notifier import NoticeKey
 from inkwell.bot.text.durations import rough_duration
 
 RELAY_HELP: Final = """\
@@ -61,7 +62,11 @@ _SKIPPED: Final[dict[SkipReason, str]] = {
 
 
 class ConsoleRelayNotifier:
-    """Prints what a Discord thread would show."""
+    """Prints what a Discord thread would show.
+
+    A terminal has no messages to look back at, so a notice an earlier playground may have
+    printed just before it stopped is printed again (``key.maybe_sent`` is not checked).
+    """
 
     def __init__(self, say: Callable[[str], None], user_id: int) -> None:
         self._say = say
@@ -72,7 +77,7 @@ class ConsoleRelayNotifier:
             return MODEL_NAME
         return "you" if user_id == self._user_id else "another writer"
 
-    async def turn_started(self, relay: RelayRecord, recap: Recap) -> None:
+    async def turn_started(self, relay: RelayRecord, recap: Recap, *, key: NoticeKey) -> None:
         left = (
             f", {rough_duration(relay.turn_deadline - time.time())}" if relay.turn_deadline else ""
         )
@@ -87,32 +92,34 @@ class ConsoleRelayNotifier:
         lines.append("  Write it with: /relay write <your text>")
         self._say("\n".join(lines))
 
-    async def turn_reminder(self, relay: RelayRecord) -> None:
+    async def turn_reminder(self, relay: RelayRecord, *, key: NoticeKey) -> None:
         self._say(f"— Reminder: turn {relay.turn} is still yours.")
 
-    async def turn_written(self, relay: RelayRecord, turn: TurnRecord) -> None:
+    async def turn_written(self, relay: RelayRecord, turn: TurnRecord, *, key: NoticeKey) -> None:
         who = self._who(turn.writer_id, by_model=turn.by_model)
         self._say(f"\n── Turn {turn.number} · {who} · {turn.words} words ──\n{turn.text}\n")
 
     async def turn_skipped(
-        self, relay: RelayRecord, writer_id: int | None, reason: SkipReason
+        self, relay: RelayRecord, writer_id: int | None, reason: SkipReason, *, key: NoticeKey
     ) -> None:
         self._say(_SKIPPED[reason].format(who=self._who(writer_id), turn=relay.turn))
 
-    async def turn_undone(self, relay: RelayRecord, turn: TurnRecord) -> None:
+    async def turn_undone(self, relay: RelayRecord, turn: TurnRecord, *, key: NoticeKey) -> None:
         self._say(f"↩ Turn {turn.number} taken back; write it again.")
 
-    async def waiting_for_writers(self, relay: RelayRecord) -> None:
+    async def waiting_for_writers(self, relay: RelayRecord, *, key: NoticeKey) -> None:
         self._say("The relay waits for a writer: /relay join to go on.")
 
-    async def relay_paused(self, relay: RelayRecord, reason: PauseReason) -> None:
+    async def relay_paused(
+        self, relay: RelayRecord, reason: PauseReason, *, key: NoticeKey
+    ) -> None:
         why = "nobody wrote for a whole round" if reason == "idle" else "as asked"
         self._say(f"⏸ Paused ({why}). /relay resume goes on.")
 
-    async def relay_resumed(self, relay: RelayRecord) -> None:
+    async def relay_resumed(self, relay: RelayRecord, *, key: NoticeKey) -> None:
         self._say("▶ Resumed.")
 
-    async def relay_ended(self, relay: RelayRecord, reason: EndReason) -> None:
+    async def relay_ended(self, relay: RelayRecord, reason: EndReason, *, key: NoticeKey) -> None:
         self._say(f"🏁 “{relay.title}” has ended. /relay export shows the whole story.")
 
 

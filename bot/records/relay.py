@@ -90,3 +90,19 @@ class SummaryRecord:
     through_turn: int
     text: str
     created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoredNotice:
+    """A notice for a relay's thread, kept in the outbox until it is posted.
+
+    Written in the same transaction as the change it reports, so a crash right after the
+    commit loses nothing; ``payload`` is the relay service's own encoding of what to say.
+    ``attempts`` counts the tries that failed: after one, the notice may have gone out.
+    """
+
+    id: int
+    relay_id: int
+    kind: str
+    payload: str
+    attempts: int

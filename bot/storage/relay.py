@@ -1,10 +1,14 @@
-"""Relay stories in SQLite: relays, their writers, written turns and summaries.
+"""Relay stories in SQLite: relays, their writers, written turns, summaries and the outbox.
 
 Reads go straight to the read connection. Every change goes through :meth:`RelayRepository.change`,
 one ``BEGIN IMMEDIATE`` transaction that loads the relay, optionally checks that its turn
 number is still the one the caller saw (:class:`StaleTurn` if not), and commits everything
 the caller did, or nothing. That check, inside the same transaction as the write, is what
 makes two writes of the same turn produce exactly one.
+
+The outbox (``relay_outbox``) holds the notices a change owes its thread. A change adds
+them in its own transaction (:meth:`RelayChange.add_notice`); the service posts them after
+the commit and records each post with its message id, or the failed try.
 
 The records are the relay service's own (:mod:`inkwell.bot.services.relay.models`), their
 fields named after the columns, so rows become records with no shape in between.
@@ -23,6 +27,7 @@ from inkwell.bot.errors import StaleTurn
 from inkwell.bot.records.relay import (
     RelayRecord,
     RelaySetup,
+    StoredNotice,
     SummaryRecord,
     TurnRecord,
     WriterRecord,
@@ -151,6 +156,23 @@ class RelayChange:
             "DELETE FROM relay_turns WHERE relay_id = ? AND number = ?", (self.relay.id, number)
         )
 
+    async def add_notice(self, kind: str, payload: str, now: float) -> int:
+        """Owe the thread a notice, committed with the change it reports; its outbox id."""
+        cursor = await self._connection.execute(
+            "INSERT INTO relay_outbox (relay_id, kind, payload, created_at) VALUES (?, ?, ?, ?)",
+            (self.relay.id, kind, payload, now),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def drop_notices(self, now: float) -> None:
+        """Give up every notice still owed (the thread is gone: nobody can read them)."""
+        await self._connection.execute(
+            "UPDATE relay_outbox SET state = 'abandoned', payload = NULL, done_at = ?"
+            " WHERE relay_id = ? AND state = 'pending'",
+            (now, self.relay.id),
+        )
+
     async def save(self, relay: RelayRecord) -> None:
         """Store the relay's new state (its setup never changes)."""
         if relay.id != self.relay.id:
@@ -247,6 +269,14 @@ class RelayRepository:
         )
         return _turn(row) if row else None
 
+    async def last_turn_by(self, relay_id: int, writer_id: int) -> TurnRecord | None:
+        row = await _fetch_one(
+            self._connection,
+            f"{_SELECT_TURNS} AND writer_id = ? ORDER BY number DESC LIMIT 1",
+            (relay_id, writer_id),
+        )
+        return _turn(row) if row else None
+
     async def latest_summary(self, relay_id: int) -> SummaryRecord | None:
         row = await _fetch_one(
             self._connection,
@@ -263,6 +293,71 @@ class RelayRepository:
                 " VALUES (?, ?, ?, ?)",
                 (relay_id, *astuple(summary)),
             )
+
+    # --- the outbox ------------------------------------------------------------------------
+
+    async def notices_owed(self, relay_id: int) -> list[StoredNotice]:
+        """The relay's notices not yet posted, oldest first (the order the thread reads)."""
+        rows = await _fetch_all(
+            self._connection,
+            "SELECT id, relay_id, kind, payload, attempts FROM relay_outbox"
+            " WHERE relay_id = ? AND state = 'pending' ORDER BY id",
+            (relay_id,),
+        )
+        return [record_from_row(StoredNotice, row) for row in rows]
+
+    async def relays_owed_notices(self, *, local: bool) -> list[RelayRecord]:
+        """Relays (ended ones too) whose thread is still owed a notice."""
+        where = "guild_id IS NULL" if local else "guild_id IS NOT NULL"
+        rows = await _fetch_all(
+            self._connection,
+            f"{_SELECT_RELAY} WHERE {where} AND id IN"
+            " (SELECT relay_id FROM relay_outbox WHERE state = 'pending') ORDER BY id",
+        )
+        return [_relay(row) for row in rows]
+
+    async def last_notice_id(self) -> int:
+        """The newest outbox id so far (0 for none): the notices of earlier runs are below it."""
+        row = await _fetch_one(self._connection, "SELECT COALESCE(MAX(id), 0) FROM relay_outbox")
+        assert row is not None
+        return int(row[0])
+
+    async def posted_before(self, relay_id: int, notice_id: int) -> int | None:
+        """The message id of the relay's last notice posted before ``notice_id``, if known."""
+        row = await _fetch_one(
+            self._connection,
+            "SELECT message_id FROM relay_outbox WHERE relay_id = ? AND id < ?"
+            " AND state = 'posted' AND message_id IS NOT NULL ORDER BY id DESC LIMIT 1",
+            (relay_id, notice_id),
+        )
+        return int(row[0]) if row else None
+
+    async def notice_posted(self, notice: StoredNotice, message_id: int | None, now: float) -> None:
+        """Record the post; the relay's older finished rows go (this one is the new mark)."""
+        async with self._database.transaction() as connection:
+            await connection.execute(
+                "UPDATE relay_outbox SET state = 'posted', payload = NULL, message_id = ?,"
+                " done_at = ? WHERE id = ?",
+                (message_id, now, notice.id),
+            )
+            await connection.execute(
+                "DELETE FROM relay_outbox WHERE relay_id = ? AND id < ? AND state != 'pending'",
+                (notice.relay_id, notice.id),
+            )
+
+    async def notice_failed(self, notice: StoredNotice, *, give_up: bool, now: float) -> None:
+        """Count a failed try; ``give_up`` abandons the notice (it will never be posted)."""
+        async with self._database.transaction() as connection:
+            if give_up:
+                await connection.execute(
+                    "UPDATE relay_outbox SET state = 'abandoned', payload = NULL,"
+                    " attempts = attempts + 1, done_at = ? WHERE id = ?",
+                    (now, notice.id),
+                )
+            else:
+                await connection.execute(
+                    "UPDATE relay_outbox SET attempts = attempts + 1 WHERE id = ?", (notice.id,)
+                )
 
     @asynccontextmanager
     async def change(

@@ -156,6 +156,14 @@ def creation_buttons(piece: OpenCreation, *, running: bool | None = None) -> Ite
 
 async def stream_into(piece: OpenCreation, texts: AsyncIterator[str]) -> None:
     """Show ``texts`` as they grow, then the final piece with the buttons under it."""
+    piece.streaming = asyncio.current_task()
+    try:
+        await _stream_into(piece, texts)
+    finally:
+        piece.streaming = None
+
+
+async def _stream_into(piece: OpenCreation, texts: AsyncIterator[str]) -> None:
     editor, creation = piece.editor, piece.creation
     written: str | None = None  # the text of this stream shown so far
     try:
@@ -181,7 +189,10 @@ async def stream_into(piece: OpenCreation, texts: AsyncIterator[str]) -> None:
         raise
     text = with_report(creation)
     if creation.stopped:
-        text = f"{text}\n\n*(stopped)*" if text.strip() else "*(stopped before any text)*"
+        why = f": {piece.stop_reason}" if piece.stop_reason else ""
+        text = (
+            f"{text}\n\n*(stopped{why})*" if text.strip() else f"*(stopped before any text{why})*"
+        )
     await show(piece, text, final=True)
 
 

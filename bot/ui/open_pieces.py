@@ -6,10 +6,11 @@ the collector's work small under load (bench/RESULTS.md has the measurements).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from inkwell.bot.services.creation import Creation
 from inkwell.bot.ui.streaming import StreamingEditor
@@ -29,6 +30,10 @@ class OpenCreation:
     owner_id: int
     expires_at: float
     retired: bool = False
+    # Why it was stopped, when not by its owner (shown under it: "the bot is restarting").
+    stop_reason: str | None = None
+    # The task showing a stream of it, while one runs: a clean stop waits for its last edit.
+    streaming: asyncio.Task[Any] | None = None
 
 
 class OpenCreations:
@@ -56,6 +61,14 @@ class OpenCreations:
         )
         self._open[piece_id] = piece
         return piece
+
+    def streaming(self) -> list[OpenCreation]:
+        """The pieces whose stream is being shown now."""
+        return [
+            piece
+            for piece in self._open.values()
+            if piece.streaming is not None and not piece.streaming.done()
+        ]
 
     def get(self, piece_id: int) -> OpenCreation | None:
         """The piece, or ``None`` if it expired or was never open in this process."""

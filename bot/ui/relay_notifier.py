@@ -5,10 +5,18 @@ Only a turn notice (and its reminder) may ping, and only the member whose turn i
 ``AllowedMentions.none()``. Sends go through the REST API by thread id (no gateway cache
 needed, so timers can fire right after start-up). A thread that is gone or closed to the
 bot (404 / 403) becomes :class:`RelayChannelGone`, which ends the relay.
+
+A notice is never posted twice. Each message goes out with a nonce made from the notice's
+outbox id: discord.py 2.7 sends it with ``enforce_nonce``, so a repeat within a few minutes
+gets the message Discord already made. When the service says a notice may have gone out
+before (a crash after posting, a failed try), the thread's messages since the relay's
+previous notice are read first, and a message of the bot's with the same text counts as
+posted. Notices are posted in order, so nothing after that mark can be an older notice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Final
 
@@ -23,11 +31,15 @@ from inkwell.bot.services.relay.models import (
     SkipReason,
     TurnRecord,
 )
+from inkwell.bot.services.relay.notifier import NoticeKey
 from inkwell.bot.services.relay.words import first_chars
 from inkwell.bot.text.cleaning import neutralize_mentions
 from inkwell.bot.text.splitting import MESSAGE_LIMIT, split_message
 from inkwell.bot.ui.relay_views import relay_view
 from inkwell.bot.ui.replies import NO_PINGS
+
+# How far back a retry reads the thread for a notice it may have posted (one API call).
+LOOK_BACK_MESSAGES: Final = 100
 
 _SKIPPED: Final[dict[SkipReason, str]] = {
     "passed": "{who} passed turn {turn}.",
@@ -83,7 +95,7 @@ class DiscordRelayNotifier:
     def __init__(self, client: discord.Client) -> None:
         self._client = client
 
-    async def turn_started(self, relay: RelayRecord, recap: Recap) -> None:
+    async def turn_started(self, relay: RelayRecord, recap: Recap, *, key: NoticeKey) -> int:
         assert relay.writer_id is not None
         due = ""
         if relay.turn_deadline is not None:
@@ -93,58 +105,63 @@ class DiscordRelayNotifier:
             f"up to {relay.max_words} words{due}. Press **Write** or use `/relay write`."
         )
         content = f"{heading}\n\n{recap_text(recap)}"
-        await self._send(
+        return await self._send(
             relay,
+            key,
             first_chars(content, MESSAGE_LIMIT),
             view=relay_view(relay.thread_id, "write"),
             mentions=only(relay.writer_id),
         )
 
-    async def turn_reminder(self, relay: RelayRecord) -> None:
+    async def turn_reminder(self, relay: RelayRecord, *, key: NoticeKey) -> int:
         assert relay.writer_id is not None
         assert relay.turn_deadline is not None
-        await self._send(
+        return await self._send(
             relay,
+            key,
             f"<@{relay.writer_id}> a reminder: turn {relay.turn} is yours until it ends"
             f" {_when(relay.turn_deadline)}.",
             view=relay_view(relay.thread_id, "write"),
             mentions=only(relay.writer_id),
         )
 
-    async def turn_written(self, relay: RelayRecord, turn: TurnRecord) -> None:
+    async def turn_written(self, relay: RelayRecord, turn: TurnRecord, *, key: NoticeKey) -> int:
         who = f"🤖 {MODEL_NAME}" if turn.by_model else writer(turn.writer_id)
         heading = f"**Turn {turn.number}** · {who} · {turn.words} words"
         chunks = split_message(f"{heading}\n\n{neutralize_mentions(turn.text)}")
-        for chunk in chunks:
-            await self._send(relay, chunk)
+        return await self._send(relay, key, *chunks)
 
     async def turn_skipped(
-        self, relay: RelayRecord, writer_id: int | None, reason: SkipReason
-    ) -> None:
+        self, relay: RelayRecord, writer_id: int | None, reason: SkipReason, *, key: NoticeKey
+    ) -> int:
         notice = _SKIPPED[reason].format(who=writer(writer_id), turn=relay.turn)
-        await self._send(relay, sentence(notice))
+        return await self._send(relay, key, sentence(notice))
 
-    async def turn_undone(self, relay: RelayRecord, turn: TurnRecord) -> None:
-        await self._send(
-            relay, f"↩️ {writer(turn.writer_id)} took back turn {turn.number} to write it again."
+    async def turn_undone(self, relay: RelayRecord, turn: TurnRecord, *, key: NoticeKey) -> int:
+        return await self._send(
+            relay,
+            key,
+            f"↩️ {writer(turn.writer_id)} took back turn {turn.number} to write it again.",
         )
 
-    async def waiting_for_writers(self, relay: RelayRecord) -> None:
-        await self._send(
+    async def waiting_for_writers(self, relay: RelayRecord, *, key: NoticeKey) -> int:
+        return await self._send(
             relay,
+            key,
             "The relay waits for writers: it goes on once enough have joined.",
             view=relay_view(relay.thread_id, "join", "leave"),
         )
 
-    async def relay_paused(self, relay: RelayRecord, reason: PauseReason) -> None:
-        await self._send(relay, _PAUSED[reason])
+    async def relay_paused(self, relay: RelayRecord, reason: PauseReason, *, key: NoticeKey) -> int:
+        return await self._send(relay, key, _PAUSED[reason])
 
-    async def relay_resumed(self, relay: RelayRecord) -> None:
-        await self._send(relay, "▶️ The relay goes on.")
+    async def relay_resumed(self, relay: RelayRecord, *, key: NoticeKey) -> int:
+        return await self._send(relay, key, "▶️ The relay goes on.")
 
-    async def relay_ended(self, relay: RelayRecord, reason: EndReason) -> None:
-        await self._send(
+    async def relay_ended(self, relay: RelayRecord, reason: EndReason, *, key: NoticeKey) -> int:
+        return await self._send(
             relay,
+            key,
             f"🏁 **{relay.title}** has ended. Press **Export** for the whole story as a file.",
             view=relay_view(relay.thread_id, "export"),
         )
@@ -152,21 +169,51 @@ class DiscordRelayNotifier:
     async def _send(
         self,
         relay: RelayRecord,
-        content: str,
-        *,
+        key: NoticeKey,
+        *contents: str,
         view: discord.ui.View | None = None,
         mentions: discord.AllowedMentions = NO_PINGS,
-    ) -> None:
+    ) -> int:
+        """Post the notice's messages in order (the view under the last); the last one's id.
+
+        Parts found in the thread already (``key.maybe_sent``) are not posted again.
+        """
         thread = self._client.get_partial_messageable(
             relay.thread_id, guild_id=relay.guild_id, type=discord.ChannelType.public_thread
         )
         try:
-            if view is None:
-                await thread.send(content, allowed_mentions=mentions)
-            else:
-                await thread.send(content, view=view, allowed_mentions=mentions)
+            posted = await self._posted_before(thread, key, contents) if key.maybe_sent else []
+            message_id = posted[-1] if posted else 0
+            for part in range(len(posted), len(contents)):
+                content, nonce = contents[part], key.nonce(part)
+                if view is not None and part == len(contents) - 1:
+                    message = await thread.send(
+                        content, nonce=nonce, view=view, allowed_mentions=mentions
+                    )
+                else:
+                    message = await thread.send(content, nonce=nonce, allowed_mentions=mentions)
+                message_id = message.id
         except (discord.NotFound, discord.Forbidden) as error:
             raise RelayChannelGone(relay.thread_id) from error
+        return message_id
+
+    async def _posted_before(
+        self, thread: discord.PartialMessageable, key: NoticeKey, contents: Sequence[str]
+    ) -> list[int]:
+        """The ids of the notice's first parts that the bot already posted after ``key.after``."""
+        me = self._client.user
+        after = discord.Object(id=key.after) if key.after is not None else None
+        found: list[int] = []
+        async for message in thread.history(
+            limit=LOOK_BACK_MESSAGES, after=after, oldest_first=True
+        ):
+            if len(found) == len(contents):
+                break
+            mine = me is None or message.author.id == me.id
+            # Discord trims the ends of what it stores; compare the text as it keeps it.
+            if mine and message.content.strip() == contents[len(found)].strip():
+                found.append(message.id)
+        return found
 
 
 def _when(timestamp: float) -> str:

@@ -19,6 +19,7 @@ from discord.utils import utcnow
 from tests.harness import FakeChannel, Harness, RecordedMessage
 from tests.harness.failures import http_error
 from tests.harness.snowflakes import new_snowflake
+from tests.services.relay.recording_notifier import ProcessDied
 
 THREAD_TYPE = discord.ChannelType.public_thread.value
 
@@ -61,6 +62,8 @@ class FakeThreadApi:
         self.threads: dict[int, FakeChannel] = {}
         self.posts: list[Post] = []
         self.gone: set[int] = set()
+        # Set to make the process "die" right after this many more posts reach the thread.
+        self.die_after_posts: int | None = None
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(self.harness.bot.http, "request", self.request)
@@ -73,6 +76,8 @@ class FakeThreadApi:
             return self._start_thread(channel_id, kwargs["json"])
         if (route.method, route.path) == ("POST", "/channels/{channel_id}/messages"):
             return self._post(channel_id, kwargs["json"])
+        if (route.method, route.path) == ("GET", "/channels/{channel_id}/messages"):
+            return self._history(channel_id, kwargs["params"])
         raise AssertionError(f"unexpected Discord request: {route.method} {route.path}")
 
     def _start_thread(self, parent_id: int, body: dict[str, Any]) -> dict[str, Any]:
@@ -119,7 +124,23 @@ class FakeThreadApi:
         )
         self.harness.recorder.messages[message.id] = message
         self.posts.append(Post(channel_id, body, message))
+        if self.die_after_posts is not None:
+            self.die_after_posts -= 1
+            if self.die_after_posts == 0:
+                self.die_after_posts = None
+                raise ProcessDied  # posted, and nobody heard back
         return self.harness.recorder.message_payload(message.id)
+
+    def _history(self, channel_id: int, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """The channel's messages after ``params["after"]``, newest first, as Discord sends them."""
+        after = int(params.get("after", 0))
+        found = [
+            post.message.id
+            for post in self.posts
+            if post.channel_id == channel_id and post.message.id > after
+        ]
+        oldest = found[: int(params["limit"])]
+        return [self.harness.recorder.message_payload(id_) for id_ in reversed(oldest)]
 
     def in_thread(self, thread: FakeChannel) -> list[Post]:
         return [post for post in self.posts if post.channel_id == thread.id]

@@ -16,11 +16,15 @@ import pytest
 
 from inkwell.bot.runtime import open_services
 from inkwell.bot.services.bundle import Services
+from inkwell.bot.services.relay import RelayRecord, TurnRecord
+from inkwell.bot.services.relay.notifier import NoticeKey
 from inkwell.bot.settings import Settings
+from inkwell.bot.ui.relay_notifier import DiscordRelayNotifier
 from tests.cogs.fake_threads import FakeThreadApi
 from tests.fakes import ScriptedBackend
 from tests.harness import FakeChannel, FakeUser, Harness, InteractionEvents
 from tests.services.relay.fake_time import FakeTime
+from tests.services.relay.recording_notifier import ProcessDied
 
 
 @pytest.fixture
@@ -200,6 +204,56 @@ async def test_two_modals_for_one_turn_store_one_turn(
     assert "already over" in refused.last_content()
     written = [post for post in api.in_thread(thread) if post.content.startswith("**Turn")]
     assert len(written) == 1
+
+
+@pytest.mark.parametrize("how", ["command", "modal"])
+async def test_the_same_turn_sent_twice_is_saved_once_and_answered_saved_both_times(
+    inkwell: Harness,
+    api: FakeThreadApi,
+    clock: FakeTime,
+    alice: FakeUser,
+    bob: FakeUser,
+    how: str,
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await inkwell.click(label="Join", user=bob)
+    if how == "modal":
+        first_modal = await inkwell.click(label="Write", user=alice)
+        second_modal = await inkwell.click(label="Write", user=alice)
+
+    answers: list[InteractionEvents] = []
+    for modal in (first_modal, second_modal) if how == "modal" else (None, None):
+        if modal is None:
+            events = await in_thread(inkwell, thread, "write", alice, text="The lamp went out.")
+        else:
+            events = await inkwell.submit_modal(
+                modal.modal().modal_custom_id,
+                fields={text_box(modal)["custom_id"]: "The lamp went out."},
+                user=alice,
+            )
+        await clock.settle()
+        answers.append(events)
+
+    saved = "Saved: turn 1, 4 words. It's in the thread."
+    assert [events.last_content() for events in answers] == [saved, saved]
+    assert all(events.ephemeral() for events in answers)
+    written = [post for post in api.in_thread(thread) if post.content.startswith("**Turn")]
+    assert len(written) == 1
+    assert api.in_thread(thread)[-1].pings == [bob.id]  # Bob was told once, and it's his turn
+
+
+async def test_other_text_by_command_after_writing_hears_whose_turn_it_is(
+    inkwell: Harness, api: FakeThreadApi, clock: FakeTime, alice: FakeUser, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await inkwell.click(label="Join", user=bob)
+    await in_thread(inkwell, thread, "write", alice, text="The lamp went out.")
+    await clock.settle()
+
+    events = await in_thread(inkwell, thread, "write", alice, text="And then it lit again.")
+
+    assert events.ephemeral()
+    assert events.last_content().startswith(f"It's <@{bob.id}>'s turn")
 
 
 @pytest.mark.parametrize(
@@ -472,3 +526,76 @@ async def test_every_relay_command_is_documented(inkwell: Harness, api: FakeThre
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     for name in names:
         assert f"/relay {name}" in readme
+
+
+# --- notices that may have gone out already ------------------------------------------------
+
+
+async def relay_of(services: Services, thread: FakeChannel) -> RelayRecord:
+    return (await services.relay.status(thread.id)).relay
+
+
+async def test_each_notice_goes_out_with_a_nonce_discord_enforces(
+    inkwell: Harness, api: FakeThreadApi, services: Services, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+    relay = await relay_of(services, thread)
+
+    await DiscordRelayNotifier(inkwell.bot).relay_resumed(relay, key=NoticeKey(41, relay.id))
+
+    posted = api.in_thread(thread)[-1]
+    assert posted.payload["nonce"] == f"r{relay.id}n41p0"
+    assert posted.payload["enforce_nonce"] is True  # a repeat gets the message already made
+
+
+async def test_a_retry_finds_its_notice_in_the_thread_and_does_not_post_it_again(
+    inkwell: Harness, api: FakeThreadApi, services: Services, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await inkwell.click(label="Join", user=bob)
+    relay = await relay_of(services, thread)
+    notifier = DiscordRelayNotifier(inkwell.bot)
+    previous = api.in_thread(thread)[-1].message.id  # the relay's last recorded notice
+    posted = await notifier.relay_resumed(relay, key=NoticeKey(7, relay.id))
+    count = len(api.in_thread(thread))
+
+    retried = await notifier.relay_resumed(
+        relay, key=NoticeKey(7, relay.id, maybe_sent=True, after=previous)
+    )
+
+    assert retried == posted
+    assert len(api.in_thread(thread)) == count
+    # The same words before the mark belong to an older notice: this one is posted.
+    later = await notifier.relay_resumed(
+        relay, key=NoticeKey(8, relay.id, maybe_sent=True, after=posted)
+    )
+    assert later != posted
+    assert len(api.in_thread(thread)) == count + 1
+
+
+async def test_a_long_turn_cut_off_half_posted_is_finished_not_repeated(
+    inkwell: Harness, api: FakeThreadApi, services: Services, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+    relay = await relay_of(services, thread)
+    long_turn = TurnRecord(
+        1, bob.id, False, "\n\n".join(f"{name} " * 300 for name in ("one", "two", "six")), 900, 0.0
+    )
+    notifier = DiscordRelayNotifier(inkwell.bot)
+    previous = api.in_thread(thread)[-1].message.id
+    api.die_after_posts = 1
+
+    with pytest.raises(ProcessDied):
+        await notifier.turn_written(relay, long_turn, key=NoticeKey(9, relay.id))
+    (first_part,) = api.in_thread(thread)[1:]
+    await notifier.turn_written(
+        relay, long_turn, key=NoticeKey(9, relay.id, maybe_sent=True, after=previous)
+    )
+
+    parts = [post.content for post in api.in_thread(thread)[1:]]
+    assert parts[0] == first_part.content
+    assert parts[0].startswith("**Turn 1**")
+    assert len(parts) == len(set(parts)) > 1  # every part once
+    assert [post.payload["nonce"] for post in api.in_thread(thread)[1:]] == [
+        f"r{relay.id}n9p{part}" for part in range(len(parts))
+    ]

@@ -17,7 +17,8 @@ What those parts use: ``rotation.py`` (whose turn comes next, as pure functions)
 ``timers.py`` (the clock and the tasks the service owns), ``coauthor.py`` (the model
 writing a turn), ``summaries.py`` (long stories kept inside the context window),
 ``export.py`` (Markdown), ``notifier.py`` (how the service speaks to a thread without
-knowing Discord).
+knowing Discord), ``outbox.py`` (the notices a change owes its thread, kept in the
+change's own transaction until they are posted).
 """
 
 from inkwell.bot.errors import StaleTurn
@@ -45,7 +46,7 @@ from inkwell.bot.services.relay.models import (
     TurnRecord,
     WriterRecord,
 )
-from inkwell.bot.services.relay.notifier import RelayChannelGone, RelayNotifier
+from inkwell.bot.services.relay.notifier import NoticeKey, RelayChannelGone, RelayNotifier
 from inkwell.bot.services.relay.prompting import RelayPrompts
 from inkwell.bot.services.relay.service import RelayService
 from inkwell.bot.services.relay.summaries import ContextBudget
@@ -59,6 +60,7 @@ __all__ = [
     "NotARelay",
     "NotAllowed",
     "NotYourTurn",
+    "NoticeKey",
     "Person",
     "Place",
     "Recap",

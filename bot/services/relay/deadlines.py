@@ -9,8 +9,8 @@ deadlines are stored, a timer re-armed after a restart whose moment has passed f
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
 
+from inkwell.bot.services.relay import outbox
 from inkwell.bot.services.relay.changes import RelayChanges
 from inkwell.bot.services.relay.timers import sleep_until
 
@@ -33,4 +33,4 @@ async def run_timer(changes: RelayChanges, relay_id: int, turn: int, due: float)
             elif not relay.reminded:
                 relay = replace(relay, reminded=True)
                 await step.change.save(relay)
-                step.effects.notices.append(partial(changes.out.turn_reminder, relay))
+                step.effects.notices.append(outbox.turn_reminder(relay))

@@ -9,9 +9,9 @@ turn ends, so a relay never stays stuck on the model.
 from __future__ import annotations
 
 import logging
-from functools import partial
 
 from inkwell.bot.errors import StaleTurn
+from inkwell.bot.services.relay import outbox
 from inkwell.bot.services.relay.changes import RelayChanges
 from inkwell.bot.services.relay.coauthor import ModelTurn
 from inkwell.bot.services.relay.models import TurnRecord
@@ -37,18 +37,18 @@ async def run_model_turn(changes: RelayChanges, relay_id: int, turn: int) -> Non
         # Not changes.changing(): a StaleTurn here is expected (the turn was overtaken) and
         # must end this task quietly rather than reach its caller.
         try:
-            async with changes.repository.change(relay_id, expected_turn=turn) as change:
+            async with changes.transaction(relay_id, effects, expected_turn=turn) as change:
                 relay = change.relay
                 moves = changes.moves(change, effects, now)
                 if relay.status != "active" or not relay.model_turn:
                     return
                 if written.text is None:
                     problem = written.problem or "model_failed"
-                    effects.notices.append(partial(changes.out.turn_skipped, relay, None, problem))
+                    effects.notices.append(outbox.turn_skipped(relay, None, problem))
                 else:
                     entry = TurnRecord(turn, None, True, written.text, written.words, now)
                     await change.add_turn(entry)
-                    effects.notices.append(partial(changes.out.turn_written, relay, entry))
+                    effects.notices.append(outbox.turn_written(relay, entry))
                     effects.wrote = True
                 relay = await moves.next_turn(relay, relay.turn_slot)
         except StaleTurn:

@@ -7,8 +7,8 @@ change, so a refusal stores nothing. A deleted thread ends its relay here too, s
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
 
+from inkwell.bot.services.relay import outbox
 from inkwell.bot.services.relay.changes import RelayChanges
 from inkwell.bot.services.relay.errors import RelayClosed
 from inkwell.bot.services.relay.guards import check_moderator
@@ -26,7 +26,7 @@ async def pause(changes: RelayChanges, thread_id: int, actor: Actor) -> None:
             raise RelayClosed(f"Only a running relay can be paused; this one is {relay.status}.")
         relay = paused(relay, step.now)
         await step.change.save(relay)
-        step.effects.notices.append(partial(changes.out.relay_paused, relay, "by_request"))
+        step.effects.notices.append(outbox.relay_paused(relay, "by_request"))
 
 
 async def resume(changes: RelayChanges, thread_id: int, actor: Actor) -> None:
@@ -39,7 +39,7 @@ async def resume(changes: RelayChanges, thread_id: int, actor: Actor) -> None:
         if relay.status != "paused":
             raise RelayClosed(f"Only a paused relay can be resumed; this one is {relay.status}.")
         relay = replace(relay, status="active", idle_turns=0)
-        step.effects.notices.append(partial(changes.out.relay_resumed, relay))
+        step.effects.notices.append(outbox.relay_resumed(relay))
         members = writing(await step.change.writers())
         holder_left = relay.writer_id not in {w.user_id for w in members}
         if relay.model_turn:
@@ -68,7 +68,7 @@ async def end(changes: RelayChanges, thread_id: int, actor: Actor) -> RelayRecor
             raise RelayClosed("This relay has already ended.")
         relay = ended(relay, "by_request", step.now)
         await step.change.save(relay)
-        step.effects.notices.append(partial(changes.out.relay_ended, relay, "by_request"))
+        step.effects.notices.append(outbox.relay_ended(relay, "by_request"))
     return relay
 
 

@@ -2,18 +2,17 @@
 
 :class:`TurnMoves` is made for a single change: it reads the writers through that change,
 saves the relay through it, and queues what the thread should hear as :class:`Effects`,
-which the service sends once the change is committed.
+which the service writes to the outbox in the same transaction and posts once it commits.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from functools import partial
 
+from inkwell.bot.services.relay import outbox
 from inkwell.bot.services.relay.models import RelayRecord
-from inkwell.bot.services.relay.notifier import RelayNotifier
+from inkwell.bot.services.relay.outbox import Notice
 from inkwell.bot.services.relay.rotation import (
     begin_turn,
     can_begin,
@@ -26,15 +25,14 @@ from inkwell.bot.services.relay.rotation import (
 )
 from inkwell.bot.storage.relay import RelayChange
 
-Notice = Callable[[], Awaitable[None]]
-
 
 @dataclass
 class Effects:
     """What a change leads to once it is committed."""
 
     notices: list[Notice] = field(default_factory=list)
-    # A member's turn began (or resumed): tell them, with a recap.
+    # A member's turn began (or resumed): tell them, with a recap (queued at the commit,
+    # if the relay as saved is still a member's running turn).
     announce: bool = False
     # A turn was written: the story may need a summary.
     wrote: bool = False
@@ -47,13 +45,11 @@ class TurnMoves:
         effects: Effects,
         now: float,
         rng: random.Random,
-        out: RelayNotifier,
     ) -> None:
         self._change = change
         self._effects = effects
         self._now = now
         self._rng = rng
-        self._out = out
 
     async def next_turn(self, relay: RelayRecord, after: int | None) -> RelayRecord:
         """Hand the next turn out (or wait for writers) and save the relay.
@@ -69,7 +65,7 @@ class TurnMoves:
             relay = wait_for_writers(relay)
             await change.save(relay)
             if not was_waiting:
-                self._effects.notices.append(partial(self._out.waiting_for_writers, relay))
+                self._effects.notices.append(outbox.waiting_for_writers(relay))
             return relay
         if not relay.order_fixed:
             if relay.turn_order == "random":
@@ -100,7 +96,7 @@ class TurnMoves:
         relay = replace(relay, idle_turns=relay.idle_turns + 1)
         idle_round = relay.idle_turns >= max(len(members), 1)
         notices = self._effects.notices
-        notices.append(partial(self._out.turn_skipped, relay, relay.writer_id, "timed_out"))
+        notices.append(outbox.turn_skipped(relay, relay.writer_id, "timed_out"))
         if relay.ai_turns == "on_timeout" and members and not idle_round:
             relay = model_stands_in(relay)
             await self._change.save(relay)
@@ -109,5 +105,5 @@ class TurnMoves:
         if idle_round and relay.status == "active":
             relay = paused(relay, self._now, remaining=float(relay.turn_seconds))
             await self._change.save(relay)
-            notices.append(partial(self._out.relay_paused, relay, "idle"))
+            notices.append(outbox.relay_paused(relay, "idle"))
         return relay

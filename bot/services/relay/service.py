@@ -18,7 +18,8 @@ each a set of functions over one shared :class:`~inkwell.bot.services.relay.chan
 Timers are tasks the service owns (see :mod:`inkwell.bot.services.relay.timers`): one per
 relay, asleep until the 75 % reminder or the deadline of the member's turn. :meth:`open`
 loads every relay still running and re-arms them from their stored deadlines, so a deadline
-that passed while the bot was offline is handled at once.
+that passed while the bot was offline is handled at once; it also posts every notice an
+earlier process committed but did not live to post (``outbox.py``).
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ class RelayService:
         self._sampling = sampling or Sampling()
         self._budget = budget or ContextBudget()
         self._filter = content_filter or AllowEverything()
+        self._local = False
         coauthor, summaries = self._model_work(self._filter)
         self._changes = RelayChanges(
             repository,
@@ -120,21 +122,38 @@ class RelayService:
     # --- life cycle -----------------------------------------------------------------------
 
     async def open(self, notifier: RelayNotifier, *, local: bool = False) -> None:
-        """Start talking through ``notifier`` and re-arm every relay still running.
+        """Start talking through ``notifier``, post what threads are still owed, and re-arm
+        every relay still running.
 
         ``local`` picks the playground's relays instead of Discord's, so a playground and
-        the bot sharing one database never run each other's timers.
+        the bot sharing one database never run each other's timers or notices.
         """
         if self._changes.notifier is not None:
             raise RuntimeError("the relay service is already open")
         self._changes.notifier = notifier
+        self._local = local
+        changes = self._changes
+        changes.earlier_notices = await self._repository.last_notice_id()
+        owed = await self._repository.relays_owed_notices(local=local)
+        for relay in owed:
+            # In the background, in each relay's order: a timer due at once takes the same
+            # lock and posts what is owed first.
+            changes.tasks.start(("outbox", relay.id), changes.deliver_owed(relay.id))
         relays = await self._repository.not_ended(local=local)
         for relay in relays:
-            self._changes.arm(relay)
-        log.info("relay service open: %d relays running", len(relays))
+            changes.arm(relay)
+        log.info("relay service open: %d relays running, %d owed notices", len(relays), len(owed))
+
+    async def flush(self) -> None:
+        """Post every notice still owed now, rather than at a later try (for a clean stop)."""
+        if self._changes.notifier is None:
+            return
+        for relay in await self._repository.relays_owed_notices(local=self._local):
+            async with self._changes.lock(relay.id):
+                await self._changes.flush(relay)
 
     async def close(self) -> None:
-        """Stop every timer and background task (state is already stored)."""
+        """Stop every timer and background task (state, and every notice owed, is stored)."""
         await self._changes.tasks.close()
         self._changes.notifier = None
 
@@ -205,7 +224,9 @@ class RelayService:
         ``expected_turn`` is the turn the writer was shown (the Write modal knows it): a
         second submission of the same turn finds the turn moved on. Sent twice with the same
         text it returns the stored turn again; with other text it is refused
-        (:class:`StaleTurn`). Text over the word limit is refused, never cut
+        (:class:`StaleTurn`). Without ``expected_turn`` (``/relay write``) the same holds
+        for a repeat of the writer's last turn within a few minutes; other text hears whose
+        turn it is (:class:`NotYourTurn`). Text over the word limit is refused, never cut
         (:class:`TooManyWords`).
         """
         return await turns.write_turn(

@@ -3,18 +3,22 @@
 Writing screens the text (cleaned, within the word limit, allowed by the content filter)
 before taking the lock, so a slow filter never holds up the relay; the turn number the
 writer saw is checked inside the transaction, so a double submission stores one turn.
+A submission sent twice is answered the same way whichever way it came: the Write modal
+names the turn it was opened for, ``/relay write`` names none, and either repeat of a
+stored turn gets that turn back (:func:`repeated_turn`) instead of a refusal.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
+from typing import Final
 
 from inkwell.bot.errors import InvalidInput, StaleTurn
 from inkwell.bot.services.content_policy import ContentFilter
 from inkwell.bot.services.origin import Origin
+from inkwell.bot.services.relay import outbox
 from inkwell.bot.services.relay.changes import RelayChanges
-from inkwell.bot.services.relay.errors import RelayClosed, TooManyWords
+from inkwell.bot.services.relay.errors import NotYourTurn, RelayClosed, TooManyWords
 from inkwell.bot.services.relay.guards import check_writer
 from inkwell.bot.services.relay.models import (
     TURN_TEXT_MAX,
@@ -28,6 +32,10 @@ from inkwell.bot.services.relay.rotation import Slot, begin_turn
 from inkwell.bot.services.relay.words import count_words
 from inkwell.bot.text.cleaning import clean_text
 from inkwell.bot.text.durations import exact_duration
+
+# A /relay write that names no turn repeats the writer's last one only this soon after it
+# (a double submit comes within seconds; later, whose turn it is now is the better answer).
+REPEAT_SECONDS: Final = UNDO_SECONDS
 
 
 async def check_turn(changes: RelayChanges, thread_id: int, user_id: int) -> RelayRecord:
@@ -60,26 +68,48 @@ async def write_turn(
     async with changes.lock(relay.id):
         now = changes.time.clock()
         effects = Effects(wrote=True)
-        # Not changes.changing(): a StaleTurn may be a repeat of this very turn, which is
-        # answered with the stored turn instead of the error.
+        # Not changes.changing(): a refusal may be a repeat of a stored turn, which is
+        # answered with that turn instead of the error.
         try:
-            async with changes.repository.change(relay.id, expected_turn=expected_turn) as change:
+            async with changes.transaction(
+                relay.id, effects, expected_turn=expected_turn
+            ) as change:
                 relay = change.relay
                 moves = changes.moves(change, effects, now)
                 check_writer(relay, person.user_id, now)
                 turn = TurnRecord(relay.turn, person.user_id, False, cleaned, words, now)
                 await change.add_turn(turn)
                 await change.rename_writer(person.user_id, person.name)
-                effects.notices.append(partial(changes.out.turn_written, relay, turn))
+                effects.notices.append(outbox.turn_written(relay, turn))
                 relay = replace(relay, idle_turns=0)
                 relay = await moves.next_turn(relay, relay.turn_slot)
-        except StaleTurn as stale:
-            existing = await changes.repository.turn(relay.id, stale.expected)
-            if existing and (existing.writer_id, existing.text) == (person.user_id, cleaned):
-                return existing
-            raise
+        except (StaleTurn, NotYourTurn) as refusal:
+            stale = refusal.expected if isinstance(refusal, StaleTurn) else expected_turn
+            existing = await repeated_turn(changes, relay.id, person.user_id, cleaned, stale, now)
+            if existing is None:
+                raise
+            return existing
         await changes.apply(relay, effects)
     return turn
+
+
+async def repeated_turn(
+    changes: RelayChanges, relay_id: int, user_id: int, text: str, turn: int | None, now: float
+) -> TurnRecord | None:
+    """The stored turn that ``text`` from ``user_id`` repeats, if it does.
+
+    ``turn`` is the turn the writer was shown (the Write modal's); without one (``/relay
+    write``), their last turn counts if it was written in the last :data:`REPEAT_SECONDS`.
+    """
+    if turn is not None:
+        existing = await changes.repository.turn(relay_id, turn)
+    else:
+        existing = await changes.repository.last_turn_by(relay_id, user_id)
+        if existing is not None and now - existing.written_at > REPEAT_SECONDS:
+            existing = None
+    if existing is not None and (existing.writer_id, existing.text) == (user_id, text):
+        return existing
+    return None
 
 
 async def pass_turn(changes: RelayChanges, thread_id: int, user_id: int) -> None:
@@ -87,7 +117,7 @@ async def pass_turn(changes: RelayChanges, thread_id: int, user_id: int) -> None
     async with changes.lock(relay.id), changes.changing(relay.id) as step:
         relay = step.relay
         check_writer(relay, user_id, step.now)
-        step.effects.notices.append(partial(changes.out.turn_skipped, relay, user_id, "passed"))
+        step.effects.notices.append(outbox.turn_skipped(relay, user_id, "passed"))
         relay = await step.moves.next_turn(replace(relay, idle_turns=0), relay.turn_slot)
 
 
@@ -115,5 +145,5 @@ async def undo(changes: RelayChanges, thread_id: int, user_id: int) -> TurnRecor
         await step.change.remove_turn(last.number)
         relay = begin_turn(replace(relay, idle_turns=0), Slot(user_id, mine.position), step.now)
         await step.change.save(relay)
-        step.effects.notices.append(partial(changes.out.turn_undone, relay, last))
+        step.effects.notices.append(outbox.turn_undone(relay, last))
     return last

@@ -6,9 +6,8 @@ turn the member held passes on, and a relay left with nobody writing waits for w
 
 from __future__ import annotations
 
-from functools import partial
-
 from inkwell.bot.errors import InvalidInput
+from inkwell.bot.services.relay import outbox
 from inkwell.bot.services.relay.changes import RelayChanges
 from inkwell.bot.services.relay.errors import NotAllowed, RelayClosed, RelayFull
 from inkwell.bot.services.relay.guards import check_moderator
@@ -65,7 +64,7 @@ async def remove_writer(
         await step.change.set_writer_status(user_id, "left" if actor is None else "removed")
         if relay.writer_id == user_id and not relay.model_turn:
             reason: SkipReason = "left" if actor is None else "removed"
-            step.effects.notices.append(partial(changes.out.turn_skipped, relay, user_id, reason))
+            step.effects.notices.append(outbox.turn_skipped(relay, user_id, reason))
             relay = await step.moves.hand_on(relay)
         elif (
             relay.status != "gathering"
@@ -74,4 +73,4 @@ async def remove_writer(
         ):
             relay = wait_for_writers(relay)
             await step.change.save(relay)
-            step.effects.notices.append(partial(changes.out.waiting_for_writers, relay))
+            step.effects.notices.append(outbox.waiting_for_writers(relay))

@@ -98,11 +98,18 @@ class RelayWorld:
         relay = await self.relay()
         return [turn.text for turn in await self.repository.turns(relay.id)]
 
-    async def restart(self) -> RelayWorld:
-        """Drop the service and the database connection; build new ones on the same file."""
+    async def restart(self, *, same_thread: bool = False) -> RelayWorld:
+        """Drop the service and the database connection; build new ones on the same file.
+
+        The new world has a new notifier, unless ``same_thread``: then it posts into the
+        thread the old one posted in (and can find what the old process posted there).
+        """
         await self.service.close()
         await self.database.close()
-        return await build_world(self.path, self.time, self.backend, self.budget, self.opened)
+        notifier = self.notifier if same_thread else None
+        return await build_world(
+            self.path, self.time, self.backend, self.budget, self.opened, notifier=notifier
+        )
 
 
 async def build_world(
@@ -112,6 +119,8 @@ async def build_world(
     budget: ContextBudget,
     opened: list[RelayWorld],
     seed: int = 7,
+    *,
+    notifier: RecordingNotifier | None = None,
 ) -> RelayWorld:
     database = Database(path)
     await database.open()
@@ -125,7 +134,7 @@ async def build_world(
         budget=budget,
     )
     time.tasks = service.background_tasks
-    notifier = RecordingNotifier()
+    notifier = notifier or RecordingNotifier()
     await service.open(notifier)
     await time.settle()
     world = RelayWorld(path, database, repository, service, time, notifier, backend, budget, opened)

@@ -260,3 +260,28 @@ async def test_a_modal_sent_for_an_old_turn_is_refused(world: RelayWorld) -> Non
     await world.write(BOB)
     with pytest.raises(StaleTurn):
         await world.write(ALICE, "Late.", expected_turn=1)
+
+
+async def test_a_turn_written_twice_without_naming_the_turn_is_stored_once(
+    world: RelayWorld,
+) -> None:
+    await world.start()
+    await world.join(BOB)
+    first = await world.write(ALICE, "The lamp went out.")
+
+    again = await world.write(ALICE, "The lamp went out.")
+
+    assert again == first
+    assert await world.story() == ["The lamp went out."]
+    assert world.notifier.events().count("turn_written") == 1
+    assert await world.whose_turn() == BOB.user_id
+
+
+async def test_a_repeat_long_after_the_turn_hears_whose_turn_it_is(world: RelayWorld) -> None:
+    await world.start(turn_minutes=60)
+    await world.join(BOB)
+    await world.write(ALICE, "The lamp went out.")
+    await world.time.advance(minutes=10)
+
+    with pytest.raises(NotYourTurn):
+        await world.write(ALICE, "The lamp went out.")
