@@ -4,10 +4,17 @@ Zero setup for local play and CI; production uses the OpenAI-compatible backend 
 Importing this module imports torch and transformers (the ``embedded`` extra), so the app
 imports it only when this backend is chosen.
 
+Longer than the house's ~400 lines on purpose: both generation paths (one variant streamed
+token by token, ``n`` variants in one batch) share this module's loop-side plumbing (the
+worker thread, the hand-off to the loop, cancellation, stop-string trimming), kept in one
+place so both start, stream and stop alike. What only the batch needs on the worker thread
+lives in :mod:`inkwell.serving.embedded_batch`.
+
 Threads: the model runs on one dedicated worker thread (a single-worker executor), and
-``model.generate`` is the only thing that ever runs there after loading. The event loop only
-moves text: the streamer hands each piece to the loop with ``call_soon_threadsafe`` into an
-``asyncio.Queue``, so the loop never waits on the generating thread.
+generating (``model.generate``, and for ``n > 1`` one forward pass over the prompt) is the
+only thing that ever runs there after loading. The event loop only moves text: the worker
+hands each piece to the loop with ``call_soon_threadsafe`` into an ``asyncio.Queue``, so the
+loop never waits on the generating thread.
 """
 
 from __future__ import annotations
@@ -20,11 +27,11 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, cast
+from typing import Any, Final, TypeVar, cast
 
 import torch
 from transformers import (
@@ -47,6 +54,14 @@ from inkwell.serving.backend import (
     PromptTooLong,
     QueueState,
     Sampling,
+)
+from inkwell.serving.embedded_batch import (
+    BATCH_KV_BYTES,
+    BatchWatcher,
+    SharedPrompt,
+    VariantText,
+    batch_sizes,
+    kv_bytes_per_token,
 )
 from inkwell.serving.prepare import model_is_prepared
 
@@ -94,12 +109,14 @@ def _default_threads() -> int:
 class EmbeddedBackend:
     """Generates with transformers in-process. One generation runs at a time.
 
-    Concurrent ``stream`` calls queue on an ``asyncio.Lock`` in arrival order: a request's
-    ``n`` variants run back to back (index 0, then 1, ...) before the next request starts.
-    A 135M model on a few CPU cores gains nothing from batching, and one at a time keeps
-    seeded sampling reproducible. ``threads`` is torch's thread count for generation; by
-    default all cores but one. ``request.json_schema`` is ignored here (callers validate
-    what comes back), and so is ``priority``.
+    Concurrent ``stream`` calls queue on an ``asyncio.Lock`` in arrival order: a request
+    runs to its end before the next one starts. Its ``n`` variants are decoded together, in
+    one batch sharing the prompt's KV cache (:mod:`inkwell.serving.embedded_batch`), and their
+    deltas arrive interleaved, each variant finishing on its own; with many variants on a
+    long prompt the batch is split to bound its memory. ``n == 1`` streams without any of
+    that. ``threads`` is torch's thread count for generation; by default all cores but one.
+    ``request.json_schema`` is ignored here (callers validate what comes back), and so is
+    ``priority``.
     """
 
     def __init__(self, model_path: Path, *, threads: int | None = None) -> None:
@@ -109,6 +126,9 @@ class EmbeddedBackend:
         self._model: Any = None
         self._tokenizer: Any = None
         self._eos_ids: frozenset[int] = frozenset()
+        # KV cache bytes per token and sequence, and how many bytes one batch may take.
+        self._kv_bytes_per_token = 0
+        self._batch_kv_bytes = BATCH_KV_BYTES
         self._lock = asyncio.Lock()
         self._dtype = _preferred_dtype()
         # Cancel flags of generations in flight, so close() can stop them.
@@ -152,6 +172,7 @@ class EmbeddedBackend:
             eos = tokenizer.eos_token_id
         eos_ids = [eos] if isinstance(eos, int) else list(eos or ())
         self._tokenizer, self._model, self._eos_ids = tokenizer, model, frozenset(eos_ids)
+        self._kv_bytes_per_token = kv_bytes_per_token(model.config, model.dtype)
 
     async def queue_state(self) -> QueueState | None:
         """None: a request waits only for the one before it here (the lock), never for a
@@ -178,16 +199,15 @@ class EmbeddedBackend:
         sampling = request.sampling
         max_new_tokens = self._max_new_tokens(len(prompt_ids), sampling.max_tokens)
         async with self._lock:
-            for index in range(sampling.n):
-                # Seeding once before the first variant makes the whole set reproducible
-                # while the variants still differ from each other.
-                seed = sampling.seed if index == 0 else None
-                # aclosing: if our consumer leaves, the variant's cleanup (stop the worker)
-                # must run now, before the lock is released, not whenever it is collected.
-                variant = self._stream_variant(index, prompt_ids, sampling, max_new_tokens, seed)
-                async with contextlib.aclosing(variant):
-                    async for delta in variant:
-                        yield delta
+            if sampling.n == 1:
+                part = self._stream_variant(0, prompt_ids, sampling, max_new_tokens, sampling.seed)
+            else:
+                part = self._stream_batches(prompt_ids, sampling, max_new_tokens)
+            # aclosing: if our consumer leaves, the cleanup (stop the worker) must run now,
+            # before the lock is released, not whenever the generator is collected.
+            async with contextlib.aclosing(part):
+                async for delta in part:
+                    yield delta
 
     def _encode(self, request: GenerationRequest) -> list[int]:
         messages = [{"role": m.role, "content": m.content} for m in request.messages]
@@ -324,6 +344,104 @@ class EmbeddedBackend:
         finally:
             streamer.close()
 
+    async def _stream_batches(
+        self, prompt_ids: list[int], sampling: Sampling, max_new_tokens: int
+    ) -> AsyncGenerator[Delta, None]:
+        """All ``sampling.n`` variants, as few batches as the memory budget allows."""
+        sizes = batch_sizes(
+            sampling.n,
+            len(prompt_ids) + max_new_tokens,
+            self._kv_bytes_per_token,
+            self._batch_kv_bytes,
+        )
+        prompt = SharedPrompt(self._model, prompt_ids, batches=len(sizes))
+        first = 0
+        for rows in sizes:
+            # Seeding once before the first batch makes the whole set reproducible (the
+            # split depends only on the request) while the rows still differ.
+            seed = sampling.seed if first == 0 else None
+            batch = self._stream_batch(first, rows, prompt, sampling, max_new_tokens, seed)
+            async with contextlib.aclosing(batch):
+                async for delta in batch:
+                    yield delta
+            first += rows
+
+    async def _stream_batch(
+        self,
+        first_index: int,
+        rows: int,
+        prompt: SharedPrompt,
+        sampling: Sampling,
+        max_new_tokens: int,
+        seed: int | None,
+    ) -> AsyncGenerator[Delta, None]:
+        executor = self._executor
+        if executor is None:
+            raise BackendUnavailable("The embedded model has been closed.")
+        loop = asyncio.get_running_loop()
+        arrivals: asyncio.Queue[list[Delta] | None] = asyncio.Queue()
+        cancel = threading.Event()
+        send = functools.partial(_send_to_loop, loop, arrivals, cancel)
+        variants = [
+            VariantText(first_index + row, _StopTrimmer(sampling.stop)) for row in range(rows)
+        ]
+        watcher = BatchWatcher(
+            variants,
+            prompt_length=len(prompt.ids),
+            decode=functools.partial(self._tokenizer.decode, **_DECODE_KWARGS),
+            eos=self._eos_ids,
+            send=send,
+            cancel=cancel,
+        )
+        config = self._generation_config(sampling, max_new_tokens)
+        job = functools.partial(self._generate_batch, prompt, rows, config, watcher, seed, send)
+        worker = loop.run_in_executor(executor, job)
+        self._running.add(cancel)
+        try:
+            # Each item is one step's deltas, a variant's last one carrying its finish.
+            while (deltas := await arrivals.get()) is not None:
+                for delta in deltas:
+                    yield delta
+            await worker
+        finally:
+            # As in _stream_variant: the worker stops at its next step, and the lock is only
+            # released after it has.
+            cancel.set()
+            if not worker.done():
+                await _wait_quietly(worker)
+            self._running.discard(cancel)
+
+    def _generate_batch(
+        self,
+        prompt: SharedPrompt,
+        rows: int,
+        config: GenerationConfig,
+        watcher: BatchWatcher,
+        seed: int | None,
+        send: Callable[[list[Delta] | None], None],
+    ) -> None:
+        try:
+            if watcher.cancelled:
+                return  # the consumer left while this batch waited: not even the prefill
+            try:
+                with torch.inference_mode():
+                    inputs = prompt.generate_inputs(rows)
+                    if seed is not None:
+                        torch.manual_seed(seed)
+                    self._model.generate(
+                        **inputs,
+                        generation_config=config,
+                        stopping_criteria=StoppingCriteriaList([watcher]),
+                    )
+            except Exception as error:
+                raise BackendError(
+                    f"The embedded model failed while generating: {error}"
+                ) from error
+            if not watcher.cancelled:
+                watcher.close()
+        finally:
+            send(None)
+
 
 @dataclass(frozen=True, slots=True)
 class _Outcome:
@@ -331,7 +449,7 @@ class _Outcome:
     ended_by_eos: bool
 
 
-async def _wait_quietly(worker: asyncio.Future[_Outcome]) -> None:
+async def _wait_quietly(worker: asyncio.Future[Any]) -> None:
     """Wait for an abandoned generation to stop; its result or error no longer matters."""
     try:
         await asyncio.shield(worker)
@@ -339,6 +457,23 @@ async def _wait_quietly(worker: asyncio.Future[_Outcome]) -> None:
         raise
     except Exception:
         log.debug("abandoned generation ended with an error", exc_info=True)
+
+
+_Item = TypeVar("_Item")
+
+
+def _send_to_loop(
+    loop: asyncio.AbstractEventLoop,
+    queue: asyncio.Queue[_Item],
+    cancel: threading.Event,
+    item: _Item,
+) -> None:
+    """Hand ``item`` from the worker to the loop's queue; stop generating if the loop is gone."""
+    try:
+        loop.call_soon_threadsafe(queue.put_nowait, item)
+    except RuntimeError:
+        # The loop is closed: nobody is listening any more.
+        cancel.set()
 
 
 class _LoopStreamer(TextStreamer):
@@ -371,11 +506,7 @@ class _LoopStreamer(TextStreamer):
             self._send(None)
 
     def _send(self, item: str | None) -> None:
-        try:
-            self._loop.call_soon_threadsafe(self._pieces.put_nowait, item)
-        except RuntimeError:
-            # The loop is closed: nobody is listening any more, so stop generating.
-            self._cancel.set()
+        _send_to_loop(self._loop, self._pieces, self._cancel, item)
 
 
 class _Cancelled(StoppingCriteria):
