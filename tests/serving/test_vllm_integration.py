@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -160,18 +161,23 @@ async def test_requests_laid_out_like_inkwell_share_cached_prefix_blocks(
     assert hits / queries > 0.5
 
 
-async def test_a_structured_post_fits_its_platform(backend: OpenAIBackend, tmp_path: Path) -> None:
-    database = Database(tmp_path / "inkwell.sqlite3")
-    await database.open()
-    service = CreationService(
+def service_on(backend: OpenAIBackend, database: Database, **options: Any) -> CreationService:
+    """The creation service as the bot runs it against vLLM (structured output on)."""
+    return CreationService(
         backend,
         StyleService(database),
         PromptLibrary.load(),
         Cooldowns(1, 0),
         GuildConcurrency(4),
         structured_posts=True,
-        sampling=Sampling(temperature=0.7, seed=3),
+        **options,
     )
+
+
+async def test_a_structured_post_fits_its_platform(backend: OpenAIBackend, tmp_path: Path) -> None:
+    database = Database(tmp_path / "inkwell.sqlite3")
+    await database.open()
+    service = service_on(backend, database, sampling=Sampling(temperature=0.7, seed=3))
     raw: list[str] = []
     real_finish = service.finish_post
 
@@ -196,15 +202,8 @@ async def drafted(
     """A poem drafted by the creation service as the bot runs it against vLLM."""
     database = Database(tmp_path / "inkwell.sqlite3")
     await database.open()
-    service = CreationService(
-        backend,
-        StyleService(database),
-        PromptLibrary.load(),
-        Cooldowns(1, 0),
-        GuildConcurrency(4),
-        structured_posts=True,
-        regex_constraints=True,
-        sampling=Sampling(temperature=0.8, seed=5),
+    service = service_on(
+        backend, database, regex_constraints=True, sampling=Sampling(temperature=0.8, seed=5)
     )
     creation = await service.begin(service.validate(form, "first snow", options), Origin(user_id=1))
     async for _text in creation.write():

@@ -22,6 +22,7 @@ from inkwell.bot.services.craft.verdict import (
     LineFact,
     Problem,
 )
+from inkwell.bot.services.craft.words import spell_cardinal
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,23 +70,12 @@ def first_letter(line: str) -> str | None:
     return next((char for char in line if char.isalnum()), None)
 
 
-_NUMBER_WORDS: Final = (
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-)
+# Small counts read as words in a problem ("one syllable too long"), larger ones as digits.
+_SPELLED_UP_TO: Final = 10
 
 
 def _syllables(count: int) -> str:
-    said = _NUMBER_WORDS[count] if count < len(_NUMBER_WORDS) else str(count)
+    said = spell_cardinal(count) if 0 <= count <= _SPELLED_UP_TO else str(count)
     return f"{said} syllable" if count == 1 else f"{said} syllables"
 
 
