@@ -5,6 +5,7 @@
     python -m bench --only overhead,prefix      # a subset
     python -m bench filters                     # the content-filter benchmark
     python -m bench faults                      # SIGKILL and SIGTERM: what a crash costs
+    python -m bench craft --start-server        # form, endings, artefacts: drafted vs one-shot
 
 Results are printed as Markdown tables and written as JSON (``--json``).
 """
@@ -31,21 +32,10 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 @contextlib.contextmanager
 def _server(args: argparse.Namespace) -> Iterator[Any]:
-    from bench.throughput import Server
+    from bench.server import open_server
 
-    if not args.start_server:
-        root = args.base_url.rstrip("/").removesuffix("/v1")
-        yield Server(args.base_url, root, args.model)
-        return
-    from inkwell.serving.launcher import VllmServer, build_spec, free_port, parse_up_args
-    from inkwell.serving.vllm_env import ensure_vllm_venv
-
-    ensure_vllm_venv()
-    spec = build_spec(parse_up_args(["--port", str(free_port())]))
-    print(f"starting vLLM on {spec.root_url} (log: {spec.log_path}) …", flush=True)
-    with VllmServer(spec):
-        print("vLLM ready", flush=True)
-        yield Server(spec.base_url, spec.root_url, spec.served_model_name)
+    with open_server(start=args.start_server, base_url=args.base_url, model=args.model) as server:
+        yield server
 
 
 @contextlib.contextmanager
@@ -186,6 +176,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench.faults import main as faults_main
 
         return faults_main(argv[1:])
+
+    if argv[:1] == ["craft"]:
+        from bench.craft import main as craft_main
+
+        return craft_main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description=__doc__,
