@@ -14,6 +14,8 @@ pattern for that subset and compile it with RE2 as well.
 
 What the patterns hold, and what they cannot:
 
+- Punctuation after a word is bounded (three marks), so a finished line has nowhere to go
+  but its end: a newline (:func:`ending_line`, for lines drafted one at a time) or the end.
 - Exact line counts, lines separated by one newline (a blank line only where a form has
   stanzas), no leading or trailing blank lines, no trailing spaces.
 - A line is words separated by single spaces or dashes, with normal punctuation around
@@ -38,7 +40,12 @@ from inkwell.bot.services.forms import LyricsStructure, PoemForm
 _OPEN: Final = '["“‘(]?'
 _WORD_CHARS: Final = "[A-Za-z0-9'’-]"
 _WORD: Final = f"['’]?[A-Za-z0-9]{_WORD_CHARS}*"
-_CLOSE: Final = '[.,;:!?"”’)…—–]*'
+# At most three marks after a word ("end.”)", "wait…!"): unbounded, a constrained model
+# that will not stop pads a finished line with dashes up to its token budget. Spelled as
+# three optional marks, because a counted repeat nested in the counted repeats of words,
+# lines and sections would pass RE2's limit of 1000 on the product of counts.
+_MARK: Final = '[.,;:!?"”’)…—–]'
+_CLOSE: Final = f"{_MARK}?{_MARK}?{_MARK}?"
 _SEPARATOR: Final = "( | ?[—–] ?| - )"
 TOKEN: Final = f"{_OPEN}{_WORD}{_CLOSE}"
 
@@ -71,6 +78,16 @@ def line_pattern(low: int, high: int) -> str:
         raise ValueError(f"bad word bounds {low}–{high}")
     more = f"({_SEPARATOR}{TOKEN}){_repeat(low - 1, high - 1)}" if high > 1 else ""
     return f"{TOKEN}{more}"
+
+
+def ending_line(pattern: str) -> str:
+    """``pattern`` followed by an optional newline, for a line drafted with ``stop=("\\n",)``.
+
+    The newline lets the model end the line the way it wants to (the stop string then ends
+    the request); without it the only way out of a complete line is the end-of-text token,
+    which a model in the middle of a poem seldom picks.
+    """
+    return f"{pattern}\\n?"
 
 
 def _initial_class(letter: str) -> str:

@@ -26,7 +26,11 @@ from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
-from inkwell.bot.services.craft.constraints import acrostic_line_pattern, line_pattern
+from inkwell.bot.services.craft.constraints import (
+    acrostic_line_pattern,
+    ending_line,
+    line_pattern,
+)
 from inkwell.bot.services.craft.language import is_english
 from inkwell.bot.services.craft.plans import LinePlan, PiecePlan
 from inkwell.bot.services.craft.rhyme import end_word, rhymes
@@ -213,8 +217,8 @@ class LineDrafter:
             return None
         low, high = line_plan.words
         if line_plan.initial is not None:
-            return acrostic_line_pattern(line_plan.initial, low, high)
-        return line_pattern(low, high)
+            return ending_line(acrostic_line_pattern(line_plan.initial, low, high))
+        return ending_line(line_pattern(low, high))
 
     async def _candidates(
         self,

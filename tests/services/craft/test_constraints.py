@@ -12,6 +12,7 @@ import re2
 
 from inkwell.bot.services.craft.constraints import (
     acrostic_regex,
+    ending_line,
     free_verse_regex,
     haiku_regex,
     limerick_regex,
@@ -82,6 +83,21 @@ def test_a_line_has_its_word_bounds_and_normal_punctuation() -> None:
         assert accepts(line, good), good
     for bad in ("pond", "one two three four five", " leading space", "trailing space ", "a  b"):
         assert not accepts(line, bad), bad
+
+
+def test_a_finished_line_cannot_be_padded_with_punctuation() -> None:
+    # Unbounded marks let a constrained model that would not stop fill its token budget
+    # with dashes ("the pond is still—–——–…").
+    line = line_pattern(2, 4)
+    assert accepts(line, "the pond is still…!”")
+    assert not accepts(line, "the pond is still—–——")
+
+
+def test_a_line_drafted_alone_may_end_with_its_newline() -> None:
+    line = ending_line(line_pattern(2, 4))
+    assert accepts(line, "the pond is still\n")
+    assert accepts(line, "the pond is still")
+    assert not accepts(line, "the pond is still\nand more")
 
 
 def test_haiku_is_three_lines_of_2_4_3_6_and_2_4_words() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
@@ -137,6 +138,20 @@ async def test_a_server_that_refuses_regexes_is_drafted_without_them() -> None:
 
     assert shown[-1] == "\n".join(HAIKU)
     assert [request.regex is not None for request in model.requests] == [True, False, False, False]
+
+
+async def test_each_constrained_line_may_end_where_the_model_ends_it() -> None:
+    model = LineModel(lambda written, request: [HAIKU[min(written, 2)]])
+    plan = poem_plan("haiku")
+    assert plan is not None
+    drafter = LineDrafter(model, priority=0, constrain=True)  # type: ignore[arg-type]
+
+    [text async for text in drafter.draft(plan, PROMPT, Sampling())]
+
+    first = model.requests[0]
+    assert first.regex is not None
+    assert first.sampling.stop == ("\n",)
+    assert re.fullmatch(first.regex, HAIKU[0] + "\n")  # the newline the stop string ends on
 
 
 def test_a_villanelle_plan_repeats_its_refrains_and_writes_the_rest() -> None:
