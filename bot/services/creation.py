@@ -35,6 +35,13 @@ from inkwell.bot.services.craft.lyrics import check_lyrics
 from inkwell.bot.services.craft.plans import PiecePlan, acrostic_word, lyrics_plan, poem_plan
 from inkwell.bot.services.craft.poems import check_poem
 from inkwell.bot.services.craft.report import report_line
+from inkwell.bot.services.craft.voice import (
+    NOT_ASKED,
+    Voice,
+    best_voice,
+    match_voice,
+    voice_report,
+)
 from inkwell.bot.services.creativity import sampling_for_call
 from inkwell.bot.services.forms import (
     FORMS,
@@ -67,6 +74,9 @@ log = logging.getLogger(__name__)
 DEFAULT_PLATFORM: Platform = "x"
 # How much more the model may write when asked to continue a piece.
 CONTINUE_TOKENS = 300
+# Stories written together in one request when the member's style asks for a point of
+# view or tense, so the one that reads as asked can be shown (the other is a flip away).
+STORY_CANDIDATES = 2
 STILL_WRITING = "Still writing — press Stop first, or wait for it to finish."
 
 
@@ -119,6 +129,8 @@ class Creation:
         origin: Origin,
         messages: tuple[ChatMessage, ...],
         sampling: Sampling,
+        *,
+        voice: Voice = NOT_ASKED,
     ) -> None:
         self._service = service
         self.request = request
@@ -132,7 +144,10 @@ class Creation:
         self._running = False
         self.stopped = False
         self.blocked = False
-        # The form report of each variant that has one (a poem's, a song's), by index.
+        # The point of view and tense the member's style asks a story for.
+        self.voice = voice
+        # The form report of each variant that has one (a poem's, a song's, a story's
+        # voice), by index.
         self._reports: dict[int, str] = {}
 
     @property
@@ -186,7 +201,7 @@ class Creation:
         same request. Afterwards :attr:`current` is that first new variant. A failure before
         any word leaves no empty variant behind: the one shown before is current again.
         """
-        n = self.request.variants if not self.variants else 1
+        n = self._new_variants()
         first_new, shown_before = len(self.variants), self.index
         self.variants.extend("" for _ in range(n))
         self.index = first_new
@@ -204,6 +219,15 @@ class Creation:
                 del self.variants[first_new:]
                 self.index = shown_before if self.variants else 0
             raise
+
+    def _new_variants(self) -> int:
+        """How many variants a write makes: ``variants`` the first time (a story whose voice
+        is asked, :data:`STORY_CANDIDATES`, to choose from), one per Regenerate."""
+        if self.variants:
+            return 1
+        if self.form == "story" and self.voice != NOT_ASKED:
+            return max(self.request.variants, STORY_CANDIDATES)
+        return self.request.variants
 
     async def extend(self) -> AsyncGenerator[str, None]:
         """Continue the current variant where it stopped."""
@@ -296,8 +320,15 @@ class Creation:
                 self._block(first_index + index, 1, verdict.category)
             else:
                 self.variants[first_index + index] = verdict.text
-                if report := self._service.report_for(self.request, verdict.text):
+                report = self._service.report_for(self.request, verdict.text, voice=self.voice)
+                if report:
                     self._reports[first_index + index] = report
+        if self.form == "story" and not continue_from and not self.blocked:
+            # Of the stories written together, the one that reads closest to the point of
+            # view and tense asked for is shown; the others stay a flip away.
+            stories = self.variants[first_index : first_index + sampling.n]
+            best = best_voice(stories, pov=self.voice.pov, tense=self.voice.tense)
+            self.index = first_index + (best or 0)
         # The text the final check passed (redactions applied), never the raw stream.
         yield self.current
 
@@ -333,7 +364,8 @@ class Creation:
                 self._block(index, 1, verdict.category)
             else:
                 self.variants[index] = verdict.text
-                if report := self._service.report_for(self.request, verdict.text):
+                report = self._service.report_for(self.request, verdict.text, voice=self.voice)
+                if report:
                     self._reports[index] = report
         yield self.current
 
@@ -429,10 +461,17 @@ class CreationService:
             return lyrics_plan(_structure(request))
         return None
 
-    def report_for(self, request: CreationRequest, text: str) -> str | None:
-        """The one-line form report under a finished poem or song."""
+    def report_for(
+        self, request: CreationRequest, text: str, *, voice: Voice = NOT_ASKED
+    ) -> str | None:
+        """The one-line report under a finished poem or song (its form), or a story (its
+        point of view and tense, when the member's style asks for them)."""
         if not text.strip():
             return None
+        if request.form == "story":
+            if voice.pov is None and voice.tense is None:
+                return None  # nothing asked, nothing to report
+            return voice_report(match_voice(text, pov=voice.pov, tense=voice.tense))
         if request.form == "poem":
             form = _poem_form(request)
             if form == "free":
@@ -491,7 +530,8 @@ class CreationService:
         messages = self.prompts.messages(model_request, style)
         sampling = replace(self.sampling, max_tokens=self.prompts.max_tokens(request))
         sampling = sampling_for_call(sampling, request, style)  # the member's creativity
-        return Creation(self, request, origin, messages, sampling)
+        voice = Voice.asked(request.options, style)
+        return Creation(self, request, origin, messages, sampling, voice=voice)
 
     def finish_post(self, request: CreationRequest, raw: str) -> str:
         """Parse a generated post and make it fit its platform, counted the platform's way."""

@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 REPAIRS: Final = 3
 REPAIR_WARMER: Final = 0.15
 # A line is short: this many tokens per allowed word, plus room for punctuation.
-TOKENS_PER_WORD: Final = 2
+TOKENS_PER_WORD: Final = 3
 NOT_A_LINE: Final = 100.0
 
 # What a small model says about its poem instead of writing it.
@@ -79,6 +79,13 @@ class Candidate:
 
 def _tidy(text: str) -> str:
     return " ".join(text.replace("\u200b", "").split())
+
+
+def without_cut_word(text: str) -> str:
+    """A line its token budget stopped, without the word it may have stopped inside (and
+    the dash or comma left hanging before it): "the pond lies sti" → "the pond lies"."""
+    words = text.split()
+    return " ".join(words[:-1]).rstrip(" ,;:—–-") if len(words) > 1 else ""
 
 
 def _starts_with(text: str, letter: str) -> bool:
@@ -249,8 +256,14 @@ class LineDrafter:
 
     async def _collect(self, request: GenerationRequest) -> list[str]:
         texts = ["" for _ in range(request.sampling.n)]
+        cut = [False] * request.sampling.n
         stream = self._backend.stream(request)
         async with contextlib.aclosing(stream):
             async for delta in stream:
                 texts[delta.index] += delta.text
-        return texts
+                if delta.finish_reason == "length":
+                    cut[delta.index] = True
+        return [
+            without_cut_word(text) if stopped else text
+            for text, stopped in zip(texts, cut, strict=True)
+        ]

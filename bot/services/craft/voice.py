@@ -35,10 +35,11 @@ as half right (:func:`match_voice`), between one that reads as asked and one tha
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Generic, TypeVar, get_args
 
+from inkwell.bot.records.styles import StyleRecord
 from inkwell.bot.services.craft.narration import narration
 from inkwell.bot.services.craft.report import CHECK, SEPARATOR
 from inkwell.bot.services.craft.words import tokens
@@ -265,6 +266,31 @@ def _tense_of(word: str, before: str, after: Sequence[str]) -> Tense | None:
     if len(word) > 3 and word.endswith("ed") and word not in _NOT_PAST_ED:
         return None if before in _BEFORE_PARTICIPLE else "past"
     return None
+
+
+# --- what was asked ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """The point of view and tense a story is asked for (``None``: not asked)."""
+
+    pov: PointOfView | None = None
+    tense: Tense | None = None
+
+    @classmethod
+    def asked(cls, options: Mapping[str, object], style: StyleRecord) -> Voice:
+        """A call's own ``pov`` option, else the style's; the style's tense. Values that are
+        not a point of view or a tense (an old stored value, a typo) count as not asked."""
+        pov = options.get("pov") or style.pov
+        tense = style.tense
+        return cls(
+            pov=pov if pov in POINTS_OF_VIEW else None,
+            tense=tense if tense in TENSES else None,
+        )
+
+
+NOT_ASKED: Final = Voice()
 
 
 # --- matching what was asked --------------------------------------------------------------

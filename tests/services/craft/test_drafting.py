@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from inkwell.bot.errors import InvalidInput
-from inkwell.bot.services.craft.drafting import LineDrafter, judge_line
+from inkwell.bot.services.craft.drafting import LineDrafter, judge_line, without_cut_word
 from inkwell.bot.services.craft.plans import LinePlan, lyrics_plan, poem_plan
 from inkwell.bot.services.creation import CreationService
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
@@ -38,6 +38,8 @@ class LineModel:
         self.offer = offer
         self.requests: list[GenerationRequest] = []
         self.refuse_regex = False
+        # Candidates that end where their token budget stopped them, not where they chose.
+        self.stopped_by_budget: set[str] = set()
 
     async def start(self) -> None: ...
 
@@ -49,7 +51,7 @@ class LineModel:
             raise BackendError("The model server refused the request (HTTP 400).")
         written = (request.continue_from or "").count("\n")
         for index, text in enumerate(self.offer(written, request)[: request.sampling.n]):
-            yield Delta(index, text, "stop")
+            yield Delta(index, text, "length" if text in self.stopped_by_budget else "stop")
 
 
 HAIKU = ("An old silent pond", "A frog jumps into the pond", "Splash! Silence again.")
@@ -152,6 +154,22 @@ async def test_each_constrained_line_may_end_where_the_model_ends_it() -> None:
     assert first.regex is not None
     assert first.sampling.stop == ("\n",)
     assert re.fullmatch(first.regex, HAIKU[0] + "\n")  # the newline the stop string ends on
+
+
+async def test_a_line_its_budget_stopped_loses_the_word_it_stopped_inside() -> None:
+    offered = ("An old silent pond sti", HAIKU[1], HAIKU[2])
+    model = LineModel(lambda written, request: [offered[min(written, 2)]])
+    model.stopped_by_budget = {offered[0]}
+
+    shown = await draft(model)
+
+    assert shown[-1] == "\n".join(HAIKU)
+
+
+def test_a_cut_word_goes_with_the_punctuation_left_hanging_before_it() -> None:
+    assert without_cut_word("the pond, its sti") == "the pond, its"
+    assert without_cut_word("the pond — sti") == "the pond"
+    assert without_cut_word("Riv") == ""
 
 
 def test_a_villanelle_plan_repeats_its_refrains_and_writes_the_rest() -> None:
