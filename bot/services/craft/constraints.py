@@ -31,6 +31,7 @@ What the patterns hold, and what they cannot:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
 
 from inkwell.bot.services.craft.poems import acrostic_letters
@@ -78,6 +79,23 @@ def line_pattern(low: int, high: int) -> str:
         raise ValueError(f"bad word bounds {low}–{high}")
     more = f"({_SEPARATOR}{TOKEN}){_repeat(low - 1, high - 1)}" if high > 1 else ""
     return f"{TOKEN}{more}"
+
+
+def rhyming_line_pattern(low: int, high: int, endings: Sequence[str]) -> str:
+    """A line of ``low`` to ``high`` words whose last word is one of ``endings``.
+
+    Held to a rhyme this way, the model goes on writing until it reaches a rhyming word it
+    finds likely (it cannot end the line before one), or ends on one at the word bound.
+    """
+    if not endings:
+        raise ValueError("a rhyming line needs words to end on")
+    if not 1 <= low <= high:
+        raise ValueError(f"bad word bounds {low}–{high}")
+    last = f"{_OPEN}(" + "|".join(re.escape(word) for word in endings) + f"){_CLOSE}"
+    if high == 1:
+        return last
+    before = f"{TOKEN}({_SEPARATOR}{TOKEN}){_repeat(max(low - 2, 0), high - 2)}"
+    return f"({before}{_SEPARATOR}){'?' if low == 1 else ''}{last}"
 
 
 def ending_line(pattern: str) -> str:

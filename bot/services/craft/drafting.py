@@ -19,6 +19,7 @@ previous one's plus one line: the server's prefix cache serves all of it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -30,10 +31,11 @@ from inkwell.bot.services.craft.constraints import (
     acrostic_line_pattern,
     ending_line,
     line_pattern,
+    rhyming_line_pattern,
 )
 from inkwell.bot.services.craft.language import is_english
 from inkwell.bot.services.craft.plans import LinePlan, PiecePlan
-from inkwell.bot.services.craft.rhyme import end_word, rhymes
+from inkwell.bot.services.craft.rhyme import end_word, rhymes, rhyming_words
 from inkwell.bot.services.craft.syllables import line_syllables
 from inkwell.serving.backend import (
     Backend,
@@ -207,7 +209,7 @@ class LineDrafter:
                 max_tokens=TOKENS_PER_WORD * line_plan.words[1] + 6,
             ),
             prefix + lead,
-            self._regex(line_plan),
+            await self._regex(line_plan, lines),
         )
         return best_candidate([lead + text for text in texts], line_plan, lines)
 
@@ -219,10 +221,18 @@ class LineDrafter:
         )
         return prefix + _tidy(texts[0]) + "\n" if texts and _tidy(texts[0]) else prefix
 
-    def _regex(self, line_plan: LinePlan) -> str | None:
+    async def _regex(self, line_plan: LinePlan, lines: Sequence[str]) -> str | None:
         if not self._constrain:
             return None
         low, high = line_plan.words
+        rhyme_with = line_plan.rhyme_with
+        if line_plan.strict_rhyme and rhyme_with is not None and rhyme_with < len(lines):
+            # Held to end on a rhyme (a limerick's): the first call reads the dictionary's
+            # rhymes, under a second, off the event loop.
+            word = end_word(lines[rhyme_with]) or ""
+            endings = await asyncio.to_thread(rhyming_words, word)
+            if endings:
+                return ending_line(rhyming_line_pattern(low, high, endings))
         if line_plan.initial is not None:
             return ending_line(acrostic_line_pattern(line_plan.initial, low, high))
         return ending_line(line_pattern(low, high))

@@ -28,10 +28,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import Final, Literal
 
 from inkwell.bot.services.craft.estimate import letters_only, spelled_rime
-from inkwell.bot.services.craft.syllables import Pronunciation, is_vowel, pronunciations
+from inkwell.bot.services.craft.syllables import (
+    Pronunciation,
+    dictionary_entries,
+    is_vowel,
+    pronunciations,
+)
 from inkwell.bot.services.craft.words import ascii_fold, normalise_apostrophes, tokens
 
 RhymeMatch = Literal["sound", "spelling", "identical", "none"]
@@ -46,6 +52,79 @@ def rhyming_part(phones: Pronunciation) -> tuple[str, ...]:
     stressed = [index for index in vowels if phones[index][-1] in "12"]
     start = (stressed or vowels)[-1]
     return tuple(phone.rstrip("012") for phone in phones[start:])
+
+
+# Rhyme words offered for a line's end: words of three to nine plain letters with at most
+# three syllables, and none of the small words a line should not end on.
+_RHYME_WORD: Final = re.compile(r"[a-z]{3,9}")
+_MAX_RHYME_SYLLABLES: Final = 3
+_NOT_LINE_ENDINGS: Final = frozenset(
+    [
+        "the",
+        "and",
+        "but",
+        "for",
+        "nor",
+        "yet",
+        "our",
+        "your",
+        "their",
+        "its",
+        "his",
+        "her",
+        "she",
+        "they",
+        "them",
+        "you",
+        "are",
+        "was",
+        "were",
+        "has",
+        "had",
+        "have",
+        "does",
+        "did",
+        "can",
+        "may",
+        "its",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "what",
+        "that",
+        "this",
+        "these",
+        "those",
+    ]
+)
+
+
+@cache
+def _words_by_rhyme() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """{rhyming part: the dictionary's words with it}, built once (under a second)."""
+    found: dict[tuple[str, ...], set[str]] = {}
+    for word, readings in dictionary_entries():
+        if not _RHYME_WORD.fullmatch(word) or word in _NOT_LINE_ENDINGS:
+            continue
+        for phones in readings:
+            if sum(is_vowel(phone) for phone in phones) <= _MAX_RHYME_SYLLABLES:
+                found.setdefault(rhyming_part(phones), set()).add(word)
+    return {part: tuple(sorted(words)) for part, words in found.items()}
+
+
+def rhyming_words(word: str) -> tuple[str, ...]:
+    """Words that rhyme with ``word`` by sound, itself excluded, in alphabetical order;
+    () when the dictionary does not know it. Many are rare or names (the dictionary lists
+    them too): a model held to end a line on one of them picks a likely one."""
+    bare = letters_only(_bare(word))
+    words = {
+        other
+        for part in rhyming_parts(_bare(word))
+        for other in _words_by_rhyme().get(part, ())
+        if other != bare
+    }
+    return tuple(sorted(words))
 
 
 def _dictionary_readings(word: str) -> tuple[Pronunciation, ...]:

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -89,6 +89,12 @@ def _dictionary() -> dict[str, str]:
                 continue
             entries[word] = f"{entries[word]}|{phones}" if word in entries else phones
     return entries
+
+
+def dictionary_entries() -> Iterator[tuple[str, tuple[Pronunciation, ...]]]:
+    """Every word the dictionary knows, with its pronunciations."""
+    for word, text in _dictionary().items():
+        yield word, tuple(tuple(reading.split()) for reading in text.split("|"))
 
 
 def preload() -> int:

@@ -19,6 +19,7 @@ from inkwell.bot.services.craft.constraints import (
     line_pattern,
     lyrics_regex,
     poem_regex,
+    rhyming_line_pattern,
     sonnet_regex,
     structured_outputs,
     tanka_regex,
@@ -98,6 +99,16 @@ def test_a_line_drafted_alone_may_end_with_its_newline() -> None:
     assert accepts(line, "the pond is still\n")
     assert accepts(line, "the pond is still")
     assert not accepts(line, "the pond is still\nand more")
+
+
+def test_a_rhyming_line_can_only_end_on_one_of_its_rhymes() -> None:
+    line = rhyming_line_pattern(4, 10, ("day", "way", "play"))
+    assert accepts(line, "There once was a cat who would play")
+    assert accepts(line, "who wandered away, night and day!")
+    assert not accepts(line, "There once was a cat who would sing")
+    assert not accepts(line, "would play")  # two words: fewer than four
+    assert not accepts(line, "a cat who would play all the night long and play")  # eleven
+    re2.compile(ending_line(line))
 
 
 def test_haiku_is_three_lines_of_2_4_3_6_and_2_4_words() -> None:

@@ -172,6 +172,29 @@ def test_a_cut_word_goes_with_the_punctuation_left_hanging_before_it() -> None:
     assert without_cut_word("Riv") == ""
 
 
+async def test_a_constrained_limericks_rhyme_lines_must_end_on_a_rhyme() -> None:
+    limerick = (
+        "There once was a poet from Bray",
+        "Who wrote every line the same way",
+        "She rhymed in her sleep",
+        "With a bird and a sheep",
+        "And she rhymed until dawn of the day",
+    )
+    model = LineModel(lambda written, request: [limerick[min(written, 4)]])
+    plan = poem_plan("limerick")
+    assert plan is not None
+    drafter = LineDrafter(model, priority=0, constrain=True)  # type: ignore[arg-type]
+
+    [text async for text in drafter.draft(plan, PROMPT, Sampling())]
+
+    patterns = [request.regex or "" for request in model.requests]
+    assert re.fullmatch(patterns[1], "Who wrote every line the same way")
+    assert not re.fullmatch(patterns[1], "Who wrote every line the same night")
+    assert re.fullmatch(patterns[3], "With a bird and a sheep")  # rhymes with line 3
+    assert not re.fullmatch(patterns[3], "With a bird and a cow")
+    assert re.fullmatch(patterns[2], "She rhymed in her sleep")  # free to set a rhyme
+
+
 def test_a_villanelle_plan_repeats_its_refrains_and_writes_the_rest() -> None:
     plan = poem_plan("villanelle")
     assert plan is not None

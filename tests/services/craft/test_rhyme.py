@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from inkwell.bot.services.craft.rhyme import end_word, rhymes, rhyming_part, scheme_letters
+from inkwell.bot.services.craft.rhyme import (
+    end_word,
+    rhymes,
+    rhyming_part,
+    rhyming_words,
+    scheme_letters,
+)
 
 
 @pytest.mark.parametrize(
@@ -85,3 +91,19 @@ def test_scheme_letters_follow_the_first_line_each_rhyme_returns_to() -> None:
     assert scheme_letters(["day", "way", "night", "bright", "say"]) == "AABBA"
     assert scheme_letters(["day", "night", "way", "light"]) == "ABAB"
     assert scheme_letters(["day", None, "day"]) == "A-A"
+
+
+def test_rhyming_words_are_the_dictionarys_by_sound_without_the_word_itself() -> None:
+    found = rhyming_words("Night!")
+    assert {"light", "bright", "white", "kite"} <= set(found)
+    assert "night" not in found
+    assert "nightly" not in found
+    assert all(rhymes(word, "night") == "sound" for word in found)
+
+
+def test_a_word_the_dictionary_lacks_has_no_rhyming_words_to_offer() -> None:
+    assert rhyming_words("Zorblax") == ()
+
+
+def test_small_words_a_line_should_not_end_on_are_not_offered() -> None:
+    assert "the" not in rhyming_words("sea")
