@@ -90,6 +90,18 @@ def without_cut_word(text: str) -> str:
     return " ".join(words[:-1]).rstrip(" ,;:—–-") if len(words) > 1 else ""
 
 
+_RUNS_ON: Final = re.compile(r"[\s,;:&/(\[{“‘«—–-]+$")
+
+
+def closed(line: str) -> str:
+    """The last line of a piece, ending as a last line does: "Silence again," → "Silence
+    again." (a line that already ends on a word or a mark of its own keeps it)."""
+    trimmed = _RUNS_ON.sub("", line)
+    if not trimmed or trimmed == line:
+        return line
+    return trimmed if trimmed[-1] in ".!?…" else trimmed + "."
+
+
 def _starts_with(text: str, letter: str) -> bool:
     first = next((char for char in text if char.isalpha()), "")
     return first.casefold() == letter.casefold()
@@ -186,7 +198,8 @@ class LineDrafter:
                 if chosen is None:
                     log.info("no usable candidate for line %d of a %s", index + 1, plan.form)
                     break
-                lines.append(chosen.text)
+                last = index == len(plan.lines) - 1
+                lines.append(closed(chosen.text) if last else chosen.text)
             yield layout(lines, plan.lines)
 
     async def _line(

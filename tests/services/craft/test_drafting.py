@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from inkwell.bot.errors import InvalidInput
-from inkwell.bot.services.craft.drafting import LineDrafter, judge_line, without_cut_word
+from inkwell.bot.services.craft.drafting import (
+    LineDrafter,
+    closed,
+    judge_line,
+    without_cut_word,
+)
 from inkwell.bot.services.craft.plans import LinePlan, lyrics_plan, poem_plan
 from inkwell.bot.services.creation import CreationService
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
@@ -193,6 +198,21 @@ async def test_a_constrained_limericks_rhyme_lines_must_end_on_a_rhyme() -> None
     assert re.fullmatch(patterns[3], "With a bird and a sheep")  # rhymes with line 3
     assert not re.fullmatch(patterns[3], "With a bird and a cow")
     assert re.fullmatch(patterns[2], "She rhymed in her sleep")  # free to set a rhyme
+
+
+async def test_the_last_line_ends_as_a_last_line_does() -> None:
+    offered = (HAIKU[0] + ",", HAIKU[1] + " —", "Splash! Silence again,")
+    model = LineModel(lambda written, request: [offered[min(written, 2)]])
+
+    shown = await draft(model)
+
+    assert shown[-1] == f"{HAIKU[0]},\n{HAIKU[1]} —\nSplash! Silence again."
+
+
+def test_a_last_line_keeps_its_own_ending() -> None:
+    assert closed("Splash!") == "Splash!"
+    assert closed("and the frog is gone") == "and the frog is gone"
+    assert closed("the pond —") == "the pond."
 
 
 def test_a_villanelle_plan_repeats_its_refrains_and_writes_the_rest() -> None:
