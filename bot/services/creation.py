@@ -225,7 +225,7 @@ class Creation:
         is asked, :data:`STORY_CANDIDATES`, to choose from), one per Regenerate."""
         if self.variants:
             return 1
-        if self.form == "story" and self.voice != NOT_ASKED:
+        if self.form == "story" and self.voice != NOT_ASKED and self._service.drafting:
             return max(self.request.variants, STORY_CANDIDATES)
         return self.request.variants
 
@@ -444,7 +444,8 @@ class CreationService:
         # Seconds between the growing snapshots a Creation yields (0: every piece of text).
         self.snapshot_interval = snapshot_interval
         self.clock = clock
-        # Poems and songs written line by line against their form (False: in one go, as a
+        # Pieces written to hold what was asked: poems and songs line by line against their
+        # form, stories chosen among two for their voice (False: one piece in one go, as a
         # bare chat model would; the craft benchmark compares the two).
         self.drafting = drafting
         self.drafter = LineDrafter(

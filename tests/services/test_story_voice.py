@@ -107,3 +107,17 @@ async def test_the_calls_own_point_of_view_wins_over_the_style(database: Databas
 def test_values_that_are_no_point_of_view_or_tense_count_as_not_asked() -> None:
     assert Voice.asked({}, StyleRecord(pov="omniscient", tense="past")) == Voice(tense="past")
     assert Voice.asked({"pov": "second"}, StyleRecord()) == Voice(pov="second")
+
+
+async def test_without_drafting_a_story_is_written_once_as_a_bare_model_would(
+    database: Database,
+) -> None:
+    backend = StoriesBackend([THIRD_PRESENT, FIRST_PAST])
+    service = make_service(database, backend, clock=FakeClock())  # type: ignore[arg-type]
+    service.drafting = False
+    await service.styles.update(ALICE.user_id, {"pov": "first"})
+    creation = await service.begin(service.validate("story", "the harbour", {}), ALICE)
+
+    await collect(creation.write())
+
+    assert creation.variants == [THIRD_PRESENT]
