@@ -145,7 +145,7 @@ class RuleMatcher:
         allowed: list[tuple[int, int]] = []
         rules = self.rules
         if self._automaton is not None:
-            text, runs, starts, ends = skel.text, skel.runs, skel.starts, skel.ends
+            text, runs = skel.text, skel.runs
             for end, entries in self._automaton.iter(text):
                 for entry in entries:
                     begin = end - len(entry.runs) + 1
@@ -157,7 +157,7 @@ class RuleMatcher:
                         first = text.rfind(" ", 0, first) + 1
                     if not entry.trail:
                         last = text.find(" ", last + 1) - 1
-                    span = (starts[first], ends[last])
+                    span = skel.span(first, last)
                     if entry.index == _ALLOWED:
                         allowed.append(span)
                     elif stage is None or rules[entry.index].applies(stage):
@@ -167,7 +167,11 @@ class RuleMatcher:
             if stage is not None and not rule.applies(stage):
                 continue
             for start, end in regex.spans(folded.text):
-                found.append(Match(rule, folded.starts[start], folded.ends[end - 1]))
+                if folded.reordered:
+                    low = min(folded.starts[start:end])
+                    found.append(Match(rule, low, max(folded.ends[start:end])))
+                else:
+                    found.append(Match(rule, folded.starts[start], folded.ends[end - 1]))
         kept = {
             match
             for match in found

@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 # What a leet character reads as inside a word that has letters. "1" stays "1": it may be an
 # i or an l, and the matcher tries both (see matching.py).
@@ -78,6 +78,13 @@ CONFUSABLES: Final = {
 }  # fmt: skip
 # Regional indicator symbols 🇦…🇿 (flag letters) read as a…z.
 _REGIONAL_A: Final = 0x1F1E6
+# Letters (category Lo or So) that render as nothing or a blank: the Hangul fillers and the
+# blank braille pattern, used to hide a break inside a word.
+_BLANK_LETTERS: Final = frozenset("\u3164\uffa0\u115f\u1160\u2800")
+# A right-to-left override shows the Latin letters after it in reverse, up to a pop
+# directional formatting or the end of the line: the filters read them as displayed.
+_RTL_OVERRIDE: Final = "\u202e"
+_OVERRIDE_ENDS: Final = frozenset("\u202c\n")
 
 # A gap of at most this many characters (no line break) joins spaced-out single letters.
 _MAX_LETTER_GAP: Final = 3
@@ -94,6 +101,12 @@ class Folded:
     text: str
     starts: Sequence[int]
     ends: Sequence[int]
+    # Some characters are in display order (a right-to-left override): offsets of a stretch
+    # no longer grow monotonically, so a span takes the least start and the greatest end.
+    reordered: bool = False
+    # Where an override that is still open began: text appended later is displayed before
+    # what follows it, so nothing from here on is settled while the text streams.
+    open_override: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +119,17 @@ class Skeleton:
     runs: list[int]
     starts: list[int]
     ends: list[int]
+    reordered: bool = False
+    # The original offset from which text appended later could still change how this text
+    # reads (a trailing run of single letters may join the next letters, an open override
+    # reorders what follows); ``None`` if nothing can.
+    unsettled: int | None = None
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        """The original span of skeleton characters ``first..last`` (inclusive)."""
+        if not self.reordered:
+            return self.starts[first], self.ends[last]
+        return min(self.starts[first : last + 1]), max(self.ends[first : last + 1])
 
 
 @lru_cache(maxsize=8192)
@@ -114,6 +138,8 @@ def fold_char(char: str) -> str:
     category = unicodedata.category(char)
     if char in "\t\n":
         return char
+    if char in _BLANK_LETTERS:
+        return ""
     if category in ("Cc", "Cf", "Cs", "Co", "Cn") or category.startswith("M"):
         return ""
     code = ord(char)
@@ -139,7 +165,16 @@ def fold(text: str) -> Folded:
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
+    override: int | None = None  # where the open override's folded characters begin
+    open_override: int | None = None
+    reordered = False
     for index, char in enumerate(text):
+        if override is not None and char in _OVERRIDE_ENDS:
+            _reverse_from(override, pieces, starts, ends)
+            override = open_override = None
+            reordered = True
+        elif char == _RTL_OVERRIDE and override is None:
+            override, open_override = len(pieces), index
         piece = fold_char(char)
         if not piece:
             # A combining mark belongs to the letter before it: masking that letter masks
@@ -151,7 +186,15 @@ def fold(text: str) -> Folded:
             pieces.append(part)
             starts.append(index)
             ends.append(index + 1)
-    return Folded("".join(pieces), starts, ends)
+    if override is not None:
+        _reverse_from(override, pieces, starts, ends)
+        reordered = True
+    return Folded("".join(pieces), starts, ends, reordered, open_override)
+
+
+def _reverse_from(begin: int, *columns: list[Any]) -> None:
+    for column in columns:
+        column[begin:] = column[begin:][::-1]
 
 
 # A stretch of folded text that may hold words: word characters, leet symbols, markdown.
@@ -296,9 +339,40 @@ def _join_spaced_letters(tokens: list[_Token]) -> list[_Token]:
     return joined
 
 
+def _single_letter(token: _Token) -> bool:
+    return len(token.text) == 1 and not token.text.isdigit()
+
+
+def _open_letters(tokens: list[_Token], folded: str) -> int | None:
+    """The folded position where a trailing run of single letters begins, if letters
+    appended later would join it (``B A D`` may still become ``B A D G E``)."""
+    if not tokens or not _single_letter(tokens[-1]):
+        return None
+    after = folded[tokens[-1].positions[-1] + 1 :]
+    if "\n" in after or len(after) > _MAX_LETTER_GAP:
+        return None
+    first = len(tokens) - 1
+    while (
+        first > 0
+        and _single_letter(tokens[first - 1])
+        and not tokens[first].break_before
+        and tokens[first].gap_before <= _MAX_LETTER_GAP
+    ):
+        first -= 1
+    return tokens[first].positions[0]
+
+
 def skeleton(folded: Folded) -> Skeleton:
     """The keyword view of a folded text (see the module docstring)."""
-    tokens = _join_spaced_letters(_tokens(folded.text))
+    words = _tokens(folded.text)
+    open_letters = _open_letters(words, folded.text)
+    unsettled = folded.open_override
+    if open_letters is not None:
+        start = folded.starts[open_letters]
+        if folded.reordered:
+            start = min(folded.starts[open_letters:])
+        unsettled = start if unsettled is None else min(unsettled, start)
+    tokens = _join_spaced_letters(words)
     chars: list[str] = [" "]
     runs: list[int] = [1]
     starts: list[int] = [0]
@@ -334,7 +408,7 @@ def skeleton(folded: Folded) -> Skeleton:
     runs.append(1)
     starts.append(end)
     ends.append(end)
-    return Skeleton("".join(chars), runs, starts, ends)
+    return Skeleton("".join(chars), runs, starts, ends, folded.reordered, unsettled)
 
 
 def skeleton_of(text: str) -> Skeleton:

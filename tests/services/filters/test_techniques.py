@@ -1,0 +1,57 @@
+"""Each evasion technique, blocked and innocent texts side by side, checked whole and
+streamed: the streamed path never shows a blocked word, not even for one edit, and never
+blocks what the final check passes."""
+
+from __future__ import annotations
+
+import pytest
+
+from inkwell.bot.services.filters.matching import RuleMatcher
+from inkwell.bot.services.filters.redaction import redact
+from inkwell.bot.services.filters.screening import visible
+from tests.services.filters.techniques import ALLOWED, CASES, RULES, Case
+
+
+@pytest.fixture(scope="module")
+def matcher() -> RuleMatcher:
+    return RuleMatcher(RULES, ALLOWED)
+
+
+def blocks(matcher: RuleMatcher, text: str) -> bool:
+    _, matches = visible(matcher, text, "output", final=True)
+    return any(match.rule.action == "block" for match in matches)
+
+
+def case_id(case: Case) -> str:
+    verdict = "blocked" if case.blocked else "passes"
+    return f"{case.technique}: {case.text!r} {verdict}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_each_technique_is_caught_and_ordinary_text_passes(
+    matcher: RuleMatcher, case: Case
+) -> None:
+    assert blocks(matcher, case.text) is case.blocked
+
+
+def chunked(text: str, size: int) -> list[str]:
+    """The snapshots a streamed text goes through, ``size`` characters at a time."""
+    return [text[:end] for end in range(size, len(text), size)]
+
+
+@pytest.mark.parametrize("size", [1, 3, 8])
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_streaming_never_shows_a_blocked_word_nor_blocks_what_the_final_check_passes(
+    matcher: RuleMatcher, case: Case, size: int
+) -> None:
+    finally_blocked = blocks(matcher, case.text)
+    for snapshot in chunked(case.text, size):
+        shown, matches = visible(matcher, snapshot, "output", final=False)
+        assert snapshot.startswith(shown)
+        if any(match.rule.action == "block" for match in matches):
+            assert finally_blocked, f"{snapshot!r} was blocked, the finished text is not"
+            continue
+        masked = redact(shown, ((m.start, m.end) for m in matches if m.rule.action == "redact"))
+        _, seen = visible(matcher, masked, "output", final=True)
+        shown_words = [masked[m.start : m.end] for m in seen if m.rule.action != "flag"]
+        assert not shown_words, f"{snapshot!r} shows {shown_words}"
