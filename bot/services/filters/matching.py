@@ -18,14 +18,27 @@ dropped — the allow-list wins.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any, Final
 
 import ahocorasick
 
 from inkwell.bot.records.filters import Stage
-from inkwell.bot.services.filters.normalize import AMBIGUOUS, Skeleton, fold, skeleton
+from inkwell.bot.services.filters.joins import (
+    broken_forms,
+    is_contraction,
+    is_contraction_tail,
+    joined_phrase,
+    separates,
+)
+from inkwell.bot.services.filters.normalize import (
+    AMBIGUOUS,
+    Skeleton,
+    fold,
+    skeleton,
+    split_humps,
+)
 from inkwell.bot.services.filters.rules import LinearRegex, Rule, compile_regex, keyword_of
 
 # "1" in a word may be an i or an l: each i/l of a pattern also matches a "1". Patterns with
@@ -58,6 +71,10 @@ class _Entry:
     runs: tuple[int, ...]
     lead: int  # 1 if the key starts with a padding space
     trail: int  # 1 if it ends with one
+    # A broken form (joins.py): where the fragments meet in the key, and the fragments.
+    cut: int = 0
+    left: str = ""
+    right: str = ""
 
 
 def collapse(text: str) -> tuple[str, tuple[int, ...]]:
@@ -98,11 +115,20 @@ class RuleMatcher:
                 self._regexes.append((index, compile_regex(rule.pattern)))
                 continue
             keyword = keyword_of(rule.kind, rule.pattern)
-            self._add(keys, keyword.core, index, not keyword.open_start, not keyword.open_end)
+            whole_start, whole_end = not keyword.open_start, not keyword.open_end
+            self._add(keys, keyword.core, index, whole_start, whole_end)
+            joined = joined_phrase(keyword.core)
+            if joined is not None:
+                self._add(keys, joined, index, whole_start, whole_end)
+            if rule.kind == "word":
+                self._add_broken(keys, keyword.core, index)
         self._allowed_prefixes: set[str] = set()
         for term in allowed:
             core = keyword_of("phrase", term).core
             self._add(keys, core, _ALLOWED, True, True)
+            joined = joined_phrase(core)
+            if joined is not None:
+                self._add(keys, joined, _ALLOWED, True, True)
             for reading in readings(core):
                 key, _ = collapse(f" {reading} ")
                 # Proper prefixes that end a word: a stream ending there may still grow
@@ -133,6 +159,34 @@ class RuleMatcher:
             if entry not in bucket:
                 bucket.append(entry)
 
+    @staticmethod
+    def _add_broken(keys: dict[str, list[_Entry]], core: str, index: int) -> None:
+        for reading in readings(core):
+            for broken, cut in broken_forms(reading):
+                key, runs = collapse(f" {broken} ")
+                # The space between the fragments, in the collapsed key.
+                at = key.index(" ", 1)
+                entry = _Entry(index, runs, 1, 1, at, reading[:cut], reading[cut:])
+                bucket = keys.setdefault(key, [])
+                if entry not in bucket:
+                    bucket.append(entry)
+
+    def _holds(self, entry: _Entry, begin: int, skel: Skeleton, original: str) -> bool:
+        """Whether a hit of ``entry`` at skeleton offset ``begin`` counts."""
+        runs = skel.runs
+        if not entry.cut:
+            return all(runs[begin + k] >= need for k, need in enumerate(entry.runs))
+        if any(runs[begin + k] != need for k, need in enumerate(entry.runs)):
+            return False
+        at = begin + entry.cut
+        separator = original[skel.starts[at] : skel.ends[at]]
+        before = original[skel.starts[begin] : skel.ends[begin]]
+        return not (
+            separates(separator)
+            or is_contraction(entry.left, entry.right, separator)
+            or is_contraction_tail(entry.left, before)
+        )
+
     @property
     def empty(self) -> bool:
         return not self.rules
@@ -145,23 +199,14 @@ class RuleMatcher:
         allowed: list[tuple[int, int]] = []
         rules = self.rules
         if self._automaton is not None:
-            text, runs = skel.text, skel.runs
-            for end, entries in self._automaton.iter(text):
-                for entry in entries:
-                    begin = end - len(entry.runs) + 1
-                    if any(runs[begin + k] < need for k, need in enumerate(entry.runs)):
-                        continue
-                    first, last = begin + entry.lead, end - entry.trail
-                    # A wildcard hit masks its whole word: "███ing" would still say it.
-                    if not entry.lead:
-                        first = text.rfind(" ", 0, first) + 1
-                    if not entry.trail:
-                        last = text.find(" ", last + 1) - 1
-                    span = skel.span(first, last)
-                    if entry.index == _ALLOWED:
-                        allowed.append(span)
-                    elif stage is None or rules[entry.index].applies(stage):
-                        found.append(Match(rules[entry.index], *span))
+            self._keywords(skel, text, stage, found, allowed)
+            if folded.humps and not folded.reordered:
+                humped = skeleton(split_humps(folded))
+                self._keywords(humped, text, stage, found, allowed)
+                if humped.unsettled is not None and (
+                    skel.unsettled is None or humped.unsettled < skel.unsettled
+                ):
+                    skel = replace(skel, unsettled=humped.unsettled)
         for index, regex in self._regexes:
             rule = rules[index]
             if stage is not None and not rule.applies(stage):
@@ -179,6 +224,33 @@ class RuleMatcher:
         }
         ordered = sorted(kept, key=lambda m: (m.start, -m.rule.weight, m.end, m.rule.label))
         return Scan(tuple(ordered), tuple(allowed), skel)
+
+    def _keywords(
+        self,
+        skel: Skeleton,
+        original: str,
+        stage: Stage | None,
+        found: list[Match],
+        allowed: list[tuple[int, int]],
+    ) -> None:
+        """The keyword hits of one skeleton view, appended to ``found`` and ``allowed``."""
+        rules, text = self.rules, skel.text
+        for end, entries in self._automaton.iter(text):
+            for entry in entries:
+                begin = end - len(entry.runs) + 1
+                if not self._holds(entry, begin, skel, original):
+                    continue
+                first, last = begin + entry.lead, end - entry.trail
+                # A wildcard hit masks its whole word: "███ing" would still say it.
+                if not entry.lead:
+                    first = text.rfind(" ", 0, first) + 1
+                if not entry.trail:
+                    last = text.find(" ", last + 1) - 1
+                span = skel.span(first, last)
+                if entry.index == _ALLOWED:
+                    allowed.append(span)
+                elif stage is None or rules[entry.index].applies(stage):
+                    found.append(Match(rules[entry.index], *span))
 
     def pending_allowed(self, skel: Skeleton) -> int | None:
         """Where an unfinished allowed phrase may start at the end of a streamed text.

@@ -91,6 +91,7 @@ _MAX_LETTER_GAP: Final = 3
 # Spaced-out single letters join only when there are at least this many ("a b" stays apart).
 _MIN_SPACED_LETTERS: Final = 3
 
+_HUMP: Final = re.compile(r"(?<=[a-z])[A-Z]")
 _ASCII_FOLD: Final = {code: None for code in range(32) if chr(code) not in "\t\n"} | {127: None}
 
 
@@ -107,6 +108,8 @@ class Folded:
     # Where an override that is still open began: text appended later is displayed before
     # what follows it, so nothing from here on is settled while the text streams.
     open_override: int | None = None
+    # Folded positions of capitals right after a small letter: "So|Bad", "Kill|Yourself".
+    humps: Sequence[int] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,14 +164,20 @@ def fold(text: str) -> Folded:
     if text.isascii():
         folded = text.translate(_ASCII_FOLD).lower()
         if len(folded) == len(text):
-            return Folded(folded, range(len(text)), range(1, len(text) + 1))
+            capitals = [match.start() for match in _HUMP.finditer(text)]
+            return Folded(folded, range(len(text)), range(1, len(text) + 1), humps=capitals)
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     override: int | None = None  # where the open override's folded characters begin
     open_override: int | None = None
     reordered = False
+    humps: list[int] = []
+    lower = False
     for index, char in enumerate(text):
+        if char.isupper() and lower:
+            humps.append(len(pieces))
+        lower = char.islower() or (lower and not char.isupper() and not fold_char(char))
         if override is not None and char in _OVERRIDE_ENDS:
             _reverse_from(override, pieces, starts, ends)
             override = open_override = None
@@ -189,7 +198,27 @@ def fold(text: str) -> Folded:
     if override is not None:
         _reverse_from(override, pieces, starts, ends)
         reordered = True
-    return Folded("".join(pieces), starts, ends, reordered, open_override)
+    return Folded("".join(pieces), starts, ends, reordered, open_override, humps)
+
+
+def split_humps(folded: Folded) -> Folded:
+    """The folded view with a space before each capital that follows a small letter, for
+    CamelCase and hashtags (``#SoBad`` reads ``so bad``); the spaces map to no character."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    previous = 0
+    for hump in folded.humps:
+        pieces.append(folded.text[previous:hump] + " ")
+        starts.extend(folded.starts[previous:hump])
+        ends.extend(folded.ends[previous:hump])
+        starts.append(folded.starts[hump])
+        ends.append(folded.starts[hump])
+        previous = hump
+    pieces.append(folded.text[previous:])
+    starts.extend(folded.starts[previous:])
+    ends.extend(folded.ends[previous:])
+    return Folded("".join(pieces), starts, ends)
 
 
 def _reverse_from(begin: int, *columns: list[Any]) -> None:
