@@ -12,8 +12,11 @@ join makes a rule's word keeps everyday text passing.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Final
+from itertools import product
+from typing import Final, NamedTuple
 
+# Phrases of more words than this get no broken forms (their number multiplies).
+_MAX_BROKEN_WORDS: Final = 3
 # Fragments further apart than this (in original characters) are separate words.
 MAX_SEPARATOR: Final = 3
 # The fragment before 'd 'll 're 've 'm in an everyday contraction.
@@ -25,12 +28,38 @@ _APOSTROPHES: Final = frozenset("'\u2019\u02bc`\u00b4")
 _CONTRACTION_ENDS: Final = frozenset(("d", "ll", "re", "ve", "m"))
 
 
-def broken_forms(core: str) -> Iterator[tuple[str, int]]:
-    """``core`` cut once at each place: ``("ba d", 2)`` … with the cut's position."""
-    if " " in core or len(core) < 3:
+class Break(NamedTuple):
+    """A word of a rule cut in two, in a key: where the cut's space and the space before
+    the word are (offsets in the key), and the two fragments."""
+
+    at: int
+    before: int
+    left: str
+    right: str
+
+
+def broken_forms(core: str) -> Iterator[tuple[str, tuple[Break, ...]]]:
+    """``core`` (padded with spaces) with each of its words of three letters or more either
+    whole or cut once, at least one cut: ``(" ba d ", (Break(3, 0, "ba", "d"),))`` …
+    Offsets are those of the padded text; the caller maps them to the collapsed key."""
+    words = core.split(" ")
+    if len(words) > _MAX_BROKEN_WORDS:
         return
-    for cut in range(1, len(core)):
-        yield f"{core[:cut]} {core[cut:]}", cut
+    choices = [[0, *range(1, len(word))] if len(word) >= 3 else [0] for word in words]
+    for cuts in product(*choices):
+        if not any(cuts):
+            continue
+        text = ""
+        breaks: list[Break] = []
+        for word, cut in zip(words, cuts, strict=True):
+            before = len(text)
+            text += " "
+            if cut:
+                breaks.append(Break(len(text) + cut, before, word[:cut], word[cut:]))
+                text += f"{word[:cut]} {word[cut:]}"
+            else:
+                text += word
+        yield text + " ", tuple(breaks)
 
 
 def joined_phrase(core: str) -> str | None:

@@ -26,20 +26,16 @@ import ahocorasick
 
 from inkwell.bot.records.filters import Stage
 from inkwell.bot.services.filters.joins import (
+    Break,
     broken_forms,
     is_contraction,
     is_contraction_tail,
     joined_phrase,
     separates,
 )
-from inkwell.bot.services.filters.normalize import (
-    AMBIGUOUS,
-    Skeleton,
-    fold,
-    skeleton,
-    split_humps,
-)
+from inkwell.bot.services.filters.normalize import AMBIGUOUS, fold, skeleton, split_humps
 from inkwell.bot.services.filters.rules import LinearRegex, Rule, compile_regex, keyword_of
+from inkwell.bot.services.filters.views import Skeleton
 
 # "1" in a word may be an i or an l: each i/l of a pattern also matches a "1". Patterns with
 # more i's and l's than this get the extra readings on their first few only.
@@ -72,9 +68,7 @@ class _Entry:
     lead: int  # 1 if the key starts with a padding space
     trail: int  # 1 if it ends with one
     # A broken form (joins.py): where the fragments meet in the key, and the fragments.
-    cut: int = 0
-    left: str = ""
-    right: str = ""
+    breaks: tuple[Break, ...] = ()
 
 
 def collapse(text: str) -> tuple[str, tuple[int, ...]]:
@@ -120,7 +114,7 @@ class RuleMatcher:
             joined = joined_phrase(keyword.core)
             if joined is not None:
                 self._add(keys, joined, index, whole_start, whole_end)
-            if rule.kind == "word":
+            if rule.kind in ("word", "phrase"):
                 self._add_broken(keys, keyword.core, index)
         self._allowed_prefixes: set[str] = set()
         for term in allowed:
@@ -161,12 +155,16 @@ class RuleMatcher:
 
     @staticmethod
     def _add_broken(keys: dict[str, list[_Entry]], core: str, index: int) -> None:
-        for reading in readings(core):
-            for broken, cut in broken_forms(reading):
-                key, runs = collapse(f" {broken} ")
-                # The space between the fragments, in the collapsed key.
-                at = key.index(" ", 1)
-                entry = _Entry(index, runs, 1, 1, at, reading[:cut], reading[cut:])
+        # A phrase's words multiply the broken forms: only its plain reading gets them.
+        for reading in readings(core) if " " not in core else {core}:
+            for padded, breaks in broken_forms(reading):
+                key, runs = collapse(padded)
+
+                def at(offset: int, padded: str = padded) -> int:
+                    return len(collapse(padded[:offset])[0])
+
+                moved = tuple(Break(at(b.at), at(b.before), b.left, b.right) for b in breaks)
+                entry = _Entry(index, runs, 1, 1, moved)
                 bucket = keys.setdefault(key, [])
                 if entry not in bucket:
                     bucket.append(entry)
@@ -174,18 +172,21 @@ class RuleMatcher:
     def _holds(self, entry: _Entry, begin: int, skel: Skeleton, original: str) -> bool:
         """Whether a hit of ``entry`` at skeleton offset ``begin`` counts."""
         runs = skel.runs
-        if not entry.cut:
+        if not entry.breaks:
             return all(runs[begin + k] >= need for k, need in enumerate(entry.runs))
         if any(runs[begin + k] != need for k, need in enumerate(entry.runs)):
             return False
-        at = begin + entry.cut
-        separator = original[skel.starts[at] : skel.ends[at]]
-        before = original[skel.starts[begin] : skel.ends[begin]]
-        return not (
-            separates(separator)
-            or is_contraction(entry.left, entry.right, separator)
-            or is_contraction_tail(entry.left, before)
-        )
+        starts, ends = skel.starts, skel.ends
+        for cut in entry.breaks:
+            separator = original[starts[begin + cut.at] : ends[begin + cut.at]]
+            before = original[starts[begin + cut.before] : ends[begin + cut.before]]
+            if (
+                separates(separator)
+                or is_contraction(cut.left, cut.right, separator)
+                or is_contraction_tail(cut.left, before)
+            ):
+                return False
+        return True
 
     @property
     def empty(self) -> bool:
@@ -200,6 +201,8 @@ class RuleMatcher:
         rules = self.rules
         if self._automaton is not None:
             self._keywords(skel, text, stage, found, allowed)
+            if skel.trimmable:
+                self._keywords(skeleton(folded, trim=True), text, stage, found, allowed)
             if folded.humps and not folded.reordered:
                 humped = skeleton(split_humps(folded))
                 self._keywords(humped, text, stage, found, allowed)

@@ -1,5 +1,9 @@
 """Text as the filters see it: two views of one text, each mapped back to the original.
 
+(Past 400 lines: the folding, the word reading and the spaced-letter joining of one view
+share their tables and helpers; the view types are in ``views.py``, drawn letters in
+``leet.py``.)
+
 Members dodge word lists with tricks a reader's eye ignores: ``ＦＵＣＫ``, ``fцck`` (a
 Cyrillic letter), ``f\\u200buck``, ``f.u.c.k``, ``fuuuuck``, ``||f||uck``, ``5h1t``. Both
 views undo those tricks, and every character of a view remembers which characters of the
@@ -7,9 +11,11 @@ original it came from, so a match can be masked in the original exactly.
 
 * :func:`fold` — the *folded* view, where regex rules run: compatibility forms (NFKD, so
   fullwidth, mathematical, circled and superscript letters become plain ones), accents and
-  other combining marks dropped, look-alike Cyrillic, Greek, small-capital and
-  regional-indicator letters replaced by the Latin letters they imitate, case folded, and
-  zero-width, bidi and control characters removed. Punctuation stays.
+  other combining marks dropped, look-alikes of Latin letters (``scripts.py``: Unicode's
+  confusables, framed letters, regional indicators) replaced by the letters they imitate
+  except in real words of another script, case folded, zero-width, bidi, control and
+  blank-letter characters removed, right-to-left overrides read in display order.
+  Punctuation stays.
 * :func:`skeleton` — the view keyword rules run on, built from the folded view: Discord
   markdown inside a word removed (``b**a**d``), leetspeak read as letters inside words that
   have letters (``5h1t``; ``2024`` stays a number), single letters spaced out joined
@@ -28,6 +34,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
+
+from inkwell.bot.services.filters.leet import read_drawn_letters
+from inkwell.bot.services.filters.scripts import lookalike, native_words
+from inkwell.bot.services.filters.views import Folded, Skeleton
 
 # What a leet character reads as inside a word that has letters. "1" stays "1": it may be an
 # i or an l, and the matcher tries both (see matching.py).
@@ -52,30 +62,6 @@ AMBIGUOUS: Final = "1"
 # Characters of Discord markdown: inside a word they are removed, elsewhere they separate.
 _MARKDOWN: Final = frozenset("*_~`|\\")
 
-# Look-alikes of Latin letters, checked before case folding (Greek capital Eta looks like H,
-# its small letter like n). Fullwidth, mathematical and circled letters need no entry:
-# NFKD already turns them into Latin letters.
-CONFUSABLES: Final = {
-    # Cyrillic capitals and small letters
-    "А": "a", "а": "a", "В": "b", "в": "b", "Е": "e", "е": "e", "К": "k", "к": "k",
-    "М": "m", "м": "m", "Н": "h", "н": "h", "О": "o", "о": "o", "Р": "p", "р": "p",
-    "С": "c", "с": "c", "Т": "t", "т": "t", "У": "y", "у": "y", "Х": "x", "х": "x",
-    "Ѕ": "s", "ѕ": "s", "І": "i", "і": "i", "Ј": "j", "ј": "j", "Ԁ": "d", "ԁ": "d",
-    "Ԛ": "q", "ԛ": "q", "Ԝ": "w", "ԝ": "w", "Һ": "h", "һ": "h", "Ӏ": "l", "ӏ": "l",
-    "Ү": "y", "ү": "y", "Ь": "b", "ь": "b", "г": "r", "п": "n", "Ԍ": "g", "Ц": "u",
-    "ц": "u", "и": "u", "И": "n", "Я": "r", "я": "r", "Ш": "w", "ш": "w", "Д": "a",
-    # Greek capitals and small letters
-    "Α": "a", "α": "a", "Β": "b", "β": "b", "Ε": "e", "ε": "e", "Ζ": "z", "Η": "h",
-    "η": "n", "Ι": "i", "ι": "i", "Κ": "k", "κ": "k", "Μ": "m", "μ": "u", "Ν": "n",
-    "ν": "v", "Ο": "o", "ο": "o", "Ρ": "p", "ρ": "p", "Τ": "t", "τ": "t", "Υ": "y",
-    "υ": "u", "Χ": "x", "χ": "x", "ω": "w", "γ": "y",
-    # Latin letters NFKD leaves alone, IPA letters and small capitals
-    "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ƀ": "b", "ɑ": "a",
-    "ɡ": "g", "ɩ": "i", "ʋ": "u", "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e",
-    "ꜰ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m",
-    "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v",
-    "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
-}  # fmt: skip
 # Regional indicator symbols 🇦…🇿 (flag letters) read as a…z.
 _REGIONAL_A: Final = 0x1F1E6
 # Letters (category Lo or So) that render as nothing or a blank: the Hangul fillers and the
@@ -88,51 +74,13 @@ _OVERRIDE_ENDS: Final = frozenset("\u202c\n")
 
 # A gap of at most this many characters (no line break) joins spaced-out single letters.
 _MAX_LETTER_GAP: Final = 3
+# English words of one letter: at the end of a run of spaced letters they may stand apart.
+_ONE_LETTER_WORDS: Final = frozenset("ai")
 # Spaced-out single letters join only when there are at least this many ("a b" stays apart).
 _MIN_SPACED_LETTERS: Final = 3
 
 _HUMP: Final = re.compile(r"(?<=[a-z])[A-Z]")
 _ASCII_FOLD: Final = {code: None for code in range(32) if chr(code) not in "\t\n"} | {127: None}
-
-
-@dataclass(frozen=True, slots=True)
-class Folded:
-    """The folded view; character ``i`` came from ``original[starts[i]:ends[i]]``."""
-
-    text: str
-    starts: Sequence[int]
-    ends: Sequence[int]
-    # Some characters are in display order (a right-to-left override): offsets of a stretch
-    # no longer grow monotonically, so a span takes the least start and the greatest end.
-    reordered: bool = False
-    # Where an override that is still open began: text appended later is displayed before
-    # what follows it, so nothing from here on is settled while the text streams.
-    open_override: int | None = None
-    # Folded positions of capitals right after a small letter: "So|Bad", "Kill|Yourself".
-    humps: Sequence[int] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Skeleton:
-    """The keyword view: words of collapsed letters between single spaces, padded with one
-    space at each end. Character ``i`` stands for ``runs[i]`` repeats of itself and came
-    from ``original[starts[i]:ends[i]]``."""
-
-    text: str
-    runs: list[int]
-    starts: list[int]
-    ends: list[int]
-    reordered: bool = False
-    # The original offset from which text appended later could still change how this text
-    # reads (a trailing run of single letters may join the next letters, an open override
-    # reorders what follows); ``None`` if nothing can.
-    unsettled: int | None = None
-
-    def span(self, first: int, last: int) -> tuple[int, int]:
-        """The original span of skeleton characters ``first..last`` (inclusive)."""
-        if not self.reordered:
-            return self.starts[first], self.ends[last]
-        return min(self.starts[first : last + 1]), max(self.ends[first : last + 1])
 
 
 @lru_cache(maxsize=8192)
@@ -148,15 +96,24 @@ def fold_char(char: str) -> str:
     code = ord(char)
     if _REGIONAL_A <= code <= _REGIONAL_A + 25:
         return chr(ord("a") + code - _REGIONAL_A)
-    if char in CONFUSABLES:
-        return CONFUSABLES[char]
+    latin = lookalike(char)
+    if latin is not None:
+        return latin
     out: list[str] = []
     for part in unicodedata.normalize("NFKD", char):
         if unicodedata.category(part).startswith("M"):
             continue
-        part = CONFUSABLES.get(part, part)
-        out.append(part.casefold())
+        out.append(lookalike(part) or part.casefold())
     return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def fold_native(char: str) -> str:
+    """A letter of a real word in another script, folded without reading it as Latin."""
+    if unicodedata.category(char).startswith("M"):
+        return ""
+    parts = unicodedata.normalize("NFKD", char)
+    return "".join(part.casefold() for part in parts if unicodedata.category(part)[0] != "M")
 
 
 def fold(text: str) -> Folded:
@@ -174,6 +131,7 @@ def fold(text: str) -> Folded:
     reordered = False
     humps: list[int] = []
     lower = False
+    native = native_words(text)
     for index, char in enumerate(text):
         if char.isupper() and lower:
             humps.append(len(pieces))
@@ -184,7 +142,7 @@ def fold(text: str) -> Folded:
             reordered = True
         elif char == _RTL_OVERRIDE and override is None:
             override, open_override = len(pieces), index
-        piece = fold_char(char)
+        piece = fold_native(char) if index in native else fold_char(char)
         if not piece:
             # A combining mark belongs to the letter before it: masking that letter masks
             # the mark too, so no accent is left dangling after "███".
@@ -341,9 +299,15 @@ def _tokens(folded: str) -> list[_Token]:
     return tokens
 
 
-def _join_spaced_letters(tokens: list[_Token]) -> list[_Token]:
-    """``b.a.d`` → ``bad``: three or more single letters with short gaps become one word."""
+def _join_spaced_letters(tokens: list[_Token], trim: bool = False) -> tuple[list[_Token], bool]:
+    """``b.a.d`` → ``bad``: three or more single letters with short gaps become one word.
+
+    With ``trim``, a one-letter word at either end of a run stands apart when three letters
+    remain: ``a b i t c h`` → ``a bitch``, ``s h i t, I`` → ``shit i``. Also says whether
+    some run had such an end.
+    """
     joined: list[_Token] = []
+    edges = False
     index = 0
     while index < len(tokens):
         end = index + 1
@@ -356,6 +320,16 @@ def _join_spaced_letters(tokens: list[_Token]) -> list[_Token]:
                 and tokens[end].gap_before <= _MAX_LETTER_GAP
             ):
                 end += 1
+        tail: list[_Token] = []
+        if trim and end - index > _MIN_SPACED_LETTERS:
+            if tokens[index].text in _ONE_LETTER_WORDS:
+                joined.append(tokens[index])
+                index += 1
+            if end - index > _MIN_SPACED_LETTERS and tokens[end - 1].text in _ONE_LETTER_WORDS:
+                end -= 1
+                tail = [tokens[end]]
+        if end - index > _MIN_SPACED_LETTERS and not trim:
+            edges = edges or any(tokens[k].text in _ONE_LETTER_WORDS for k in (index, end - 1))
         if end - index >= _MIN_SPACED_LETTERS:
             first = tokens[index]
             run = tokens[index:end]
@@ -364,8 +338,9 @@ def _join_spaced_letters(tokens: list[_Token]) -> list[_Token]:
             joined.append(_Token(text, positions, first.gap_before, first.break_before))
         else:
             joined.extend(tokens[index:end])
-        index = end
-    return joined
+        joined.extend(tail)
+        index = end + len(tail)
+    return joined, edges
 
 
 def _single_letter(token: _Token) -> bool:
@@ -391,8 +366,10 @@ def _open_letters(tokens: list[_Token], folded: str) -> int | None:
     return tokens[first].positions[0]
 
 
-def skeleton(folded: Folded) -> Skeleton:
-    """The keyword view of a folded text (see the module docstring)."""
+def skeleton(folded: Folded, *, trim: bool = False) -> Skeleton:
+    """The keyword view of a folded text (see the module docstring); ``trim`` reads a
+    one-letter word at the end of a run of spaced letters as a word of its own."""
+    folded = read_drawn_letters(folded)
     words = _tokens(folded.text)
     open_letters = _open_letters(words, folded.text)
     unsettled = folded.open_override
@@ -401,7 +378,7 @@ def skeleton(folded: Folded) -> Skeleton:
         if folded.reordered:
             start = min(folded.starts[open_letters:])
         unsettled = start if unsettled is None else min(unsettled, start)
-    tokens = _join_spaced_letters(words)
+    tokens, edges = _join_spaced_letters(words, trim)
     chars: list[str] = [" "]
     runs: list[int] = [1]
     starts: list[int] = [0]
@@ -437,7 +414,7 @@ def skeleton(folded: Folded) -> Skeleton:
     runs.append(1)
     starts.append(end)
     ends.append(end)
-    return Skeleton("".join(chars), runs, starts, ends, folded.reordered, unsettled)
+    return Skeleton("".join(chars), runs, starts, ends, folded.reordered, unsettled, edges)
 
 
 def skeleton_of(text: str) -> Skeleton:
@@ -449,5 +426,5 @@ def pattern_skeleton(pattern: str) -> str:
 
     An ambiguous ``1`` in a pattern is taken as ``i``; the matcher adds the ``1`` readings.
     """
-    tokens = _join_spaced_letters(_tokens(fold(pattern).text))
+    tokens, _ = _join_spaced_letters(_tokens(fold(pattern).text))
     return " ".join(token.text.replace(AMBIGUOUS, "i") for token in tokens)

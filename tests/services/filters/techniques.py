@@ -96,6 +96,10 @@ CASES = [
             "GoToHell",
             "ＳｏＢａｄ",
             "go to hel l",
+            "just ki'll yo'urself",
+            "just k ill yourse lf",
+            "oh s h i t, I forgot",
+            "you are a b a d one",
         ],
         [
             "he'll be fine",
@@ -107,10 +111,59 @@ CASES = [
             "I ate a bad- no, a good apple".replace("bad-", "bat-"),
             "as s-shaped as possible".replace("as s-", "an s-"),
             "kill your darlings",
+            "skill yourself up",
+            "I a m here",
             "#BadgeDay at the BadgerSett",
             "iPhone, McDonald, YouTube",
             "we camped at #HellCreek",
             "ba\n\n\nd",
+        ],
+    ),
+    *_cases(
+        "drawn letters",
+        [
+            "that was |3ad",
+            "that was ba|)",
+            "oh s|-|it",
+            "what the f|_|(k",
+            "go to hel|",
+            "oh \\/\\/ell, |3/\\|)",
+        ],
+        [
+            "a | b | c",
+            "smile :) (really)",
+            "C:\\temp\\good_files",
+            "either/or and/\\or",
+            "(ad) news",
+            "hello (world)",
+            "he said || nothing",
+        ],
+    ),
+    *_cases(
+        "look-alikes",
+        [
+            "that was 🅑🅐🅓",  # negative circled
+            "that was 🅱🅰🅳",  # negative squared
+            "that was 🅱\ufe0f🅰\ufe0f🅳\ufe0f",  # with emoji variation selectors
+            "that was ⒷⒶⒹ",  # circled
+            "that was 🄱🄰🄳",  # squared
+            "that was ⒝⒜⒟",  # parenthesized
+            "that was 🇧🇦🇩",  # regional indicators
+            "that was 𝐛𝐚𝐝 𝖇𝖆𝖉",  # mathematical
+            "that was ʙᴀᴅ",  # small capitals
+            "that was вαԁ",  # Cyrillic and Greek
+            "that was Ᏼᗅᗞ",  # Cherokee and Canadian syllabics
+            "that was ꓐꓮꓓ",  # Lisu
+            "oh ѕһіт",  # Cyrillic only, in an English sentence
+            "that was bаd",  # one Cyrillic a
+            "go to ｈｅｌｌ",  # fullwidth
+        ],
+        [
+            "Привет, как дела? Всё хорошо.",
+            "Καλημέρα, τι κάνεις; Είμαι καλά.",
+            "Բարեւ, ինչպես ես",
+            "naïve café déjà vu",
+            "ⓗⓔⓛⓛⓞ friend",
         ],
     ),
 ]
