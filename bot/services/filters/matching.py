@@ -155,19 +155,19 @@ class RuleMatcher:
 
     @staticmethod
     def _add_broken(keys: dict[str, list[_Entry]], core: str, index: int) -> None:
-        # A phrase's words multiply the broken forms: only its plain reading gets them.
-        for reading in readings(core) if " " not in core else {core}:
-            for padded, breaks in broken_forms(reading):
-                key, runs = collapse(padded)
+        # Only the plain reading gets broken forms: with the 1-for-i/l readings too they
+        # multiply the keys (and the compile time) for a combination nobody writes.
+        for padded, breaks in broken_forms(core):
+            key, runs = collapse(padded)
 
-                def at(offset: int, padded: str = padded) -> int:
-                    return len(collapse(padded[:offset])[0])
+            def at(offset: int, padded: str = padded) -> int:
+                return len(collapse(padded[:offset])[0])
 
-                moved = tuple(Break(at(b.at), at(b.before), b.left, b.right) for b in breaks)
-                entry = _Entry(index, runs, 1, 1, moved)
-                bucket = keys.setdefault(key, [])
-                if entry not in bucket:
-                    bucket.append(entry)
+            moved = tuple(Break(at(b.at), at(b.before), b.left, b.right) for b in breaks)
+            entry = _Entry(index, runs, 1, 1, moved)
+            bucket = keys.setdefault(key, [])
+            if entry not in bucket:
+                bucket.append(entry)
 
     def _holds(self, entry: _Entry, begin: int, skel: Skeleton, original: str) -> bool:
         """Whether a hit of ``entry`` at skeleton offset ``begin`` counts."""
