@@ -34,7 +34,13 @@ from inkwell.bot.services.filters.joins import (
     separates,
 )
 from inkwell.bot.services.filters.normalize import AMBIGUOUS, fold, skeleton, split_humps
-from inkwell.bot.services.filters.rules import LinearRegex, Rule, compile_regex, keyword_of
+from inkwell.bot.services.filters.rules import (
+    FORM_SUFFIXES,
+    LinearRegex,
+    Rule,
+    compile_regex,
+    keyword_of,
+)
 from inkwell.bot.services.filters.views import Skeleton
 
 # "1" in a word may be an i or an l: each i/l of a pattern also matches a "1". Patterns with
@@ -116,6 +122,12 @@ class RuleMatcher:
                 self._add(keys, joined, index, whole_start, whole_end)
             if rule.kind in ("word", "phrase"):
                 self._add_broken(keys, keyword.core, index)
+            if rule.forms and rule.kind == "word":
+                for suffix in FORM_SUFFIXES:
+                    self._add(keys, keyword.core + suffix, index, True, True)
+                # A part of a compound, at either end: "*hole", "dumb*".
+                self._add(keys, keyword.core, index, False, True)
+                self._add(keys, keyword.core, index, True, False)
         self._allowed_prefixes: set[str] = set()
         for term in allowed:
             core = keyword_of("phrase", term).core

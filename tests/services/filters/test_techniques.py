@@ -8,6 +8,7 @@ import pytest
 
 from inkwell.bot.services.filters.matching import RuleMatcher
 from inkwell.bot.services.filters.redaction import redact
+from inkwell.bot.services.filters.rules import Rule
 from inkwell.bot.services.filters.screening import visible
 from tests.services.filters.techniques import ALLOWED, CASES, RULES, Case
 
@@ -55,3 +56,36 @@ def test_streaming_never_shows_a_blocked_word_nor_blocks_what_the_final_check_pa
         _, seen = visible(matcher, masked, "output", final=True)
         shown_words = [masked[m.start : m.end] for m in seen if m.rule.action != "flag"]
         assert not shown_words, f"{snapshot!r} shows {shown_words}"
+
+
+FORMS = RuleMatcher(
+    [
+        Rule("dumb", "word", "dumb", "block", "both", "test", forms=True),
+        Rule("hole", "word", "hole", "block", "both", "test", forms=True),
+        Rule("shit", "word", "shit", "block", "both", "test", forms=True),
+        Rule("bad", "word", "bad", "block", "both", "test"),
+    ],
+    ["Dumbarton", "wholesome", "hole punch"],
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "blocked"),
+    [
+        pytest.param("you dumbs", True, id="plural"),
+        pytest.param("dumber and dumbest", True, id="er"),
+        pytest.param("stop dumbing it down", True, id="ing"),
+        pytest.param("so shitty", True, id="y-with-a-doubled-letter"),
+        pytest.param("he shitted", True, id="ed"),
+        pytest.param("what a dumbass", True, id="compound-start"),
+        pytest.param("you arsehole", True, id="compound-end"),
+        pytest.param("we visited Dumbarton", False, id="allow-list-wins-over-a-compound"),
+        pytest.param("a wholesome film and a hole punch", False, id="allow-list-wins"),
+        pytest.param("badder and baddest", False, id="forms-are-off-by-default"),
+        pytest.param("badges for the badminton team", False, id="off-by-default-compounds"),
+    ],
+)
+def test_word_forms_are_a_rule_choice_and_the_allow_list_still_wins(
+    text: str, blocked: bool
+) -> None:
+    assert bool(FORMS.scan(text).matches) is blocked
