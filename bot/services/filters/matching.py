@@ -75,6 +75,10 @@ class _Entry:
     trail: int  # 1 if it ends with one
     # A broken form (joins.py): where the fragments meet in the key, and the fragments.
     breaks: tuple[Break, ...] = ()
+    # A masked form: where the mask sits in the key (the letter before it for "*", which
+    # the skeleton drops inside a word; the space it became for "#"), and the mask itself.
+    mask_at: int = 0
+    mask: str = ""
 
 
 def collapse(text: str) -> tuple[str, tuple[int, ...]]:
@@ -122,6 +126,8 @@ class RuleMatcher:
                 self._add(keys, joined, index, whole_start, whole_end)
             if rule.kind in ("word", "phrase"):
                 self._add_broken(keys, keyword.core, index)
+            if rule.masks and rule.kind == "word":
+                self._add_masked(keys, keyword.core, index)
             if rule.forms and rule.kind == "word":
                 for suffix in FORM_SUFFIXES:
                     self._add(keys, keyword.core + suffix, index, True, True)
@@ -181,9 +187,33 @@ class RuleMatcher:
             if entry not in bucket:
                 bucket.append(entry)
 
+    @staticmethod
+    def _add_masked(keys: dict[str, list[_Entry]], core: str, index: int) -> None:
+        """``b*d``, ``f**k``, ``sh#t``: inner letters masked, the first and last kept."""
+        for start in range(1, len(core) - 1):
+            for end in range(start + 1, len(core)):
+                if len(core) - (end - start) < 2 or " " in core[start:end]:
+                    continue
+                for char, gap in (("*", ""), ("#", " ")):
+                    padded = f" {core[:start]}{gap}{core[end:]} "
+                    key, runs = collapse(padded)
+                    at = len(collapse(padded[: start + 1])[0]) - (1 if gap == "" else 0)
+                    entry = _Entry(index, runs, 1, 1, mask_at=at, mask=char * (end - start))
+                    bucket = keys.setdefault(key, [])
+                    if entry not in bucket:
+                        bucket.append(entry)
+
     def _holds(self, entry: _Entry, begin: int, skel: Skeleton, original: str) -> bool:
         """Whether a hit of ``entry`` at skeleton offset ``begin`` counts."""
         runs = skel.runs
+        if entry.mask:
+            at = begin + entry.mask_at
+            if entry.mask[0] == "*":
+                hidden = original[skel.ends[at] : skel.starts[at + 1]]
+            else:
+                hidden = original[skel.starts[at] : skel.ends[at]]
+            if hidden != entry.mask:
+                return False
         if not entry.breaks:
             return all(runs[begin + k] >= need for k, need in enumerate(entry.runs))
         if any(runs[begin + k] != need for k, need in enumerate(entry.runs)):

@@ -78,6 +78,9 @@ class Rule:
     # meaning): the word with a common suffix (``bads``, ``badder``, ``shitty``) or as
     # a part of a compound (``*hole``, ``dumb*``); the allow-list still wins.
     forms: bool = False
+    # Masks (a moderator's choice: it has false positives): ``b*d``, ``f**k``, ``sh#t``,
+    # letters inside the word replaced one for one by ``*`` or ``#``.
+    masks: bool = False
 
     def applies(self, stage: Stage) -> bool:
         wanted = "prompts" if stage == "prompt" else "outputs"

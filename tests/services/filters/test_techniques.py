@@ -89,3 +89,34 @@ def test_word_forms_are_a_rule_choice_and_the_allow_list_still_wins(
     text: str, blocked: bool
 ) -> None:
     assert bool(FORMS.scan(text).matches) is blocked
+
+
+MASKS = RuleMatcher(
+    [
+        Rule("shit", "word", "shit", "block", "both", "test", masks=True),
+        Rule("fuck", "word", "fuck", "block", "both", "test", masks=True),
+        Rule("bad", "word", "bad", "block", "both", "test"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        pytest.param("oh sh*t", "sh*t", id="star"),
+        pytest.param("what the f**k", "f**k", id="two-stars"),
+        pytest.param("oh s##t", "s##t", id="hashes"),
+        pytest.param("fu*k it", "fu*k", id="star-late-in-the-word"),
+        pytest.param("oh sht", None, id="a-missing-letter-is-no-mask"),
+        pytest.param("sit down", None, id="a-real-word-with-a-letter-less"),
+        pytest.param("oh sh**t", None, id="more-stars-than-letters"),
+        pytest.param("f*** it", None, id="the-last-letter-stays"),
+        pytest.param("a *bold* move", None, id="markdown-is-no-mask"),
+        pytest.param("that was b*d", None, id="masks-are-off-by-default"),
+    ],
+)
+def test_masks_are_a_rule_choice_and_mask_exactly_the_masked_word(
+    text: str, masked: str | None
+) -> None:
+    found = [text[m.start : m.end] for m in MASKS.scan(text).matches]
+    assert found == ([masked] if masked else [])
