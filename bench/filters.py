@@ -13,7 +13,11 @@ texts with a few hits and evasions in them, and reports checks per second for:
 * a plain loop over Python ``re`` patterns, one per keyword (``\\bword\\b``) and the same
   regexes, finding every match — which, unlike Inkwell, catches no evasion at all.
 
-It also shows the scaling: the same checks with 10 keywords.
+It also shows the scaling: the same checks with 10 keywords; and then
+(:mod:`bench.filter_comparison`) recall and false positives on the evasion set
+``bench/evasions.tsv`` for Inkwell, better-profanity and glin-profanity with the same five
+rules, whether Inkwell's streamed and final checks agree, and each filter's cost for one
+check of these texts (``--no-compare`` skips it).
 """
 
 from __future__ import annotations
@@ -213,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--texts", type=int, default=20, help="distinct texts cycled through")
     parser.add_argument("--seconds", type=float, default=1.0, help="time per measurement")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--no-compare", action="store_true", help="skip the comparison with other filters"
+    )
     args = parser.parse_args(argv)
 
     rng = random.Random(args.seed)
@@ -279,6 +286,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nInkwell vs the plain loop at {len(rules)} rules: {speedup:.1f}× the checks per second."
     )
+    if not args.no_compare:
+        from bench.filter_comparison import report
+
+        print()
+        print("\n".join(report(rules, texts, args.seconds)))
     return 0
 
 

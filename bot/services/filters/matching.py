@@ -18,15 +18,30 @@ dropped — the allow-list wins.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any, Final
 
 import ahocorasick
 
 from inkwell.bot.records.filters import Stage
-from inkwell.bot.services.filters.normalize import AMBIGUOUS, Skeleton, fold, skeleton
-from inkwell.bot.services.filters.rules import LinearRegex, Rule, compile_regex, keyword_of
+from inkwell.bot.services.filters.joins import (
+    Break,
+    broken_forms,
+    is_contraction,
+    is_contraction_tail,
+    joined_phrase,
+    separates,
+)
+from inkwell.bot.services.filters.normalize import AMBIGUOUS, fold, skeleton, split_humps
+from inkwell.bot.services.filters.rules import (
+    FORM_SUFFIXES,
+    LinearRegex,
+    Rule,
+    compile_regex,
+    keyword_of,
+)
+from inkwell.bot.services.filters.views import Skeleton
 
 # "1" in a word may be an i or an l: each i/l of a pattern also matches a "1". Patterns with
 # more i's and l's than this get the extra readings on their first few only.
@@ -58,6 +73,12 @@ class _Entry:
     runs: tuple[int, ...]
     lead: int  # 1 if the key starts with a padding space
     trail: int  # 1 if it ends with one
+    # A broken form (joins.py): where the fragments meet in the key, and the fragments.
+    breaks: tuple[Break, ...] = ()
+    # A masked form: where the mask sits in the key (the letter before it for "*", which
+    # the skeleton drops inside a word; the space it became for "#"), and the mask itself.
+    mask_at: int = 0
+    mask: str = ""
 
 
 def collapse(text: str) -> tuple[str, tuple[int, ...]]:
@@ -98,11 +119,28 @@ class RuleMatcher:
                 self._regexes.append((index, compile_regex(rule.pattern)))
                 continue
             keyword = keyword_of(rule.kind, rule.pattern)
-            self._add(keys, keyword.core, index, not keyword.open_start, not keyword.open_end)
+            whole_start, whole_end = not keyword.open_start, not keyword.open_end
+            self._add(keys, keyword.core, index, whole_start, whole_end)
+            joined = joined_phrase(keyword.core)
+            if joined is not None:
+                self._add(keys, joined, index, whole_start, whole_end)
+            if rule.kind in ("word", "phrase"):
+                self._add_broken(keys, keyword.core, index)
+            if rule.masks and rule.kind == "word":
+                self._add_masked(keys, keyword.core, index)
+            if rule.forms and rule.kind == "word":
+                for suffix in FORM_SUFFIXES:
+                    self._add(keys, keyword.core + suffix, index, True, True)
+                # A part of a compound, at either end: "*hole", "dumb*".
+                self._add(keys, keyword.core, index, False, True)
+                self._add(keys, keyword.core, index, True, False)
         self._allowed_prefixes: set[str] = set()
         for term in allowed:
             core = keyword_of("phrase", term).core
             self._add(keys, core, _ALLOWED, True, True)
+            joined = joined_phrase(core)
+            if joined is not None:
+                self._add(keys, joined, _ALLOWED, True, True)
             for reading in readings(core):
                 key, _ = collapse(f" {reading} ")
                 # Proper prefixes that end a word: a stream ending there may still grow
@@ -133,6 +171,65 @@ class RuleMatcher:
             if entry not in bucket:
                 bucket.append(entry)
 
+    @staticmethod
+    def _add_broken(keys: dict[str, list[_Entry]], core: str, index: int) -> None:
+        # Only the plain reading gets broken forms: with the 1-for-i/l readings too they
+        # multiply the keys (and the compile time) for a combination nobody writes.
+        for padded, breaks in broken_forms(core):
+            key, runs = collapse(padded)
+
+            def at(offset: int, padded: str = padded) -> int:
+                return len(collapse(padded[:offset])[0])
+
+            moved = tuple(Break(at(b.at), at(b.before), b.left, b.right) for b in breaks)
+            entry = _Entry(index, runs, 1, 1, moved)
+            bucket = keys.setdefault(key, [])
+            if entry not in bucket:
+                bucket.append(entry)
+
+    @staticmethod
+    def _add_masked(keys: dict[str, list[_Entry]], core: str, index: int) -> None:
+        """``b*d``, ``f**k``, ``sh#t``: inner letters masked, the first and last kept."""
+        for start in range(1, len(core) - 1):
+            for end in range(start + 1, len(core)):
+                if len(core) - (end - start) < 2 or " " in core[start:end]:
+                    continue
+                for char, gap in (("*", ""), ("#", " ")):
+                    padded = f" {core[:start]}{gap}{core[end:]} "
+                    key, runs = collapse(padded)
+                    at = len(collapse(padded[: start + 1])[0]) - (1 if gap == "" else 0)
+                    entry = _Entry(index, runs, 1, 1, mask_at=at, mask=char * (end - start))
+                    bucket = keys.setdefault(key, [])
+                    if entry not in bucket:
+                        bucket.append(entry)
+
+    def _holds(self, entry: _Entry, begin: int, skel: Skeleton, original: str) -> bool:
+        """Whether a hit of ``entry`` at skeleton offset ``begin`` counts."""
+        runs = skel.runs
+        if entry.mask:
+            at = begin + entry.mask_at
+            if entry.mask[0] == "*":
+                hidden = original[skel.ends[at] : skel.starts[at + 1]]
+            else:
+                hidden = original[skel.starts[at] : skel.ends[at]]
+            if hidden != entry.mask:
+                return False
+        if not entry.breaks:
+            return all(runs[begin + k] >= need for k, need in enumerate(entry.runs))
+        if any(runs[begin + k] != need for k, need in enumerate(entry.runs)):
+            return False
+        starts, ends = skel.starts, skel.ends
+        for cut in entry.breaks:
+            separator = original[starts[begin + cut.at] : ends[begin + cut.at]]
+            before = original[starts[begin + cut.before] : ends[begin + cut.before]]
+            if (
+                separates(separator)
+                or is_contraction(cut.left, cut.right, separator)
+                or is_contraction_tail(cut.left, before)
+            ):
+                return False
+        return True
+
     @property
     def empty(self) -> bool:
         return not self.rules
@@ -145,29 +242,26 @@ class RuleMatcher:
         allowed: list[tuple[int, int]] = []
         rules = self.rules
         if self._automaton is not None:
-            text, runs, starts, ends = skel.text, skel.runs, skel.starts, skel.ends
-            for end, entries in self._automaton.iter(text):
-                for entry in entries:
-                    begin = end - len(entry.runs) + 1
-                    if any(runs[begin + k] < need for k, need in enumerate(entry.runs)):
-                        continue
-                    first, last = begin + entry.lead, end - entry.trail
-                    # A wildcard hit masks its whole word: "███ing" would still say it.
-                    if not entry.lead:
-                        first = text.rfind(" ", 0, first) + 1
-                    if not entry.trail:
-                        last = text.find(" ", last + 1) - 1
-                    span = (starts[first], ends[last])
-                    if entry.index == _ALLOWED:
-                        allowed.append(span)
-                    elif stage is None or rules[entry.index].applies(stage):
-                        found.append(Match(rules[entry.index], *span))
+            self._keywords(skel, text, stage, found, allowed)
+            if skel.trimmable:
+                self._keywords(skeleton(folded, trim=True), text, stage, found, allowed)
+            if folded.humps and not folded.reordered:
+                humped = skeleton(split_humps(folded))
+                self._keywords(humped, text, stage, found, allowed)
+                if humped.unsettled is not None and (
+                    skel.unsettled is None or humped.unsettled < skel.unsettled
+                ):
+                    skel = replace(skel, unsettled=humped.unsettled)
         for index, regex in self._regexes:
             rule = rules[index]
             if stage is not None and not rule.applies(stage):
                 continue
             for start, end in regex.spans(folded.text):
-                found.append(Match(rule, folded.starts[start], folded.ends[end - 1]))
+                if folded.reordered:
+                    low = min(folded.starts[start:end])
+                    found.append(Match(rule, low, max(folded.ends[start:end])))
+                else:
+                    found.append(Match(rule, folded.starts[start], folded.ends[end - 1]))
         kept = {
             match
             for match in found
@@ -175,6 +269,33 @@ class RuleMatcher:
         }
         ordered = sorted(kept, key=lambda m: (m.start, -m.rule.weight, m.end, m.rule.label))
         return Scan(tuple(ordered), tuple(allowed), skel)
+
+    def _keywords(
+        self,
+        skel: Skeleton,
+        original: str,
+        stage: Stage | None,
+        found: list[Match],
+        allowed: list[tuple[int, int]],
+    ) -> None:
+        """The keyword hits of one skeleton view, appended to ``found`` and ``allowed``."""
+        rules, text = self.rules, skel.text
+        for end, entries in self._automaton.iter(text):
+            for entry in entries:
+                begin = end - len(entry.runs) + 1
+                if not self._holds(entry, begin, skel, original):
+                    continue
+                first, last = begin + entry.lead, end - entry.trail
+                # A wildcard hit masks its whole word: "███ing" would still say it.
+                if not entry.lead:
+                    first = text.rfind(" ", 0, first) + 1
+                if not entry.trail:
+                    last = text.find(" ", last + 1) - 1
+                span = skel.span(first, last)
+                if entry.index == _ALLOWED:
+                    allowed.append(span)
+                elif stage is None or rules[entry.index].applies(stage):
+                    found.append(Match(rules[entry.index], *span))
 
     def pending_allowed(self, skel: Skeleton) -> int | None:
         """Where an unfinished allowed phrase may start at the end of a streamed text.

@@ -1,5 +1,9 @@
 """Text as the filters see it: two views of one text, each mapped back to the original.
 
+(Past 400 lines: the folding, the word reading and the spaced-letter joining of one view
+share their tables and helpers; the view types are in ``views.py``, drawn letters in
+``leet.py``.)
+
 Members dodge word lists with tricks a reader's eye ignores: ``ＦＵＣＫ``, ``fцck`` (a
 Cyrillic letter), ``f\\u200buck``, ``f.u.c.k``, ``fuuuuck``, ``||f||uck``, ``5h1t``. Both
 views undo those tricks, and every character of a view remembers which characters of the
@@ -7,9 +11,11 @@ original it came from, so a match can be masked in the original exactly.
 
 * :func:`fold` — the *folded* view, where regex rules run: compatibility forms (NFKD, so
   fullwidth, mathematical, circled and superscript letters become plain ones), accents and
-  other combining marks dropped, look-alike Cyrillic, Greek, small-capital and
-  regional-indicator letters replaced by the Latin letters they imitate, case folded, and
-  zero-width, bidi and control characters removed. Punctuation stays.
+  other combining marks dropped, look-alikes of Latin letters (``scripts.py``: Unicode's
+  confusables, framed letters, regional indicators) replaced by the letters they imitate
+  except in real words of another script, case folded, zero-width, bidi, control and
+  blank-letter characters removed, right-to-left overrides read in display order.
+  Punctuation stays.
 * :func:`skeleton` — the view keyword rules run on, built from the folded view: Discord
   markdown inside a word removed (``b**a**d``), leetspeak read as letters inside words that
   have letters (``5h1t``; ``2024`` stays a number), single letters spaced out joined
@@ -27,7 +33,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
+
+from inkwell.bot.services.filters.leet import read_drawn_letters
+from inkwell.bot.services.filters.scripts import lookalike, native_words
+from inkwell.bot.services.filters.views import Folded, Skeleton
 
 # What a leet character reads as inside a word that has letters. "1" stays "1": it may be an
 # i or an l, and the matcher tries both (see matching.py).
@@ -52,60 +62,25 @@ AMBIGUOUS: Final = "1"
 # Characters of Discord markdown: inside a word they are removed, elsewhere they separate.
 _MARKDOWN: Final = frozenset("*_~`|\\")
 
-# Look-alikes of Latin letters, checked before case folding (Greek capital Eta looks like H,
-# its small letter like n). Fullwidth, mathematical and circled letters need no entry:
-# NFKD already turns them into Latin letters.
-CONFUSABLES: Final = {
-    # Cyrillic capitals and small letters
-    "А": "a", "а": "a", "В": "b", "в": "b", "Е": "e", "е": "e", "К": "k", "к": "k",
-    "М": "m", "м": "m", "Н": "h", "н": "h", "О": "o", "о": "o", "Р": "p", "р": "p",
-    "С": "c", "с": "c", "Т": "t", "т": "t", "У": "y", "у": "y", "Х": "x", "х": "x",
-    "Ѕ": "s", "ѕ": "s", "І": "i", "і": "i", "Ј": "j", "ј": "j", "Ԁ": "d", "ԁ": "d",
-    "Ԛ": "q", "ԛ": "q", "Ԝ": "w", "ԝ": "w", "Һ": "h", "һ": "h", "Ӏ": "l", "ӏ": "l",
-    "Ү": "y", "ү": "y", "Ь": "b", "ь": "b", "г": "r", "п": "n", "Ԍ": "g", "Ц": "u",
-    "ц": "u", "и": "u", "И": "n", "Я": "r", "я": "r", "Ш": "w", "ш": "w", "Д": "a",
-    # Greek capitals and small letters
-    "Α": "a", "α": "a", "Β": "b", "β": "b", "Ε": "e", "ε": "e", "Ζ": "z", "Η": "h",
-    "η": "n", "Ι": "i", "ι": "i", "Κ": "k", "κ": "k", "Μ": "m", "μ": "u", "Ν": "n",
-    "ν": "v", "Ο": "o", "ο": "o", "Ρ": "p", "ρ": "p", "Τ": "t", "τ": "t", "Υ": "y",
-    "υ": "u", "Χ": "x", "χ": "x", "ω": "w", "γ": "y",
-    # Latin letters NFKD leaves alone, IPA letters and small capitals
-    "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ƀ": "b", "ɑ": "a",
-    "ɡ": "g", "ɩ": "i", "ʋ": "u", "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e",
-    "ꜰ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m",
-    "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v",
-    "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
-}  # fmt: skip
 # Regional indicator symbols 🇦…🇿 (flag letters) read as a…z.
 _REGIONAL_A: Final = 0x1F1E6
+# Letters (category Lo or So) that render as nothing or a blank: the Hangul fillers and the
+# blank braille pattern, used to hide a break inside a word.
+_BLANK_LETTERS: Final = frozenset("\u3164\uffa0\u115f\u1160\u2800")
+# A right-to-left override shows the Latin letters after it in reverse, up to a pop
+# directional formatting or the end of the line: the filters read them as displayed.
+_RTL_OVERRIDE: Final = "\u202e"
+_OVERRIDE_ENDS: Final = frozenset("\u202c\n")
 
 # A gap of at most this many characters (no line break) joins spaced-out single letters.
 _MAX_LETTER_GAP: Final = 3
+# English words of one letter: at the end of a run of spaced letters they may stand apart.
+_ONE_LETTER_WORDS: Final = frozenset("ai")
 # Spaced-out single letters join only when there are at least this many ("a b" stays apart).
 _MIN_SPACED_LETTERS: Final = 3
 
+_HUMP: Final = re.compile(r"(?<=[a-z])[A-Z]")
 _ASCII_FOLD: Final = {code: None for code in range(32) if chr(code) not in "\t\n"} | {127: None}
-
-
-@dataclass(frozen=True, slots=True)
-class Folded:
-    """The folded view; character ``i`` came from ``original[starts[i]:ends[i]]``."""
-
-    text: str
-    starts: Sequence[int]
-    ends: Sequence[int]
-
-
-@dataclass(frozen=True, slots=True)
-class Skeleton:
-    """The keyword view: words of collapsed letters between single spaces, padded with one
-    space at each end. Character ``i`` stands for ``runs[i]`` repeats of itself and came
-    from ``original[starts[i]:ends[i]]``."""
-
-    text: str
-    runs: list[int]
-    starts: list[int]
-    ends: list[int]
 
 
 @lru_cache(maxsize=8192)
@@ -114,20 +89,31 @@ def fold_char(char: str) -> str:
     category = unicodedata.category(char)
     if char in "\t\n":
         return char
+    if char in _BLANK_LETTERS:
+        return ""
     if category in ("Cc", "Cf", "Cs", "Co", "Cn") or category.startswith("M"):
         return ""
     code = ord(char)
     if _REGIONAL_A <= code <= _REGIONAL_A + 25:
         return chr(ord("a") + code - _REGIONAL_A)
-    if char in CONFUSABLES:
-        return CONFUSABLES[char]
+    latin = lookalike(char)
+    if latin is not None:
+        return latin
     out: list[str] = []
     for part in unicodedata.normalize("NFKD", char):
         if unicodedata.category(part).startswith("M"):
             continue
-        part = CONFUSABLES.get(part, part)
-        out.append(part.casefold())
+        out.append(lookalike(part) or part.casefold())
     return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def fold_native(char: str) -> str:
+    """A letter of a real word in another script, folded without reading it as Latin."""
+    if unicodedata.category(char).startswith("M"):
+        return ""
+    parts = unicodedata.normalize("NFKD", char)
+    return "".join(part.casefold() for part in parts if unicodedata.category(part)[0] != "M")
 
 
 def fold(text: str) -> Folded:
@@ -135,12 +121,28 @@ def fold(text: str) -> Folded:
     if text.isascii():
         folded = text.translate(_ASCII_FOLD).lower()
         if len(folded) == len(text):
-            return Folded(folded, range(len(text)), range(1, len(text) + 1))
+            capitals = [match.start() for match in _HUMP.finditer(text)]
+            return Folded(folded, range(len(text)), range(1, len(text) + 1), humps=capitals)
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
+    override: int | None = None  # where the open override's folded characters begin
+    open_override: int | None = None
+    reordered = False
+    humps: list[int] = []
+    lower = False
+    native = native_words(text)
     for index, char in enumerate(text):
-        piece = fold_char(char)
+        if char.isupper() and lower:
+            humps.append(len(pieces))
+        lower = char.islower() or (lower and not char.isupper() and not fold_char(char))
+        if override is not None and char in _OVERRIDE_ENDS:
+            _reverse_from(override, pieces, starts, ends)
+            override = open_override = None
+            reordered = True
+        elif char == _RTL_OVERRIDE and override is None:
+            override, open_override = len(pieces), index
+        piece = fold_native(char) if index in native else fold_char(char)
         if not piece:
             # A combining mark belongs to the letter before it: masking that letter masks
             # the mark too, so no accent is left dangling after "███".
@@ -151,7 +153,35 @@ def fold(text: str) -> Folded:
             pieces.append(part)
             starts.append(index)
             ends.append(index + 1)
+    if override is not None:
+        _reverse_from(override, pieces, starts, ends)
+        reordered = True
+    return Folded("".join(pieces), starts, ends, reordered, open_override, humps)
+
+
+def split_humps(folded: Folded) -> Folded:
+    """The folded view with a space before each capital that follows a small letter, for
+    CamelCase and hashtags (``#SoBad`` reads ``so bad``); the spaces map to no character."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    previous = 0
+    for hump in folded.humps:
+        pieces.append(folded.text[previous:hump] + " ")
+        starts.extend(folded.starts[previous:hump])
+        ends.extend(folded.ends[previous:hump])
+        starts.append(folded.starts[hump])
+        ends.append(folded.starts[hump])
+        previous = hump
+    pieces.append(folded.text[previous:])
+    starts.extend(folded.starts[previous:])
+    ends.extend(folded.ends[previous:])
     return Folded("".join(pieces), starts, ends)
+
+
+def _reverse_from(begin: int, *columns: list[Any]) -> None:
+    for column in columns:
+        column[begin:] = column[begin:][::-1]
 
 
 # A stretch of folded text that may hold words: word characters, leet symbols, markdown.
@@ -269,9 +299,15 @@ def _tokens(folded: str) -> list[_Token]:
     return tokens
 
 
-def _join_spaced_letters(tokens: list[_Token]) -> list[_Token]:
-    """``b.a.d`` → ``bad``: three or more single letters with short gaps become one word."""
+def _join_spaced_letters(tokens: list[_Token], trim: bool = False) -> tuple[list[_Token], bool]:
+    """``b.a.d`` → ``bad``: three or more single letters with short gaps become one word.
+
+    With ``trim``, a one-letter word at either end of a run stands apart when three letters
+    remain: ``a b i t c h`` → ``a bitch``, ``s h i t, I`` → ``shit i``. Also says whether
+    some run had such an end.
+    """
     joined: list[_Token] = []
+    edges = False
     index = 0
     while index < len(tokens):
         end = index + 1
@@ -284,6 +320,16 @@ def _join_spaced_letters(tokens: list[_Token]) -> list[_Token]:
                 and tokens[end].gap_before <= _MAX_LETTER_GAP
             ):
                 end += 1
+        tail: list[_Token] = []
+        if trim and end - index > _MIN_SPACED_LETTERS:
+            if tokens[index].text in _ONE_LETTER_WORDS:
+                joined.append(tokens[index])
+                index += 1
+            if end - index > _MIN_SPACED_LETTERS and tokens[end - 1].text in _ONE_LETTER_WORDS:
+                end -= 1
+                tail = [tokens[end]]
+        if end - index > _MIN_SPACED_LETTERS and not trim:
+            edges = edges or any(tokens[k].text in _ONE_LETTER_WORDS for k in (index, end - 1))
         if end - index >= _MIN_SPACED_LETTERS:
             first = tokens[index]
             run = tokens[index:end]
@@ -292,13 +338,47 @@ def _join_spaced_letters(tokens: list[_Token]) -> list[_Token]:
             joined.append(_Token(text, positions, first.gap_before, first.break_before))
         else:
             joined.extend(tokens[index:end])
-        index = end
-    return joined
+        joined.extend(tail)
+        index = end + len(tail)
+    return joined, edges
 
 
-def skeleton(folded: Folded) -> Skeleton:
-    """The keyword view of a folded text (see the module docstring)."""
-    tokens = _join_spaced_letters(_tokens(folded.text))
+def _single_letter(token: _Token) -> bool:
+    return len(token.text) == 1 and not token.text.isdigit()
+
+
+def _open_letters(tokens: list[_Token], folded: str) -> int | None:
+    """The folded position where a trailing run of single letters begins, if letters
+    appended later would join it (``B A D`` may still become ``B A D G E``)."""
+    if not tokens or not _single_letter(tokens[-1]):
+        return None
+    after = folded[tokens[-1].positions[-1] + 1 :]
+    if "\n" in after or len(after) > _MAX_LETTER_GAP:
+        return None
+    first = len(tokens) - 1
+    while (
+        first > 0
+        and _single_letter(tokens[first - 1])
+        and not tokens[first].break_before
+        and tokens[first].gap_before <= _MAX_LETTER_GAP
+    ):
+        first -= 1
+    return tokens[first].positions[0]
+
+
+def skeleton(folded: Folded, *, trim: bool = False) -> Skeleton:
+    """The keyword view of a folded text (see the module docstring); ``trim`` reads a
+    one-letter word at the end of a run of spaced letters as a word of its own."""
+    folded = read_drawn_letters(folded)
+    words = _tokens(folded.text)
+    open_letters = _open_letters(words, folded.text)
+    unsettled = folded.open_override
+    if open_letters is not None:
+        start = folded.starts[open_letters]
+        if folded.reordered:
+            start = min(folded.starts[open_letters:])
+        unsettled = start if unsettled is None else min(unsettled, start)
+    tokens, edges = _join_spaced_letters(words, trim)
     chars: list[str] = [" "]
     runs: list[int] = [1]
     starts: list[int] = [0]
@@ -334,7 +414,7 @@ def skeleton(folded: Folded) -> Skeleton:
     runs.append(1)
     starts.append(end)
     ends.append(end)
-    return Skeleton("".join(chars), runs, starts, ends)
+    return Skeleton("".join(chars), runs, starts, ends, folded.reordered, unsettled, edges)
 
 
 def skeleton_of(text: str) -> Skeleton:
@@ -346,5 +426,5 @@ def pattern_skeleton(pattern: str) -> str:
 
     An ambiguous ``1`` in a pattern is taken as ``i``; the matcher adds the ``1`` readings.
     """
-    tokens = _join_spaced_letters(_tokens(fold(pattern).text))
+    tokens, _ = _join_spaced_letters(_tokens(fold(pattern).text))
     return " ".join(token.text.replace(AMBIGUOUS, "i") for token in tokens)

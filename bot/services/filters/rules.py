@@ -41,6 +41,9 @@ MAX_REGEX_MATCHES: Final = 200
 # RE2 refuses to build a program bigger than this (bytes); a refusal is a compile error.
 _REGEX_MEMORY: Final = 4 << 20
 
+# What word forms add to a word rule: these suffixes (a doubled last letter, ``shitty``,
+# needs none of its own: repeats collapse).
+FORM_SUFFIXES: Final = ("s", "es", "ed", "ing", "er", "ers", "y", "it")
 _ACTION_WEIGHT: Final = {"block": 3, "flag": 2, "redact": 1}
 # Stored text back to its type (the database's CHECK constraints allow nothing else).
 _KINDS: Final[dict[str, Kind]] = {kind: kind for kind in ("word", "phrase", "wildcard", "regex")}
@@ -71,6 +74,13 @@ class Rule:
     applies_to: AppliesTo
     # What a member may read when it blocks them ("profanity"); never the pattern.
     category: str
+    # Word forms (a moderator's choice, off by default to keep AutoMod's whole-word
+    # meaning): the word with a common suffix (``bads``, ``badder``, ``shitty``) or as
+    # a part of a compound (``*hole``, ``dumb*``); the allow-list still wins.
+    forms: bool = False
+    # Masks (a moderator's choice: it has false positives): ``b*d``, ``f**k``, ``sh#t``,
+    # letters inside the word replaced one for one by ``*`` or ``#``.
+    masks: bool = False
 
     def applies(self, stage: Stage) -> bool:
         wanted = "prompts" if stage == "prompt" else "outputs"

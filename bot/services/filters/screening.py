@@ -6,8 +6,10 @@
 
 1. No guild (DMs, the console) or nothing configured → the text passes untouched.
 2. Prompts from an exempt role or channel pass; outputs are always checked.
-3. Streaming output: the unfinished last word is held back (and a word that may still
-   become an allowed phrase), so a blocked word is never on screen, not even for one edit.
+3. Streaming output: what may still change is held back (:func:`visible`: the unfinished
+   last word, a word that may still become an allowed phrase, a trailing run of single
+   letters, an open right-to-left override), so a blocked word is never on screen, not
+   even for one edit, and nothing the final check passes is blocked on the way.
 4. The rule stage: one scan finds every match; the allow-list has already won. Any
    *block* → blocked, with the rule's category; *redact* → each match becomes ███ in the
    original text; *flag* → recorded and passed.
@@ -23,6 +25,7 @@ from inkwell.bot.services.content_policy import RATINGS, Verdict
 from inkwell.bot.services.filters.audit_trail import AuditTrail
 from inkwell.bot.services.filters.classifier import SafetyClassifier
 from inkwell.bot.services.filters.compiled import FilterCache
+from inkwell.bot.services.filters.matching import Match, RuleMatcher
 from inkwell.bot.services.filters.redaction import finished_length, redact
 from inkwell.bot.services.filters.rules import Rule
 from inkwell.bot.services.forms import Rating
@@ -30,6 +33,33 @@ from inkwell.bot.services.origin import Origin
 
 # Outside age-restricted channels a guild's content is capped here (Discord's rules).
 UNRESTRICTED_MAX: Final[Rating] = "pg13"
+
+
+def visible(
+    matcher: RuleMatcher, text: str, stage: Stage, *, final: bool
+) -> tuple[str, tuple[Match, ...]]:
+    """What of ``text`` may be judged now, and its matches.
+
+    A streamed text is judged only up to where nothing appended later can change how it
+    reads: its last whitespace (the word after it may grow), an allowed phrase that may
+    still be finishing, a trailing run of single letters that may join the next ones
+    (``B A D`` → ``B A D G E``), an open right-to-left override. So the stream never blocks
+    what the final check passes, and never shows what it would block.
+    """
+    shown = text if final else text[: finished_length(text)]
+    scan = matcher.scan(shown, stage)
+    matches = scan.matches
+    if not final:
+        holds = [
+            hold
+            for hold in (matcher.pending_allowed(scan.skeleton), scan.skeleton.unsettled)
+            if hold is not None
+        ]
+        if holds:
+            cut = min(holds)
+            shown = shown[:cut]
+            matches = tuple(match for match in matches if match.end <= cut)
+    return shown, matches
 
 
 class Screener:
@@ -66,14 +96,7 @@ class Screener:
         filters = await self._cache.get(origin.guild_id)
         if not filters.active or (stage == "prompt" and filters.exempt(origin)):
             return Verdict(text)
-        shown = text if final else text[: finished_length(text)]
-        scan = filters.matcher.scan(shown, stage)
-        matches = scan.matches
-        if not final:
-            pending = filters.matcher.pending_allowed(scan.skeleton)
-            if pending is not None:
-                shown = shown[:pending]
-                matches = tuple(match for match in matches if match.end <= pending)
+        shown, matches = visible(filters.matcher, text, stage, final=final)
         spans = [(match.start, match.end) for match in matches]
         blocking = [match for match in matches if match.rule.action == "block"]
         if blocking:

@@ -187,6 +187,18 @@ async def test_redaction_while_streaming_never_shows_the_word_either(
     assert final.text.endswith(" and left.")
 
 
+async def test_spaced_letters_that_may_still_grow_are_held_back_not_blocked(
+    filters: FilterService,
+) -> None:
+    await add(filters, "bad", applies_to="outputs")
+    for text in snapshots(["the badge read ", "B A D ", "G E"]):
+        verdict = await filters.check_output(text, MEMBER, final=False)
+        assert (verdict.blocked, verdict.text) == (False, "the badge read ")
+    done = await filters.check_output("the badge read B A D G E", MEMBER, final=True)
+    assert (done.blocked, done.text) == (False, "the badge read B A D G E")
+    assert (await filters.check_output("it read B A D", MEMBER, final=True)).blocked
+
+
 async def test_a_streamed_text_may_still_become_an_allowed_phrase(filters: FilterService) -> None:
     await add(filters, "hell")
     await filters.rules.allow(GUILD, MOD, "Hell Creek")
