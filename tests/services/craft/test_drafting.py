@@ -10,7 +10,7 @@ import pytest
 from inkwell.bot.errors import InvalidInput
 from inkwell.bot.services.craft.drafting import LineDrafter, judge_line
 from inkwell.bot.services.craft.plans import LinePlan, lyrics_plan, poem_plan
-from inkwell.bot.services.creation import CreationService
+from inkwell.bot.services.creation_service import CreationService
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.prompts import PromptLibrary
