@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Final, Literal
 
-ChatterForm = Literal["story", "lyrics", "poem", "post", "relay"]
+ChatterForm = Literal["story", "lyrics", "poem", "post"]
 
 _POLITE: Final = r"(?:sure|okay|ok|certainly|of course|absolutely|alright|great|gladly)"
 _PIECE: Final = (
