@@ -220,6 +220,7 @@ class Creation:
         clock = self._service.clock
         interval = self._service.snapshot_interval
         last_shown: float | None = None
+        words_began = False
 
         try:
             async with self._service.concurrency.slot(self.origin.guild_id):
@@ -237,15 +238,20 @@ class Creation:
                         due = last_shown is None or clock() - last_shown >= interval
                         if delta.index != 0 or not delta.text or not due:
                             continue
-                        if (snapshot := shown(0)) is not None:
-                            last_shown = clock()
-                            verdict = await content_filter.check_output(
-                                snapshot, self.origin, final=False
-                            )
-                            if verdict.blocked:
-                                self._block(first_index, sampling.n, verdict.category)
-                                break
-                            yield verdict.text
+                        if (snapshot := shown(0)) is None:
+                            if not words_began:  # held back: words are coming, none shown
+                                words_began = True
+                                yield prefix
+                            continue
+                        words_began = True
+                        last_shown = clock()
+                        verdict = await content_filter.check_output(
+                            snapshot, self.origin, final=False
+                        )
+                        if verdict.blocked:
+                            self._block(first_index, sampling.n, verdict.category)
+                            break
+                        yield verdict.text
         finally:
             self._running = False
             if not self.blocked:

@@ -103,6 +103,16 @@ async def test_a_story_cut_at_the_length_limit_ends_on_a_sentence_and_says_conti
     )
 
 
+async def test_a_preamble_never_shows_not_even_for_a_moment(
+    inkwell: Harness, backend: ScriptedBackend
+) -> None:
+    backend.script = ["Sure! ", "Here's your story:\n\n", "The lamp ", "went out."]
+    events = await inkwell.run_slash("story", prompt="a lighthouse")
+    assert events.contents()
+    assert not any("Sure" in text or "Here's" in text for text in events.contents())
+    assert events.last_content() == "The lamp went out."
+
+
 async def test_stop_keeps_what_was_written(inkwell: Harness, backend: ScriptedBackend) -> None:
     backend.pause = asyncio.Event()
     events = await inkwell.run_slash("story", prompt="a door", wait=False)
