@@ -29,15 +29,20 @@ _OPENERS: Final = (
     re.compile(rf"^{_POLITE}\W*$", re.IGNORECASE),  # "Sure!"
     re.compile(rf"^{_POLITE}[!,.]\s+(?:here|I|I'm|I’m|let me|let's|below)\b", re.IGNORECASE),
     re.compile(r"^(?:here(?:'s|’s| is| are)|below is|this is)\b.*[:：]$", re.IGNORECASE),
-    re.compile(rf"^(?:here(?:'s|’s| is| are))\s+(?:your|a|an|the|my)\b.{{0,40}}\b{_PIECE}\b", re.I),
     re.compile(
-        r"^I(?:'ve|’ve| have)\s+(?:just\s+)?(?:finished|written|edited|revised|created|"
-        r"composed|crafted|drafted|made|come up with)\b",
+        rf"^(?:here(?:'s|’s| is| are))\s+(?:your|a|an|the|my)\b.{{0,40}}\b{_PIECE}s?"
+        r"(?:\s+(?:about|on|for you|titled|called|inspired by|based on)\b.*)?\W*$",
         re.IGNORECASE,
     ),
     re.compile(
-        r"^(?:let me|let's|I'll|I will)\s+(?:walk|go|take you|share|present|write|try|"
-        r"revise|rewrite|start|begin|give|craft|compose|put|now)\b",
+        r"^I(?:'ve|’ve| have)\s+(?:just\s+)?(?:finished|written|edited|revised|created|"
+        rf"composed|crafted|drafted|made|come up with)\b.{{0,40}}\b{_PIECE}s?\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^(?:let me|let's|let us|I'll|I’ll|I will)\b.*[:：]$", re.IGNORECASE),
+    re.compile(
+        r"^(?:let me|let's|let us)\s+(?:walk you|walk through|go through|go over|"
+        r"take you through|share|present)\b",
         re.IGNORECASE,
     ),
     re.compile(rf"^(?:title|{_PIECE})\s*[:：]$", re.IGNORECASE),  # "Story:" alone
@@ -51,9 +56,11 @@ _ECHOES: Final = re.compile(
 )
 # Sign-offs after the piece.
 _CLOSERS: Final = re.compile(
-    r"^(?:I hope (?:you|this|that|it)|hope you|let me know|feel free|enjoy\W*$|"
-    r"would you like|if you(?:'d|’d| would)? (?:like|want|need)|I can (?:also|adjust|make|"
-    r"write|change|revise)|do you want|note\s*:|\(note)",
+    r"^(?:I hope (?:you|this|that|it)|hope you (?:enjoy|like)|let me know|feel free to|"
+    r"enjoy\W*$|(?:would|do) you (?:like|want) (?:me|a|an|another|any|more)\b|"
+    r"if you(?:'d|’d| would)? (?:like|want|need) (?:me to|any|a different|another|more)\b|"
+    r"I can (?:also|adjust|revise|change|make changes|write (?:another|more))\b|"
+    r"note\s*:|\(note)",
     re.IGNORECASE,
 )
 _RULE: Final = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")

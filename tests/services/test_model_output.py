@@ -61,6 +61,21 @@ CHATTER: list[tuple[str, ChatterForm, str]] = [
         '"Let me go," she said.\nHe did not let her go.\n',
     ),
     (
+        "Let me walk you through the new lyrics.\n[Verse 1]\nCity lights",
+        "lyrics",
+        "[Verse 1]\nCity lights",
+    ),
+    (
+        "The vault was cold.\n\nWould you like me to make it longer?",
+        "story",
+        "The vault was cold.\n",
+    ),
+    (
+        "Here's your story about a heist!\n\nThe vault was cold.",
+        "story",
+        "The vault was cold.",
+    ),
+    (
         "**Here is your poem:**\nsnow on the pine\nthe crow waits",
         "poem",
         "snow on the pine\nthe crow waits",
@@ -80,6 +95,10 @@ def test_preambles_echoes_sign_offs_headings_and_entities_are_taken_off(
     [
         "Of course the train was late. It always was.",
         "Here the river bends, and the town begins.",
+        "Here is the story of how I lost my brother.\nIt began in May.",
+        "Let me go, I thought, and the rope slipped.",
+        "I have written to her every day since the war.",
+        "The bridge held.\nIf you want to find me, look under it.",
         "I have never seen snow like this.",
         "AT&T called twice; &copyright is not an entity.",
     ],
