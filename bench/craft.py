@@ -62,7 +62,7 @@ from bench.stats import percentile, table
 from inkwell.bot.services.craft.lyrics import check_lyrics
 from inkwell.bot.services.craft.poems import check_poem
 from inkwell.bot.services.craft.verdict import Verdict
-from inkwell.bot.services.creation import CreationService
+from inkwell.bot.services.creation_service import CreationService
 from inkwell.bot.services.forms import FormName, LyricsStructure, PoemForm
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
 from inkwell.bot.services.origin import Origin

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from inkwell.bot.services.bundle import Services
-from inkwell.bot.services.creation import CreationService
+from inkwell.bot.services.creation_service import CreationService
 from inkwell.bot.services.filters.classifier import SafetyClassifier
 from inkwell.bot.services.filters.service import FilterService
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency

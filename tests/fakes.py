@@ -27,7 +27,8 @@ class ScriptedBackend:
     first chunk until set, as a busy server's queue does; ``pause`` holds it after its first
     chunk until set, to test Stop and concurrency; ``fail_after`` raises BackendUnavailable
     after that many chunks (once ``queued`` is set). ``queue`` is what it says of its queue
-    when asked why a request has no word yet (None: it can't tell).
+    when asked why a request has no word yet (None: it can't tell). ``finish_reason`` is
+    what the last delta says: ``"length"`` plays a generation stopped at its token budget.
     """
 
     name = "scripted"
@@ -43,8 +44,10 @@ class ScriptedBackend:
         queued: asyncio.Event | None = None,
         pause: asyncio.Event | None = None,
         fail_after: int | None = None,
+        finish_reason: str = "stop",
     ) -> None:
         self.script = script
+        self.finish_reason = finish_reason
         self.queued = queued
         self.pause = pause
         self.fail_after = fail_after
@@ -76,7 +79,7 @@ class ScriptedBackend:
                         raise BackendUnavailable(member, operator_detail=DOWN_DETAIL)
                     last = position == len(chunks) - 1
                     text = f"v{index} {chunk}" if index and position == 0 else chunk
-                    yield Delta(index, text, "stop" if last else None)
+                    yield Delta(index, text, self.finish_reason if last else None)
                     if position == 0 and self.pause is not None:
                         await self.pause.wait()
                     await asyncio.sleep(0)

@@ -199,8 +199,9 @@ def test_the_root_error_type_imports_no_layer() -> None:
 def test_creation_and_relay_depend_on_the_content_policy_not_the_filters() -> None:
     """They check text through the protocols; the moderators' filters are one implementation."""
     found = dict(modules("bot/services/relay"))
-    found["inkwell.bot.services.creation"] = imports_of(ROOT / "bot" / "services" / "creation.py")
-    assert "inkwell.bot.services.content_policy" in found["inkwell.bot.services.creation"]
+    for name in ("creation", "creation_service"):
+        found[f"inkwell.bot.services.{name}"] = imports_of(ROOT / "bot" / "services" / f"{name}.py")
+    assert "inkwell.bot.services.content_policy" in found["inkwell.bot.services.creation_service"]
     filters = ("inkwell.bot.services.filters",)
     reached = {
         module: sorted(name for name in names if reaches(name, filters))

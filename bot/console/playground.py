@@ -152,8 +152,8 @@ class Playground:
                 async for text in texts:
                     if text.startswith(shown):
                         self._out.write(text[len(shown) :])
-                    else:  # the text was reshaped at the end (a post fitted to its platform)
-                        self._out.write("\n\n— fitted to the platform —\n" + text)
+                    else:  # reshaped at the end: a post fitted, a cut piece cut back
+                        self._out.write(f"\n\n— {_reshaped(creation)} —\n{text}")
                     self._out.flush()
                     shown = text
             except BackendError:
@@ -168,6 +168,8 @@ class Playground:
     def _footer(self, creation: Creation) -> None:
         if creation.report:
             self.say(f"· {creation.report}")
+        if creation.cut_notice:
+            self.say(f"✂ {creation.cut_notice.replace('Continue', 'c continue')}")
         hints = ["r regenerate"]
         if FORMS[creation.form].can_continue:
             hints.append("c continue")
@@ -207,6 +209,12 @@ class Playground:
                     self.say("Kept everything.")
             case other:
                 raise InvalidInput(f"/style has no “{other}”. Try set, show, reset or forget-me.")
+
+
+def _reshaped(creation: Creation) -> str:
+    if creation.form == "post":
+        return "fitted to the platform"
+    return "cut back to a complete ending" if creation.cut else "tidied"
 
 
 def describe_style(style: StyleRecord) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
-from inkwell.bot.services.creation import CreationService
+from inkwell.bot.services.creation_service import CreationService
 from inkwell.bot.services.filters.service import FilterService
 from inkwell.bot.services.relay import RelayService
 from inkwell.bot.services.styles import StyleService

@@ -1,7 +1,8 @@
-"""Generating stories, lyrics, poems and posts: the engine behind /story /lyrics /poem /post.
+"""One member's piece: the engine behind /story /lyrics /poem /post.
 
-A :class:`Creation` is one member's piece of work. It holds the variants made so far and
-streams new ones; the Discord cog and the console playground drive it the same way:
+A :class:`Creation` is one member's piece of work, opened by
+:class:`~inkwell.bot.services.creation_service.CreationService`. It holds the variants
+made so far and streams new ones; the Discord cog and the console playground drive it the same way:
 
     creation = await service.begin(request, origin)
     async for text in creation.write():      # the growing text of the new variant
@@ -13,55 +14,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-import re
-import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from dataclasses import replace
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, Final
 
 from inkwell.bot.errors import InvalidInput
-from inkwell.bot.services.content_policy import (
-    AllowEverything,
-    ContentFilter,
-    RatingPolicy,
-    cap_rating,
-    screen_request,
-    screen_style,
-)
-from inkwell.bot.services.craft.drafting import LineDrafter
-from inkwell.bot.services.craft.lyrics import check_lyrics
-from inkwell.bot.services.craft.plans import PiecePlan, acrostic_word, lyrics_plan, poem_plan
-from inkwell.bot.services.craft.poems import check_poem
-from inkwell.bot.services.craft.report import report_line
-from inkwell.bot.services.craft.voice import (
-    NOT_ASKED,
-    Voice,
-    best_voice,
-    match_voice,
-    voice_report,
-)
-from inkwell.bot.services.creativity import sampling_for_call
-from inkwell.bot.services.forms import (
-    FORMS,
-    CreationRequest,
-    FormName,
-    LyricsStructure,
-    PoemForm,
-)
-from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
+from inkwell.bot.services.craft.plans import PiecePlan
+from inkwell.bot.services.craft.voice import NOT_ASKED, Voice, best_voice
+from inkwell.bot.services.forms import FORMS, CreationRequest, FormName
 from inkwell.bot.services.origin import Origin
-from inkwell.bot.services.prompts import PromptLibrary
-from inkwell.bot.services.styles import StyleService
-from inkwell.bot.text.cleaning import clean_text, defuse_mentions
-from inkwell.bot.text.hashtags import suggest_hashtags
-from inkwell.bot.text.platforms import PLATFORM_LIMITS, PLATFORMS, Platform
-from inkwell.bot.text.post_fitting import fit_post
-from inkwell.bot.text.post_parsing import parse_post, parse_post_json
+from inkwell.bot.services.posts import partial_post_text, platform_of, post_schema
+from inkwell.bot.text.endings import Unit, cut_to_complete
+from inkwell.bot.text.model_output import held_back, strip_chatter
+from inkwell.bot.text.platforms import Platform
 from inkwell.serving.backend import (
     INTERACTIVE_PRIORITY,
-    Backend,
     ChatMessage,
     GenerationRequest,
     QueueState,
@@ -69,54 +37,27 @@ from inkwell.serving.backend import (
     queue_state_of,
 )
 
+if TYPE_CHECKING:
+    from inkwell.bot.services.creation_service import CreationService
+
 log = logging.getLogger(__name__)
 
-DEFAULT_PLATFORM: Platform = "x"
 # How much more the model may write when asked to continue a piece.
 CONTINUE_TOKENS = 300
 # Stories written together in one request when the member's style asks for a point of
 # view or tense, so the one that reads as asked can be shown (the other is a flip away).
 STORY_CANDIDATES = 2
 STILL_WRITING = "Still writing — press Stop first, or wait for it to finish."
-
-
-def post_schema(platform: Platform, max_hashtags: int = 3) -> dict[str, Any]:
-    """JSON schema for structured post output; the bounds keep a small model from rambling."""
-    return {
-        "type": "object",
-        "properties": {
-            "text": {"type": "string", "minLength": 1, "maxLength": PLATFORM_LIMITS[platform]},
-            "hashtags": {
-                "type": "array",
-                "items": {"type": "string", "pattern": "^#[A-Za-z][A-Za-z0-9_]{0,30}$"},
-                "maxItems": max_hashtags,
-            },
-        },
-        "required": ["text", "hashtags"],
-        "additionalProperties": False,
-    }
-
-
-_PARTIAL_JSON_TEXT = re.compile(r'"text"\s*:\s*"((?:[^"\\]|\\.)*)')
-
-
-def _partial_post_text(raw: str) -> str:
-    """The readable part of a half-written JSON post, for display while it streams."""
-    match = _PARTIAL_JSON_TEXT.search(raw)
-    if not match:
-        return ""
-    fragment = match.group(1)
-    # Drop a dangling escape before decoding what has arrived so far.
-    fragment = re.sub(r"\\u?[0-9a-fA-F]{0,3}$|\\$", "", fragment)
-    try:
-        return str(json.loads(f'"{fragment}"'))
-    except json.JSONDecodeError:
-        return fragment
-
-
-def platform_of(request: CreationRequest) -> Platform:
-    value = request.text_option("platform")
-    return next((platform for platform in PLATFORMS if platform == value), DEFAULT_PLATFORM)
+# Under a piece the token budget stopped; the member can pick it up (or try again).
+CUT_AT_LIMIT = "cut at the length limit — Continue picks up from here"
+CUT_AT_LIMIT_NO_CONTINUE = "cut at the length limit — Regenerate for another"
+# How a cut piece goes back to a complete ending: prose to a sentence, verse to a line.
+_CUT_UNIT: Final[Mapping[FormName, Unit]] = {
+    "story": "sentence",
+    "post": "sentence",
+    "lyrics": "line",
+    "poem": "line",
+}
 
 
 class Creation:
@@ -149,6 +90,8 @@ class Creation:
         # The form report of each variant that has one (a poem's, a song's, a story's
         # voice), by index.
         self._reports: dict[int, str] = {}
+        # The variants the token budget stopped, cut back to a complete ending, by index.
+        self._cut: set[int] = set()
 
     @property
     def form(self) -> FormName:
@@ -162,6 +105,19 @@ class Creation:
     def report(self) -> str | None:
         """The shown variant's form report, e.g. ``haiku · 5-7-5 ✓``; None when it has none."""
         return self._reports.get(self.index) if self.variants else None
+
+    @property
+    def cut(self) -> bool:
+        """Whether the shown variant stopped at the length limit (and was cut back to its
+        last complete sentence or line)."""
+        return bool(self.variants) and self.index in self._cut
+
+    @property
+    def cut_notice(self) -> str | None:
+        """What to tell the member under a cut variant; None when it was not cut."""
+        if not self.cut:
+            return None
+        return CUT_AT_LIMIT if FORMS[self.form].can_continue else CUT_AT_LIMIT_NO_CONTINUE
 
     @property
     def running(self) -> bool:
@@ -267,15 +223,22 @@ class Creation:
         # Pieces are joined only when shown and at the end: joining per token would copy the
         # whole text every time, quadratic in its length.
         pieces: list[list[str]] = [[] for _ in range(sampling.n)]
+        finish_reasons: list[str | None] = [None] * sampling.n
 
-        def shown(index: int) -> str:
+        def shown(index: int) -> str | None:
+            """The variant as it would read now; None while its first line may yet turn
+            out to be a preamble (shown once it is known, so it never flashes up)."""
             text = "".join(pieces[index])
-            return self._join(prefix, _partial_post_text(text) if structured else text)
+            text = partial_post_text(text) if structured else text
+            if held_back(text) or not (new := strip_chatter(text, self.form, never_empty=False)):
+                return None
+            return self._join(prefix, new)
 
         content_filter = self._service.content_filter
         clock = self._service.clock
         interval = self._service.snapshot_interval
         last_shown: float | None = None
+        words_began = False
 
         try:
             async with self._service.concurrency.slot(self.origin.guild_id):
@@ -286,32 +249,37 @@ class Creation:
                         if delta is None:
                             break
                         pieces[delta.index].append(delta.text)
+                        if delta.finish_reason is not None:
+                            finish_reasons[delta.index] = delta.finish_reason
                         # Snapshots go out at most once per interval: each is checked by the
                         # content filter, and Discord shows at most one edit per interval.
                         due = last_shown is None or clock() - last_shown >= interval
-                        if delta.index == 0 and delta.text and due:
-                            last_shown = clock()
-                            verdict = await content_filter.check_output(
-                                shown(0), self.origin, final=False
-                            )
-                            if verdict.blocked:
-                                self._block(first_index, sampling.n, verdict.category)
-                                break
-                            yield verdict.text
+                        if delta.index != 0 or not delta.text or not due:
+                            continue
+                        if (snapshot := shown(0)) is None:
+                            if not words_began:  # held back: words are coming, none shown
+                                words_began = True
+                                yield prefix
+                            continue
+                        words_began = True
+                        last_shown = clock()
+                        verdict = await content_filter.check_output(
+                            snapshot, self.origin, final=False
+                        )
+                        if verdict.blocked:
+                            self._block(first_index, sampling.n, verdict.category)
+                            break
+                        yield verdict.text
         finally:
             self._running = False
             if not self.blocked:
                 # Kept however the stream ended (done, Stop, failure): nothing written is lost.
                 for index in range(sampling.n):
-                    written = self._join(prefix, "".join(pieces[index]))
-                    self.variants[first_index + index] = written.rstrip()
+                    at_limit = finish_reasons[index] == "length" and not self.stopped
+                    self._keep(first_index + index, prefix, "".join(pieces[index]), at_limit)
         if self.blocked:
             yield self.current
             return
-        if self.form == "post":
-            # Judged as members will read it: parsed and fitted, not the raw (JSON) text.
-            for index in range(first_index, first_index + sampling.n):
-                self.variants[index] = self._service.finish_post(self.request, self.variants[index])
         for index in range(sampling.n):
             verdict = await content_filter.check_output(
                 self.variants[first_index + index], self.origin, final=True
@@ -369,6 +337,23 @@ class Creation:
                     self._reports[index] = report
         yield self.current
 
+    def _keep(self, index: int, prefix: str, raw: str, at_limit: bool) -> None:
+        """Keep what the model wrote as variant ``index``, as members will read it: a post
+        parsed and fitted (never its raw JSON), other forms without the chatter around
+        them; ``at_limit`` (the token budget stopped it) cuts the new text back to its last
+        complete sentence or line, and marks the variant cut."""
+        self._cut.discard(index)
+        if self.form == "post":
+            text = self._service.finish_post(self.request, self._join(prefix, raw), cut=at_limit)
+        else:
+            new = strip_chatter(raw, self.form)
+            if at_limit:
+                new = cut_to_complete(new, _CUT_UNIT[self.form])
+            text = self._join(prefix, new)
+        self.variants[index] = text.rstrip()
+        if at_limit:
+            self._cut.add(index)
+
     def _block(self, first_index: int, count: int, category: str | None) -> None:
         """Replace blocked variants with a notice; the model's words are never kept."""
         what = f" ({category})" if category else ""
@@ -410,154 +395,3 @@ class Creation:
     @property
     def _platform(self) -> Platform:
         return platform_of(self.request)
-
-
-class CreationService:
-    def __init__(
-        self,
-        backend: Backend,
-        styles: StyleService,
-        prompts: PromptLibrary,
-        cooldowns: Cooldowns,
-        concurrency: GuildConcurrency,
-        *,
-        sampling: Sampling | None = None,
-        structured_posts: bool = False,
-        max_subject_chars: int = 1000,
-        content_filter: ContentFilter | None = None,
-        rating_policy: RatingPolicy | None = None,
-        snapshot_interval: float = 0.0,
-        clock: Callable[[], float] = time.monotonic,
-        drafting: bool = True,
-        regex_constraints: bool = False,
-    ) -> None:
-        self.backend = backend
-        self.styles = styles
-        self.prompts = prompts
-        self.cooldowns = cooldowns
-        self.concurrency = concurrency
-        self.sampling = sampling or Sampling()
-        self.structured_posts = structured_posts
-        self.max_subject_chars = max_subject_chars
-        self.content_filter: ContentFilter = content_filter or AllowEverything()
-        self.rating_policy = rating_policy
-        # Seconds between the growing snapshots a Creation yields (0: every piece of text).
-        self.snapshot_interval = snapshot_interval
-        self.clock = clock
-        # Pieces written to hold what was asked: poems and songs line by line against their
-        # form, stories chosen among two for their voice (False: one piece in one go, as a
-        # bare chat model would; the craft benchmark compares the two).
-        self.drafting = drafting
-        self.drafter = LineDrafter(
-            backend, priority=INTERACTIVE_PRIORITY, constrain=regex_constraints
-        )
-
-    def plan_for(self, request: CreationRequest) -> PiecePlan | None:
-        """The line plan a request is drafted against, or None to write it in one go."""
-        if not self.drafting:
-            return None
-        if request.form == "poem":
-            return poem_plan(_poem_form(request), word=request.text_option("word"))
-        if request.form == "lyrics":
-            return lyrics_plan(_structure(request))
-        return None
-
-    def report_for(
-        self, request: CreationRequest, text: str, *, voice: Voice = NOT_ASKED
-    ) -> str | None:
-        """The one-line report under a finished poem or song (its form), or a story (its
-        point of view and tense, when the member's style asks for them)."""
-        if not text.strip():
-            return None
-        if request.form == "story":
-            if voice.pov is None and voice.tense is None:
-                return None  # nothing asked, nothing to report
-            return voice_report(match_voice(text, pov=voice.pov, tense=voice.tense))
-        if request.form == "poem":
-            form = _poem_form(request)
-            if form == "free":
-                return None  # free verse has no rule to report on
-            return report_line(check_poem(text, form, word=request.text_option("word")))
-        if request.form == "lyrics":
-            return report_line(check_lyrics(text, _structure(request)))
-        return None
-
-    def validate(
-        self, form: str, subject: str | None, options: Mapping[str, str | int | None]
-    ) -> CreationRequest:
-        """Check a request as a member typed it; raise :class:`InvalidInput` if it can't be used."""
-        if form not in FORMS:
-            raise InvalidInput(f"Unknown form “{form}”. Try one of: {', '.join(FORMS)}.")
-        spec = FORMS[form]
-        limit = min(spec.subject.max_length, self.max_subject_chars)
-        cleaned_subject = clean_text(subject or "", field=spec.subject.name, max_chars=limit)
-        cleaned: dict[str, str | int] = {}
-        for name, value in options.items():
-            option = spec.option(name)
-            if option is None or option is spec.subject:
-                known = ", ".join(o.name for o in spec.options)
-                raise InvalidInput(f"/{form} has no option “{name}”. Its options: {known}.")
-            if value is None:
-                continue
-            if option.integer_range is not None:
-                low, high = option.integer_range
-                if not isinstance(value, int) or not low <= value <= high:
-                    raise InvalidInput(f"{name} must be a whole number from {low} to {high}.")
-                cleaned[name] = value
-            elif option.choices:
-                choice = str(value).strip().lower()
-                if choice not in option.choices:
-                    raise InvalidInput(f"{name} must be one of: {', '.join(option.choices)}.")
-                cleaned[name] = choice
-            else:
-                text = clean_text(
-                    str(value), field=name, max_chars=option.max_length, required=False
-                )
-                if text:
-                    cleaned[name] = text
-        if spec.name == "poem":
-            _settle_acrostic_word(cleaned_subject, cleaned)
-        return CreationRequest(spec.name, cleaned_subject, cleaned)
-
-    async def begin(self, request: CreationRequest, origin: Origin) -> Creation:
-        """Check the member's cooldown and prepare the prompt; nothing is generated yet."""
-        self.cooldowns.check(origin.user_id)
-        request = await screen_request(self.content_filter, request, origin)
-        style = await self.styles.for_call(origin.user_id, origin.guild_id, request.options)
-        style = await screen_style(self.content_filter, style, origin)
-        if self.rating_policy is not None:
-            style = cap_rating(style, await self.rating_policy.max_rating(origin))
-        model_request = replace(request, subject=defuse_mentions(request.subject))
-        messages = self.prompts.messages(model_request, style)
-        sampling = replace(self.sampling, max_tokens=self.prompts.max_tokens(request))
-        sampling = sampling_for_call(sampling, request, style)  # the member's creativity
-        voice = Voice.asked(request.options, style)
-        return Creation(self, request, origin, messages, sampling, voice=voice)
-
-    def finish_post(self, request: CreationRequest, raw: str) -> str:
-        """Parse a generated post and make it fit its platform, counted the platform's way."""
-        post = parse_post_json(raw) if self.structured_posts else None
-        if post is None:
-            post = parse_post(raw)
-        platform = platform_of(request)
-        if not post.hashtags:
-            post = replace(post, hashtags=suggest_hashtags(request.subject, platform))
-        return fit_post(post, platform).render()
-
-
-def _poem_form(request: CreationRequest) -> PoemForm:
-    form = request.text_option("form") or "free"
-    return cast(PoemForm, form)
-
-
-def _structure(request: CreationRequest) -> LyricsStructure:
-    return cast(LyricsStructure, request.text_option("structure") or "verse-chorus")
-
-
-def _settle_acrostic_word(topic: str, options: dict[str, str | int]) -> None:
-    """An acrostic always has its word (given, or the topic's); other forms take none."""
-    given = options.get("word")
-    if options.get("form") == "acrostic":
-        options["word"] = acrostic_word(given if isinstance(given, str) else None, topic)
-    elif given is not None:
-        raise InvalidInput("word: is for form:acrostic, the word its lines spell.")

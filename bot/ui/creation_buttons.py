@@ -56,6 +56,8 @@ NOT_RESPONDING: Final = "⚠️ *The model server isn't responding; press Stop t
 # Under the words of a piece whose model stopped while writing them; the reason is told
 # to the member privately.
 CUT_SHORT: Final = "*(cut short: the model stopped writing)*"
+# Before the note under a piece the length limit cut (the words are the service's).
+CUT_MARK: Final = "✂️"
 
 
 def displayed(text: str) -> str:
@@ -63,9 +65,15 @@ def displayed(text: str) -> str:
 
 
 def with_report(creation: Creation) -> str:
-    """The shown variant, with its form report (``haiku · 5-7-5 ✓``) in small text under it."""
-    report = creation.report
-    return f"{creation.current}\n-# {report}" if report else creation.current
+    """The shown variant, with its form report (``haiku · 5-7-5 ✓``) and, if the length
+    limit cut it, a note saying so, in small text under it."""
+    notes = [note for note in (creation.report, _cut_note(creation)) if note]
+    return "\n".join([creation.current, *(f"-# {note}" for note in notes)])
+
+
+def _cut_note(creation: Creation) -> str | None:
+    notice = creation.cut_notice
+    return f"{CUT_MARK} {notice}" if notice else None
 
 
 # --- the buttons --------------------------------------------------------------------------------

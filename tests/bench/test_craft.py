@@ -217,7 +217,7 @@ def scripted(request: GenerationRequest) -> list[str]:
         return ["Snow on quiet boats"]
     if "Form: social-media post" in request.messages[0].content:
         return ["Fresh bread on Saturday! ", "Come early."]
-    return ["Sure! Here is your piece:\n", "white snow falls,"]
+    return ['{"piece": "snow\n', "white snow falls,"]
 
 
 async def test_a_run_writes_each_piece_with_both_pipelines_and_summarizes(tmp_path: Path) -> None:
@@ -242,7 +242,7 @@ async def test_a_run_writes_each_piece_with_both_pipelines_and_summarizes(tmp_pa
         ("post x", "same"),
     ]
     one_shot = next(p for p in pieces if p.pipeline == "one-shot")
-    assert one_shot.artefacts == ["preamble"]
+    assert one_shot.artefacts == ["json"]
     assert one_shot.cut_ending is not None
     assert one_shot.passed is False
     drafted = next(p for p in pieces if p.pipeline == "drafted")

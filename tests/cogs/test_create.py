@@ -82,6 +82,37 @@ async def test_continue_extends_a_story(inkwell: Harness, backend: ScriptedBacke
     assert inkwell.recorder.visible_messages()[-1].content.startswith("Snow on the pine. Snow")
 
 
+async def test_a_story_cut_at_the_length_limit_ends_on_a_sentence_and_says_continue_helps(
+    inkwell: Harness, backend: ScriptedBackend
+) -> None:
+    backend.script = ["The lamp went out. ", "She climbed the st"]
+    backend.finish_reason = "length"
+    events = await inkwell.run_slash("story", prompt="a lighthouse")
+
+    assert events.last_content() == (
+        "The lamp went out.\n-# ✂️ cut at the length limit — Continue picks up from here"
+    )
+    assert [button.label for button in events.messages()[-1].buttons] == ["Regenerate", "Continue"]
+
+    backend.script = ["She climbed the stairs."]
+    backend.finish_reason = "stop"
+    await inkwell.click(label="Continue")
+    assert backend.requests[-1].continue_from == "The lamp went out."
+    assert inkwell.recorder.visible_messages()[-1].content == (
+        "The lamp went out. She climbed the stairs."
+    )
+
+
+async def test_a_preamble_never_shows_not_even_for_a_moment(
+    inkwell: Harness, backend: ScriptedBackend
+) -> None:
+    backend.script = ["Sure! ", "Here's your story:\n\n", "The lamp ", "went out."]
+    events = await inkwell.run_slash("story", prompt="a lighthouse")
+    assert events.contents()
+    assert not any("Sure" in text or "Here's" in text for text in events.contents())
+    assert events.last_content() == "The lamp went out."
+
+
 async def test_stop_keeps_what_was_written(inkwell: Harness, backend: ScriptedBackend) -> None:
     backend.pause = asyncio.Event()
     events = await inkwell.run_slash("story", prompt="a door", wait=False)

@@ -183,3 +183,20 @@ async def test_help_lists_every_command(services: Services) -> None:
     output = await play(services, "/help")
     for command in ("/story", "/lyrics", "/poem", "/post", "/style set", "/style forget-me"):
         assert command in output
+
+
+async def test_a_story_cut_at_the_length_limit_says_so_and_how_to_go_on(
+    services: Services,
+) -> None:
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    backend.script = ["The lamp went out. ", "She climbed the st"]
+    backend.finish_reason = "length"
+
+    output = await play(services, '/story prompt:"a lighthouse"')
+
+    assert (
+        "— cut back to a complete ending —\nThe lamp went out.\n"
+        "✂ cut at the length limit — c continue picks up from here\n"
+    ) in output
+    assert "[variant 1/1 · r regenerate · c continue]" in output

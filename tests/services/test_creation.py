@@ -11,9 +11,10 @@ import pytest
 
 from inkwell.bot.errors import Blocked, InvalidInput, OnCooldown, TooBusy
 from inkwell.bot.services.content_policy import Verdict
-from inkwell.bot.services.creation import CreationService, post_schema
+from inkwell.bot.services.creation_service import CreationService
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
 from inkwell.bot.services.origin import Origin
+from inkwell.bot.services.posts import post_schema
 from inkwell.bot.services.prompts import PromptLibrary
 from inkwell.bot.services.styles import StyleService
 from inkwell.bot.storage.database import Database
@@ -38,6 +39,7 @@ def make_service(
     clock: FakeClock | None = None,
     concurrency: int = 4,
     structured_posts: bool = False,
+    drafting: bool = True,
 ) -> CreationService:
     clock = clock or FakeClock()
     return CreationService(
@@ -48,6 +50,7 @@ def make_service(
         GuildConcurrency(concurrency, clock=clock),
         structured_posts=structured_posts,
         clock=clock,
+        drafting=drafting,
     )
 
 

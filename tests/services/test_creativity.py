@@ -9,7 +9,7 @@ import pytest
 
 from inkwell.bot.errors import InvalidInput
 from inkwell.bot.records.styles import StyleRecord
-from inkwell.bot.services.creation import CreationService
+from inkwell.bot.services.creation_service import CreationService
 from inkwell.bot.services.creativity import creative_sampling
 from inkwell.bot.services.forms import FORMS
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency

@@ -18,6 +18,7 @@ from inkwell.bot.runtime import open_services
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.settings import Settings
+from inkwell.bot.text.endings import ends_complete
 from inkwell.bot.text.platforms import PLATFORM_LIMITS
 from inkwell.bot.text.post_length import post_length
 from inkwell.serving.embedded import EmbeddedBackend
@@ -61,6 +62,8 @@ async def test_a_piece_is_written_within_its_budget(
     assert creation.current.strip()
     assert len(snapshots) > 1
     assert len(tokenizer.encode(creation.current, add_special_tokens=False)) <= budget + 2
+    if form == "story" and creation.cut:  # the budget stopped it: it ends on a sentence
+        assert ends_complete(creation.current, "sentence"), creation.current[-80:]
 
 
 @pytest.mark.parametrize("platform", ["x"])

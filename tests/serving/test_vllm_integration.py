@@ -16,7 +16,8 @@ import pytest
 
 from bench.metrics import read_metrics
 from inkwell.bot.records.styles import StyleRecord
-from inkwell.bot.services.creation import Creation, CreationService
+from inkwell.bot.services.creation import Creation
+from inkwell.bot.services.creation_service import CreationService
 from inkwell.bot.services.forms import CreationRequest
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
 from inkwell.bot.services.origin import Origin
@@ -181,9 +182,9 @@ async def test_a_structured_post_fits_its_platform(backend: OpenAIBackend, tmp_p
     raw: list[str] = []
     real_finish = service.finish_post
 
-    def keep_raw(request: CreationRequest, text: str) -> str:
+    def keep_raw(request: CreationRequest, text: str, *, cut: bool = False) -> str:
         raw.append(text)
-        return real_finish(request, text)
+        return real_finish(request, text, cut=cut)
 
     service.finish_post = keep_raw  # type: ignore[method-assign]
     request = service.validate("post", "our bakery opens on saturday", {"platform": "x"})

@@ -16,7 +16,7 @@ from inkwell.bot.services.craft.drafting import (
     without_cut_word,
 )
 from inkwell.bot.services.craft.plans import LinePlan, lyrics_plan, poem_plan
-from inkwell.bot.services.creation import CreationService
+from inkwell.bot.services.creation_service import CreationService
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.prompts import PromptLibrary

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pytest
 
 from inkwell.bot.errors import Blocked
-from inkwell.bot.services.creation import CreationService
+from inkwell.bot.services.creation_service import CreationService
 from inkwell.bot.services.filters.service import FilterService
 from inkwell.bot.services.forms import Rating
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
