@@ -14,6 +14,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TextIO
 
+from inkwell.bot.console.commands import option_names
 from inkwell.bot.console.parsing import ConsoleCommand, parse_command_line
 from inkwell.bot.console.relay import RelayConsole
 from inkwell.bot.errors import InkwellError, InvalidInput
@@ -109,7 +110,11 @@ class Playground:
         elif shortcut.split(maxsplit=1)[0] == "/relay":
             await self._relay.handle(line)  # the relay parses its own lines (turns are prose)
         elif line.startswith("/"):
-            await self._command(parse_command_line(line, subcommands=frozenset({"style"})))
+            await self._command(
+                parse_command_line(
+                    line, subcommands=frozenset({"style"}), option_names=option_names
+                )
+            )
         else:
             raise InvalidInput("Commands start with /. Type /help to see them.")
 
@@ -186,6 +191,11 @@ class Playground:
         user = self._author.user_id
         match command.subcommand:
             case "set":
+                if command.words:
+                    raise InvalidInput(
+                        f"/style set takes name:value pairs, not “{command.words[0]}”. "
+                        "For example: /style set tone:wry pov:first"
+                    )
                 options: dict[str, str | None] = dict(command.options)
                 await styles.update(user, options)
                 self.say("Saved. Your style now:")
@@ -194,7 +204,7 @@ class Playground:
                 overview = await styles.overview(user, None)
                 self.say(describe_style(overview.mine))
             case "reset":
-                field = command.options.get("field")
+                field = _reset_field(command)
                 changed = await styles.reset(user, field)
                 self.say("Reset." if changed else "Nothing to reset.")
             case "forget-me":
@@ -207,6 +217,21 @@ class Playground:
                     self.say("Kept everything.")
             case other:
                 raise InvalidInput(f"/style has no “{other}”. Try set, show, reset or forget-me.")
+
+
+def _reset_field(command: ConsoleCommand) -> str | None:
+    """``/style reset tone`` and ``/style reset field:tone`` reset one field; no word, all."""
+    named = [command.options["field"]] if "field" in command.options else []
+    fields = [*named, *command.words]
+    if len(fields) > 1:
+        raise InvalidInput("/style reset takes one field at a time, e.g. /style reset tone")
+    if not fields:
+        return None
+    field = fields[0].strip().lower().replace("-", "_").replace(" ", "_")
+    if field not in StyleRecord.field_names():
+        known = ", ".join(StyleRecord.field_names())
+        raise InvalidInput(f"There is no style preference called “{field}”. Try one of: {known}.")
+    return field
 
 
 def describe_style(style: StyleRecord) -> str:

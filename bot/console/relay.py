@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final, cast, get_args
 
+from inkwell.bot.console.commands import option_names
 from inkwell.bot.console.parsing import parse_command_line
 from inkwell.bot.errors import InvalidInput
 from inkwell.bot.services.bundle import Services
@@ -141,7 +142,9 @@ class RelayConsole:
         if not self._opened:
             await self._relay.open(ConsoleRelayNotifier(self._say, self._me.user_id), local=True)
             self._opened = True
-        command = parse_command_line(line, subcommands=frozenset({"relay"}))
+        command = parse_command_line(
+            line, subcommands=frozenset({"relay"}), option_names=option_names
+        )
         match command.subcommand:
             case "start":
                 await self._start(command.options, command.words)

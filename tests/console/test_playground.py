@@ -183,3 +183,44 @@ async def test_help_lists_every_command(services: Services) -> None:
     output = await play(services, "/help")
     for command in ("/story", "/lyrics", "/poem", "/post", "/style set", "/style forget-me"):
         assert command in output
+
+
+@pytest.mark.parametrize("line", ["/style reset tone", "/style reset field:tone"])
+async def test_style_reset_with_a_field_resets_only_that_field(
+    services: Services, line: str
+) -> None:
+    await services.styles.update(LOCAL_USER_ID, {"tone": "wry", "voice": "lyrical"})
+
+    output = await play(services, line)
+
+    assert "Reset." in output
+    stored = (await services.styles.overview(LOCAL_USER_ID, None)).mine
+    assert (stored.tone, stored.voice) == (None, "lyrical")
+
+
+async def test_style_reset_refuses_a_word_that_is_no_field(services: Services) -> None:
+    await services.styles.update(LOCAL_USER_ID, {"tone": "wry"})
+
+    output = await play(services, "/style reset colour")
+
+    assert "! There is no style preference called “colour”" in output
+    assert (await services.styles.overview(LOCAL_USER_ID, None)).mine.tone == "wry"
+
+
+@pytest.mark.parametrize(
+    ("line", "topic"),
+    [
+        pytest.param("/story meet me at 10:30 by the pier", "meet me at 10:30 by the pier"),
+        pytest.param("/post see https://example.org/launch", "see https://example.org/launch"),
+        pytest.param("/poem note: the sea form:haiku", "note: the sea"),
+    ],
+)
+async def test_only_real_option_names_are_options_the_rest_is_the_topic(
+    services: Services, line: str, topic: str
+) -> None:
+    output = await play(services, line)
+
+    assert "! " not in output
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    assert topic in backend.requests[0].messages[1].content
