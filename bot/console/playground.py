@@ -11,7 +11,9 @@ import contextlib
 import logging
 import signal
 import sys
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AbstractContextManager
 from typing import TextIO
 
 from inkwell.bot.console.commands import option_names
@@ -32,6 +34,12 @@ log = logging.getLogger(__name__)
 LOCAL_USER_ID = 1
 
 LineReader = Callable[[], Awaitable[str | None]]
+Busy = Callable[[Callable[[], None]], AbstractContextManager[None]]
+"""While a command runs: calls its argument on Ctrl-C (``Terminal.busy``, or a SIGINT handler)."""
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+# Colours on a terminal, by how a line starts: errors, form reports, whose turn it is, hints.
+_COLOURS = (("! ", "31"), ("· ", "36"), ("— Your turn", "1;33"), ("[variant", "2"))
 
 HELP = """\
 Commands (the same as in Discord):
@@ -58,15 +66,33 @@ async def stdin_reader() -> str | None:
 
 
 class Playground:
-    def __init__(self, services: Services, read_line: LineReader, out: TextIO = sys.stdout) -> None:
+    def __init__(
+        self,
+        services: Services,
+        read_line: LineReader,
+        out: TextIO = sys.stdout,
+        *,
+        busy: Busy | None = None,
+        terminal: bool = False,
+    ) -> None:
+        """``terminal``: the output is a terminal (colour, a progress line); scripted
+        output gets plain lines."""
         self._services = services
         self._read_line = read_line
         self._out = out
+        self._busy = busy or _signal_interrupts
+        self._terminal = terminal
         self._author = Origin(LOCAL_USER_ID, guild_id=None)
         self._creation: Creation | None = None
         self._relay = RelayConsole(services, self.say, LOCAL_USER_ID)
+        self._command_task: asyncio.Future[None] | None = None
 
     def say(self, text: str = "") -> None:
+        if self._terminal:
+            for start, colour in _COLOURS:
+                if text.startswith(start):
+                    text = f"\x1b[{colour}m{text}\x1b[0m"
+                    break
         self._out.write(text + "\n")
         self._out.flush()
 
@@ -83,7 +109,7 @@ class Playground:
             if line.lower() in {"/quit", "/exit", "quit", "exit", "q"}:
                 break
             try:
-                await self.handle(line)
+                await self._interruptible(self.handle(line))
             except InkwellError as error:
                 # The playground's user runs Inkwell: they get the operator's version (which
                 # server, what it said, the fix), not the sentence written for members.
@@ -93,22 +119,49 @@ class Playground:
                 self.say("! Something went wrong on our side; the details are in the log.")
         self.say("Bye.")
 
+    async def _interruptible(self, work: Awaitable[None]) -> None:
+        """Run one command; Ctrl-C stops a piece being written, or else the command."""
+        task = asyncio.ensure_future(work)
+        self._command_task = task
+        try:
+            await task
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if not task.cancelled() or (current is not None and current.cancelling()):
+                raise
+            self.say("\n(interrupted)")
+        finally:
+            self._command_task = None
+
+    def _interrupt(self) -> None:
+        creation = self._creation
+        if creation is not None and creation.running:
+            creation.stop()
+        elif self._command_task is not None:
+            self._command_task.cancel()
+
     async def handle(self, line: str) -> None:
         shortcut = line.lower()
         if shortcut in {"r", "regen", "regenerate"}:
-            await self._stream(self._require_creation().write())
+            creation = self._require_creation()
+            await self._stream(creation.write(), f"writing another {creation.form}")
         elif shortcut in {"c", "continue"}:
             creation = self._require_creation()
             if not FORMS[creation.form].can_continue:
                 raise InvalidInput(f"A {creation.form} can't be continued; try r to regenerate.")
-            await self._stream(creation.extend())
+            await self._stream(
+                creation.extend(),
+                f"continuing the {creation.form}",
+                on_screen=creation.current.rstrip(),
+            )
         elif shortcut in {"n", "next", "p", "prev", "previous"}:
             creation = self._require_creation()
             creation.flip(1 if shortcut.startswith("n") else -1)
             self.say(creation.current)
             self._footer(creation)
         elif shortcut.split(maxsplit=1)[0] == "/relay":
-            await self._relay.handle(line)  # the relay parses its own lines (turns are prose)
+            with self._busy(self._interrupt):
+                await self._relay.handle(line)  # the relay parses its own lines (turns are prose)
         elif line.startswith("/"):
             await self._command(
                 parse_command_line(
@@ -146,25 +199,33 @@ class Playground:
         creation_service = self._services.creation
         request = creation_service.validate(spec.name, str(subject or ""), options)
         self._creation = await creation_service.begin(request, self._author)
-        await self._stream(self._creation.write())
+        count = request.variants
+        doing = f"writing {count} {spec.name}s" if count > 1 else f"writing the {spec.name}"
+        await self._stream(self._creation.write(), doing)
 
-    async def _stream(self, texts: AsyncIterator[str]) -> None:
+    async def _stream(self, texts: AsyncIterator[str], doing: str, *, on_screen: str = "") -> None:
+        """Print a piece as it grows; ``on_screen`` is what is already shown (Continue)."""
         creation = self._require_creation()
-        shown = ""
-        loop = asyncio.get_running_loop()
-        with _stop_on_interrupt(loop, creation.stop):
+        shown = on_screen
+        progress = _Progress(self._out, doing) if self._terminal else None
+        if progress is None:
+            self.say(f"({doing}…)")
+        with self._busy(self._interrupt), _running(progress):
             try:
                 async for text in texts:
-                    if text.startswith(shown):
-                        self._out.write(text[len(shown) :])
-                    else:  # the text was reshaped at the end (a post fitted to its platform)
-                        self._out.write("\n\n— fitted to the platform —\n" + text)
+                    if progress is not None:
+                        progress.clear()
+                    self._out.write(_new_part(shown, text, creation.form))
                     self._out.flush()
                     shown = text
             except BackendError:
+                if progress is not None:
+                    progress.clear()
                 if shown:  # the words stay on screen; the reason follows on a line of its own
                     self.say("\n(cut short)")
                 raise
+            if progress is not None:
+                progress.clear()
         self.say()
         if creation.stopped:
             self.say("(stopped)")
@@ -245,9 +306,70 @@ def describe_style(style: StyleRecord) -> str:
     return "\n".join(lines)
 
 
+def _new_part(shown: str, text: str, form: str) -> str:
+    """What to print so the screen, which shows ``shown``, shows ``text``: never all again."""
+    if text.startswith(shown):
+        return text[len(shown) :]
+    if shown.startswith(text) or shown.rstrip() == text.rstrip():
+        return ""  # only trimmed at the end
+    if form == "post":  # reshaped as a whole: the fitted post is what will be posted
+        return "\n\n— fitted to the platform —\n" + text
+    common = next(
+        (i for i, (a, b) in enumerate(zip(shown, text, strict=False)) if a != b),
+        min(len(shown), len(text)),
+    )
+    line_start = text.rfind("\n", 0, common) + 1
+    return "\n— the last lines, tidied —\n" + text[line_start:]
+
+
+class _Progress:
+    """A line saying what is happening and for how long, until the next words come."""
+
+    def __init__(self, out: TextIO, label: str) -> None:
+        self._out = out
+        self.label = label
+        self._started = time.monotonic()
+        self._showing = False
+
+    def show(self, frame: int) -> None:
+        seconds = int(time.monotonic() - self._started)
+        spin = SPINNER[frame % len(SPINNER)]
+        # Saved and restored cursor: the status sits after the text and is erased before more.
+        self._out.write(f"\x1b7\x1b[2m {spin} {self.label} · {seconds} s\x1b[0m\x1b8")
+        self._out.flush()
+        self._showing = True
+
+    def clear(self) -> None:
+        if self._showing:
+            self._out.write("\x1b[K")
+            self._showing = False
+
+
 @contextlib.contextmanager
-def _stop_on_interrupt(loop: asyncio.AbstractEventLoop, stop: Callable[[], None]) -> Iterator[None]:
-    """While a piece is being written, Ctrl-C stops it instead of quitting."""
+def _running(progress: _Progress | None) -> Iterator[None]:
+    if progress is None:
+        yield
+        return
+
+    async def spin() -> None:
+        frame = 0
+        while True:
+            progress.show(frame)
+            frame += 1
+            await asyncio.sleep(0.2)
+
+    task = asyncio.ensure_future(spin())
+    try:
+        yield
+    finally:
+        task.cancel()
+        progress.clear()
+
+
+@contextlib.contextmanager
+def _signal_interrupts(stop: Callable[[], None]) -> Iterator[None]:
+    """While a command runs with scripted input, SIGINT calls ``stop`` instead of quitting."""
+    loop = asyncio.get_running_loop()
     try:
         loop.add_signal_handler(signal.SIGINT, stop)
     except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or Windows

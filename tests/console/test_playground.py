@@ -224,3 +224,40 @@ async def test_only_real_option_names_are_options_the_rest_is_the_topic(
     backend = services.backend
     assert isinstance(backend, ScriptedBackend)
     assert topic in backend.requests[0].messages[1].content
+
+
+async def test_continue_prints_only_the_new_words(services: Services) -> None:
+    output = await play(services, "/story a lighthouse", "c")
+    # The story once, then the continuation after it: never the whole story again.
+    assert output.count("Snow on the pine.") == 2
+    assert "(continuing the story…)\n Snow on the pine.\n" in output
+
+
+async def test_a_piece_without_a_platform_is_never_said_to_be_fitted_to_one(
+    services: Services,
+) -> None:
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    backend.script = ["A tale   ", "of  two\n\n\n\n", "towns.   "]
+
+    output = await play(services, "/story two towns")
+
+    assert "fitted to the platform" not in output
+    assert output.count("A tale") == 1
+
+
+async def test_colour_only_on_a_terminal(services: Services) -> None:
+    out = io.StringIO()
+    lines = ["/dance"]
+
+    async def read_line() -> str | None:
+        return lines.pop(0) if lines else None
+
+    await Playground(services, read_line, out, terminal=True).run()
+    assert "\x1b[31m! Unknown command /dance" in out.getvalue()
+    assert "\x1b[" not in await play(services, "/dance", "/poem snow")
+
+
+async def test_the_playground_says_at_once_that_it_is_writing(services: Services) -> None:
+    output = await play(services, "/poem snow")
+    assert output.index("(writing the poem…)") < output.index("Snow on the pine.")
