@@ -12,6 +12,7 @@ from typing import Final, get_args
 
 from inkwell.bot.records.relay import AiTurns, TurnOrder
 from inkwell.bot.records.styles import StyleRecord
+from inkwell.bot.services.filters.rules import ACTIONS, APPLIES_TO, KINDS
 from inkwell.bot.services.forms import FORMS
 from inkwell.bot.services.styles import CHOICE_FIELDS
 
@@ -74,6 +75,23 @@ COMMANDS: Final[Mapping[str, CommandSpec]] = {
             "resume": {},
             "end": {},
             "export": {"file": ()},
+            "help": {},
+        }
+    ),
+    "filters": CommandSpec(
+        subcommands={
+            "add": {
+                "pattern": (),
+                "kind": KINDS,
+                "action": ACTIONS,
+                "applies_to": APPLIES_TO,
+                "category": (),
+            },
+            "remove": {"rule": ()},
+            "list": {},
+            "test": {"text": ()},
+            "allow": {"word": ()},
+            "disallow": {"word": ()},
             "help": {},
         }
     ),

@@ -16,7 +16,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import TextIO
 
-from inkwell.bot.console.commands import option_names
+from inkwell.bot.console.commands import option_names, subcommand_names
+from inkwell.bot.console.filters import FiltersConsole
 from inkwell.bot.console.parsing import ConsoleCommand, parse_command_line
 from inkwell.bot.console.relay import RelayConsole
 from inkwell.bot.errors import InkwellError, InvalidInput
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 # The playground's one member. Styles set here live in the same SQLite file as the bot's,
 # under an id no Discord account can have (snowflakes are far larger).
 LOCAL_USER_ID = 1
+# The playground's own test server, which its user moderates (/filters).
+LOCAL_GUILD_ID = 1
 
 LineReader = Callable[[], Awaitable[str | None]]
 Busy = Callable[[Callable[[], None]], AbstractContextManager[None]]
@@ -42,18 +45,21 @@ SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 _COLOURS = (("! ", "31"), ("· ", "36"), ("— Your turn", "1;33"), ("[variant", "2"))
 
 HELP = """\
-Commands (the same as in Discord):
+Commands (Discord's, for one writer who also moderates a test server):
   /story prompt:"…" [genre:…] [tone:…] [length:short|medium|long] [pov:first|second|third]
   /lyrics topic:"…" [genre:…] [mood:…] [structure:verse-chorus|verse-chorus-bridge|freeform]
   /poem topic:"…" [form:free|haiku|tanka|limerick|sonnet|villanelle|acrostic] [tone:…]
+        [word:…] (an acrostic's word)
   /post topic:"…" [platform:x|bluesky|threads|mastodon|instagram|linkedin] [tone:…] [variants:1-3]
     each also takes [creativity:low|medium|high]: how adventurous the wording (else your style's)
   /style set [voice:…] [tone:…] [pov:…] [tense:past|present|future] [rating:g|pg|pg13|mature]
              [creativity:low|medium|high] [favourite_forms:…] [avoid:…] [sample:…]
-  /style show · /style reset [field:…] · /style forget-me
+  /style show · /style reset [tone|field:…] (no field: all) · /style forget-me
   /relay start title:"…" · /relay write … · /relay help   (a story in turns with the model)
+  /filters add pattern:"…" · /filters list · /filters test … · /filters help   (your rules)
 After a piece: r regenerate · c continue (story, lyrics) · n / p next / previous variant
-While it writes: Ctrl-C stops and keeps the text.   /help · /quit (or Ctrl-D)
+Ctrl-C stops a piece as it writes (the text stays) and otherwise clears the line.
+Tab completes commands, options and choices; ↑ ↓ recall earlier lines.  /help · /quit (or Ctrl-D)
 Tip: words without a name become the topic: /poem first snow form:haiku"""
 
 
@@ -82,9 +88,10 @@ class Playground:
         self._out = out
         self._busy = busy or _signal_interrupts
         self._terminal = terminal
-        self._author = Origin(LOCAL_USER_ID, guild_id=None)
+        self._author = Origin(LOCAL_USER_ID, guild_id=LOCAL_GUILD_ID)
         self._creation: Creation | None = None
         self._relay = RelayConsole(services, self.say, LOCAL_USER_ID)
+        self._filters = FiltersConsole(services.filters, self.say, LOCAL_GUILD_ID, LOCAL_USER_ID)
         self._command_task: asyncio.Future[None] | None = None
 
     def say(self, text: str = "") -> None:
@@ -164,9 +171,7 @@ class Playground:
                 await self._relay.handle(line)  # the relay parses its own lines (turns are prose)
         elif line.startswith("/"):
             await self._command(
-                parse_command_line(
-                    line, subcommands=frozenset({"style"}), option_names=option_names
-                )
+                parse_command_line(line, subcommands=subcommand_names(), option_names=option_names)
             )
         else:
             raise InvalidInput("Commands start with /. Type /help to see them.")
@@ -176,6 +181,8 @@ class Playground:
             self.say(HELP)
         elif command.name == "style":
             await self._style(command)
+        elif command.name == "filters":
+            await self._filters.handle(command)
         elif command.name in FORMS:
             await self._create(command)
         else:

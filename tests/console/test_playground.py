@@ -261,3 +261,31 @@ async def test_colour_only_on_a_terminal(services: Services) -> None:
 async def test_the_playground_says_at_once_that_it_is_writing(services: Services) -> None:
     output = await play(services, "/poem snow")
     assert output.index("(writing the poem…)") < output.index("Snow on the pine.")
+
+
+async def test_filters_added_in_the_playground_apply_to_what_the_model_writes(
+    services: Services,
+) -> None:
+    output = await play(
+        services,
+        "/filters add pattern:pine action:redact applies_to:outputs",
+        "/filters list",
+        "/filters test text:snow on the pine",
+        "/poem snow",
+    )
+
+    assert "Added rule #1: word “pine” → redact on outputs" in output
+    assert "#1 word “pine” → redact on outputs" in output
+    assert "As the model's text: snow on the ███" in output
+    assert "Snow on the ███." in output
+    assert "! " not in output
+
+
+async def test_help_lists_exactly_the_commands_that_work(services: Services) -> None:
+    output = await play(services, "/help")
+    from inkwell.bot.console.commands import COMMANDS
+
+    for name in COMMANDS:
+        assert f"/{name}" in output
+    for missing in ("/relay kick", "/filters exempt"):
+        assert missing not in output
