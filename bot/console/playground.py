@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
 import signal
 import sys
+import textwrap
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager
@@ -80,14 +82,16 @@ class Playground:
         *,
         busy: Busy | None = None,
         terminal: bool = False,
+        width: int | None = None,
     ) -> None:
-        """``terminal``: the output is a terminal (colour, a progress line); scripted
-        output gets plain lines."""
+        """``terminal``: the output is a terminal (colour, a progress line, lines wrapped to
+        ``width``, else the terminal's own); scripted output gets plain lines."""
         self._services = services
         self._read_line = read_line
         self._out = out
         self._busy = busy or _signal_interrupts
         self._terminal = terminal
+        self._width = width
         self._author = Origin(LOCAL_USER_ID, guild_id=LOCAL_GUILD_ID)
         self._creation: Creation | None = None
         self._relay = RelayConsole(services, self.say, LOCAL_USER_ID)
@@ -96,6 +100,7 @@ class Playground:
 
     def say(self, text: str = "") -> None:
         if self._terminal:
+            text = _wrapped(text, self._width or shutil.get_terminal_size().columns)
             for start, colour in _COLOURS:
                 if text.startswith(start):
                     text = f"\x1b[{colour}m{text}\x1b[0m"
@@ -313,6 +318,18 @@ def describe_style(style: StyleRecord) -> str:
     return "\n".join(lines)
 
 
+def _wrapped(text: str, width: int) -> str:
+    """Each line of ``text`` wrapped to ``width``, continued under its own indent."""
+    lines = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
+        lines.append(textwrap.fill(line, width, subsequent_indent=indent, break_on_hyphens=False))
+    return "\n".join(lines)
+
+
 def _new_part(shown: str, text: str, form: str) -> str:
     """What to print so the screen, which shows ``shown``, shows ``text``: never all again."""
     if text.startswith(shown):
@@ -342,7 +359,10 @@ class _Progress:
         seconds = int(time.monotonic() - self._started)
         spin = SPINNER[frame % len(SPINNER)]
         # Saved and restored cursor: the status sits after the text and is erased before more.
-        self._out.write(f"\x1b7\x1b[2m {spin} {self.label} · {seconds} s\x1b[0m\x1b8")
+        # No line wrap meanwhile: at the screen's edge the status is cut, never scrolls.
+        self._out.write(
+            f"\x1b7\x1b[?7l\x1b[2m {spin} {self.label} · {seconds} s\x1b[0m\x1b[?7h\x1b8"
+        )
         self._out.flush()
         self._showing = True
 

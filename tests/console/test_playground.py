@@ -289,3 +289,17 @@ async def test_help_lists_exactly_the_commands_that_work(services: Services) -> 
         assert f"/{name}" in output
     for missing in ("/relay kick", "/filters exempt"):
         assert missing not in output
+
+
+async def test_on_a_narrow_terminal_help_is_wrapped_to_its_width(services: Services) -> None:
+    out = io.StringIO()
+    lines = ["/help", "/relay help", "/filters help"]
+
+    async def read_line() -> str | None:
+        return lines.pop(0) if lines else None
+
+    await Playground(services, read_line, out, terminal=True, width=60).run()
+
+    printed = out.getvalue().replace("\x1b[2m", "").replace("\x1b[0m", "")
+    assert max(len(line) for line in printed.splitlines()) <= 60
+    assert "/filters add" in printed
