@@ -94,11 +94,16 @@ class Playground:
         self._width = width
         self._author = Origin(LOCAL_USER_ID, guild_id=LOCAL_GUILD_ID)
         self._creation: Creation | None = None
-        self._relay = RelayConsole(services, self.say, LOCAL_USER_ID)
+        self._relay = RelayConsole(
+            services, self.say, LOCAL_USER_ID, working=self._working if terminal else None
+        )
         self._filters = FiltersConsole(services.filters, self.say, LOCAL_GUILD_ID, LOCAL_USER_ID)
         self._command_task: asyncio.Future[None] | None = None
+        self._progress: _Progress | None = None
 
     def say(self, text: str = "") -> None:
+        if self._progress is not None:
+            self._progress.clear()
         if self._terminal:
             text = _wrapped(text, self._width or shutil.get_terminal_size().columns)
             for start, colour in _COLOURS:
@@ -144,6 +149,16 @@ class Playground:
             self.say("\n(interrupted)")
         finally:
             self._command_task = None
+
+    @contextlib.contextmanager
+    def _working(self, what: str) -> Iterator[None]:
+        """A progress line with the elapsed time until the work is done."""
+        self._progress = _Progress(self._out, what)
+        try:
+            with _running(self._progress):
+                yield
+        finally:
+            self._progress = None
 
     def _interrupt(self) -> None:
         creation = self._creation

@@ -9,8 +9,10 @@ relay still running is "the" relay; after a restart of the playground it carries
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Final, cast, get_args
 
@@ -39,6 +41,8 @@ from inkwell.bot.services.relay.models import (
 )
 from inkwell.bot.services.relay.notifier import NoticeKey
 from inkwell.bot.text.durations import rough_duration
+
+Working = Callable[[str], AbstractContextManager[None]]
 
 RELAY_HELP: Final = """\
 Relay stories (you and the model take turns):
@@ -132,9 +136,19 @@ class ConsoleRelayNotifier:
 class RelayConsole:
     """Runs ``/relay …`` lines for the playground's one local member."""
 
-    def __init__(self, services: Services, say: Callable[[str], None], user_id: int) -> None:
+    def __init__(
+        self,
+        services: Services,
+        say: Callable[[str], None],
+        user_id: int,
+        *,
+        working: Working | None = None,
+    ) -> None:
+        """``working(what)``: shows what is happening while the model writes (a terminal's
+        progress line); by default a line saying so."""
         self._services = services
         self._say = say
+        self._working = working or self._said
         self._me = Person(user_id, "you")
         self._actor = Actor(user_id, can_moderate=True)  # the playground is yours
         self._opened = False
@@ -229,9 +243,16 @@ class RelayConsole:
     async def _model_writes(self) -> None:
         """Say at once when the model takes its turn, then wait for it."""
         relay = await self._relay.local_relay()
-        if relay is not None and relay.model_turn:
-            self._say(f"(the model is writing turn {relay.turn}…)")
-        await self._relay.settle()
+        if relay is None or not relay.model_turn:
+            await self._relay.settle()
+            return
+        with self._working(f"the model is writing turn {relay.turn}"):
+            await self._relay.settle()
+
+    @contextlib.contextmanager
+    def _said(self, what: str) -> Iterator[None]:
+        self._say(f"({what}…)")
+        yield
 
     async def _status(self) -> None:
         status = await self._relay.status(await self._thread())

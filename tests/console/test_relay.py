@@ -162,3 +162,20 @@ async def test_the_playground_says_at_once_that_the_model_takes_its_turn(
 
     saved = output.index("(saved)")
     assert saved < output.index("(the model is writing turn 2…)") < output.index("── Turn 2")
+
+
+async def test_on_a_terminal_the_models_turn_shows_a_progress_line_with_the_time(
+    services: Services,
+) -> None:
+    lines = ["/relay start The Lighthouse", "/relay write The lamp went out."]
+
+    async def read_line() -> str | None:
+        return lines.pop(0) if lines else None
+
+    out = io.StringIO()
+    await Playground(services, read_line, out, terminal=True, width=100).run()
+    printed = out.getvalue()
+
+    assert "the model is writing turn 2 · 0 s" in printed
+    assert printed.index("(saved)") < printed.index("the model is writing turn 2")
+    assert printed.index("the model is writing turn 2") < printed.index("── Turn 2")
