@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import shutil
 import signal
 import sys
@@ -120,7 +121,7 @@ class Playground:
             if line is None:
                 self.say()
                 break
-            line = line.strip()
+            line = _typed(line).strip()
             if not line:
                 continue
             if line.lower() in {"/quit", "/exit", "quit", "exit", "q"}:
@@ -331,6 +332,14 @@ def describe_style(style: StyleRecord) -> str:
         if value:
             lines.append(f"  {name.replace('_', ' ')}: {value}")
     return "\n".join(lines)
+
+
+_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _typed(line: str) -> str:
+    """The line without the escape codes of keys a plain reader can't edit with (↑, ←…)."""
+    return _ESCAPES.sub("", line)
 
 
 def _wrapped(text: str, width: int) -> str:

@@ -303,3 +303,15 @@ async def test_on_a_narrow_terminal_help_is_wrapped_to_its_width(services: Servi
     printed = out.getvalue().replace("\x1b[2m", "").replace("\x1b[0m", "")
     assert max(len(line) for line in printed.splitlines()) <= 60
     assert "/filters add" in printed
+
+
+async def test_arrow_keys_in_scripted_input_are_not_read_or_echoed(services: Services) -> None:
+    output = await play(services, "/poem snow\x1b[A\x1b[D", "/dance\x1b[C")
+
+    assert "\x1b" not in output
+    assert "! Unknown command /dance." in output
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    sent = backend.requests[0].messages[1].content
+    assert "Write a poem about: snow" in sent
+    assert "\x1b" not in sent
