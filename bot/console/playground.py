@@ -17,7 +17,7 @@ import textwrap
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager
-from typing import TextIO
+from typing import Final, TextIO
 
 from inkwell.bot.console.commands import option_names, subcommand_names
 from inkwell.bot.console.filters import FiltersConsole
@@ -29,7 +29,7 @@ from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.creation import Creation
 from inkwell.bot.services.forms import FORMS
 from inkwell.bot.services.origin import Origin
-from inkwell.serving.backend import BackendError, for_the_operator
+from inkwell.serving.backend import BackendError, QueueState, for_the_operator
 
 log = logging.getLogger(__name__)
 
@@ -238,11 +238,12 @@ class Playground:
         progress = _Progress(self._out, doing) if self._terminal else None
         if progress is None:
             self.say(f"({doing}…)")
-        with self._busy(self._interrupt), _running(progress):
+        with self._busy(self._interrupt), _running(progress, creation.queue_state):
             try:
                 async for text in texts:
                     if progress is not None:
                         progress.clear()
+                        progress.heard = True
                     self._out.write(_new_part(shown, text, creation.form))
                     self._out.flush()
                     shown = text
@@ -378,6 +379,7 @@ class _Progress:
         self.label = label
         self._started = time.monotonic()
         self._showing = False
+        self.heard = False  # whether any words have come
 
     def show(self, frame: int) -> None:
         seconds = int(time.monotonic() - self._started)
@@ -396,11 +398,21 @@ class _Progress:
             self._showing = False
 
 
+QUEUE_QUESTION_FRAMES: Final = 10  # with no word for 2 s, ask the server why (then every 2 s)
+_QUEUE_LABELS: Final = {
+    QueueState.BUSY: "waiting for the model (the server is busy)",
+    QueueState.STUCK: "waiting for the model (the server looks stuck)",
+}
+
+
 @contextlib.contextmanager
-def _running(progress: _Progress | None) -> Iterator[None]:
+def _running(
+    progress: _Progress | None, ask: Callable[[], Awaitable[QueueState | None]] | None = None
+) -> Iterator[None]:
     if progress is None:
         yield
         return
+    doing = progress.label
 
     async def spin() -> None:
         frame = 0
@@ -408,6 +420,9 @@ def _running(progress: _Progress | None) -> Iterator[None]:
             progress.show(frame)
             frame += 1
             await asyncio.sleep(0.2)
+            if ask is not None and not progress.heard and frame % QUEUE_QUESTION_FRAMES == 0:
+                state = await ask()
+                progress.label = _QUEUE_LABELS.get(state, doing) if state else doing
 
     task = asyncio.ensure_future(spin())
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,7 +13,7 @@ from inkwell.bot.console.playground import LOCAL_USER_ID, Playground
 from inkwell.bot.runtime import open_services
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.settings import Settings
-from inkwell.serving.backend import SERVER_REFUSED, BackendError, GenerationRequest
+from inkwell.serving.backend import SERVER_REFUSED, BackendError, GenerationRequest, QueueState
 from tests.fakes import DOWN_DETAIL, ScriptedBackend
 
 
@@ -315,3 +316,23 @@ async def test_arrow_keys_in_scripted_input_are_not_read_or_echoed(services: Ser
     sent = backend.requests[0].messages[1].content
     assert "Write a poem about: snow" in sent
     assert "\x1b" not in sent
+
+
+async def test_on_a_terminal_a_busy_server_is_said_to_be_the_wait(services: Services) -> None:
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    backend.queued = asyncio.Event()
+    backend.queue = QueueState.BUSY
+    asyncio.get_running_loop().call_later(2.5, backend.queued.set)
+    lines = ["/poem snow"]
+
+    async def read_line() -> str | None:
+        return lines.pop(0) if lines else None
+
+    out = io.StringIO()
+    await Playground(services, read_line, out, terminal=True, width=100).run()
+    printed = out.getvalue()
+
+    assert "writing the poem · 0 s" in printed
+    assert "waiting for the model (the server is busy) · 2 s" in printed
+    assert "Snow on the pine." in printed
