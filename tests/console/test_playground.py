@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from inkwell.bot.console.playground import LOCAL_USER_ID, Playground
+from inkwell.bot.console.playground import LOCAL_USER_ID, Playground, _new_part
 from inkwell.bot.runtime import open_services
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.settings import Settings
-from inkwell.serving.backend import SERVER_REFUSED, BackendError, GenerationRequest
+from inkwell.serving.backend import SERVER_REFUSED, BackendError, GenerationRequest, QueueState
 from tests.fakes import DOWN_DETAIL, ScriptedBackend
 
 
@@ -195,8 +196,170 @@ async def test_a_story_cut_at_the_length_limit_says_so_and_how_to_go_on(
 
     output = await play(services, '/story prompt:"a lighthouse"')
 
+    assert "She climbed the st" not in output  # the fragment never stays on screen
     assert (
-        "— cut back to a complete ending —\nThe lamp went out.\n"
-        "✂ cut at the length limit — c continue picks up from here\n"
+        "The lamp went out. \n✂ cut at the length limit — c continue picks up from here\n"
     ) in output
     assert "[variant 1/1 · r regenerate · c continue]" in output
+
+
+@pytest.mark.parametrize("line", ["/style reset tone", "/style reset field:tone"])
+async def test_style_reset_with_a_field_resets_only_that_field(
+    services: Services, line: str
+) -> None:
+    await services.styles.update(LOCAL_USER_ID, {"tone": "wry", "voice": "lyrical"})
+
+    output = await play(services, line)
+
+    assert "Reset." in output
+    stored = (await services.styles.overview(LOCAL_USER_ID, None)).mine
+    assert (stored.tone, stored.voice) == (None, "lyrical")
+
+
+async def test_style_reset_refuses_a_word_that_is_no_field(services: Services) -> None:
+    await services.styles.update(LOCAL_USER_ID, {"tone": "wry"})
+
+    output = await play(services, "/style reset colour")
+
+    assert "! There is no style preference called “colour”" in output
+    assert (await services.styles.overview(LOCAL_USER_ID, None)).mine.tone == "wry"
+
+
+@pytest.mark.parametrize(
+    ("line", "topic"),
+    [
+        pytest.param("/story meet me at 10:30 by the pier", "meet me at 10:30 by the pier"),
+        pytest.param("/post see https://example.org/launch", "see https://example.org/launch"),
+        pytest.param("/poem note: the sea form:haiku", "note: the sea"),
+    ],
+)
+async def test_only_real_option_names_are_options_the_rest_is_the_topic(
+    services: Services, line: str, topic: str
+) -> None:
+    output = await play(services, line)
+
+    assert "! " not in output
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    assert topic in backend.requests[0].messages[1].content
+
+
+async def test_continue_prints_only_the_new_words(services: Services) -> None:
+    output = await play(services, "/story a lighthouse", "c")
+    # The story once, then the continuation after it: never the whole story again.
+    assert output.count("Snow on the pine.") == 2
+    assert "(continuing the story…)\n Snow on the pine.\n" in output
+
+
+async def test_a_piece_without_a_platform_is_never_said_to_be_fitted_to_one(
+    services: Services,
+) -> None:
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    backend.script = ["A tale   ", "of  two\n\n\n\n", "towns.   "]
+
+    output = await play(services, "/story two towns")
+
+    assert "fitted to the platform" not in output
+    assert output.count("A tale") == 1
+
+
+async def test_colour_only_on_a_terminal(services: Services) -> None:
+    out = io.StringIO()
+    lines = ["/dance"]
+
+    async def read_line() -> str | None:
+        return lines.pop(0) if lines else None
+
+    await Playground(services, read_line, out, terminal=True).run()
+    assert "\x1b[31m! Unknown command /dance" in out.getvalue()
+    assert "\x1b[" not in await play(services, "/dance", "/poem snow")
+
+
+async def test_the_playground_says_at_once_that_it_is_writing(services: Services) -> None:
+    output = await play(services, "/poem snow")
+    assert output.index("(writing the poem…)") < output.index("Snow on the pine.")
+
+
+async def test_filters_added_in_the_playground_apply_to_what_the_model_writes(
+    services: Services,
+) -> None:
+    output = await play(
+        services,
+        "/filters add pattern:pine action:redact applies_to:outputs",
+        "/filters list",
+        "/filters test text:snow on the pine",
+        "/poem snow",
+    )
+
+    assert "Added rule #1: word “pine” → redact on outputs" in output
+    assert "#1 word “pine” → redact on outputs" in output
+    assert "As the model's text: snow on the ███" in output
+    assert "Snow on the ███." in output
+    assert "! " not in output
+
+
+async def test_help_lists_exactly_the_commands_that_work(services: Services) -> None:
+    output = await play(services, "/help")
+    from inkwell.bot.console.commands import COMMANDS
+
+    for name in COMMANDS:
+        assert f"/{name}" in output
+    for missing in ("/relay kick", "/filters exempt"):
+        assert missing not in output
+
+
+async def test_on_a_narrow_terminal_help_is_wrapped_to_its_width(services: Services) -> None:
+    out = io.StringIO()
+    lines = ["/help", "/relay help", "/filters help"]
+
+    async def read_line() -> str | None:
+        return lines.pop(0) if lines else None
+
+    await Playground(services, read_line, out, terminal=True, width=60).run()
+
+    printed = out.getvalue().replace("\x1b[2m", "").replace("\x1b[0m", "")
+    assert max(len(line) for line in printed.splitlines()) <= 60
+    assert "/filters add" in printed
+
+
+async def test_arrow_keys_in_scripted_input_are_not_read_or_echoed(services: Services) -> None:
+    output = await play(services, "/poem snow\x1b[A\x1b[D", "/dance\x1b[C")
+
+    assert "\x1b" not in output
+    assert "! Unknown command /dance." in output
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    sent = backend.requests[0].messages[1].content
+    assert "Write a poem about: snow" in sent
+    assert "\x1b" not in sent
+
+
+async def test_on_a_terminal_a_busy_server_is_said_to_be_the_wait(services: Services) -> None:
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    backend.queued = asyncio.Event()
+    backend.queue = QueueState.BUSY
+    asyncio.get_running_loop().call_later(2.5, backend.queued.set)
+    lines = ["/poem snow"]
+
+    async def read_line() -> str | None:
+        return lines.pop(0) if lines else None
+
+    out = io.StringIO()
+    await Playground(services, read_line, out, terminal=True, width=100).run()
+    printed = out.getvalue()
+
+    assert "writing the poem · 0 s" in printed
+    assert "waiting for the model (the server is busy) · 2 s" in printed
+    assert "Snow on the pine." in printed
+
+
+def test_a_fragment_already_on_screen_is_followed_by_the_line_the_piece_was_cut_back_to() -> None:
+    shown = "The lamp went out.\nShe climbed the st"
+    cut_to = "The lamp went out."
+
+    assert _new_part(shown, cut_to, "story", cut=True) == (
+        "\n— cut back to a complete ending —\nThe lamp went out."
+    )
+    assert _new_part(shown, cut_to, "story", cut=False) == ""  # trimmed only

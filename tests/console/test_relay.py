@@ -111,3 +111,71 @@ async def test_bad_relay_input_gets_one_line(services: Services, line: str, answ
 async def test_help_mentions_the_relay(services: Services) -> None:
     assert "/relay start" in await play(services, "/help")
     assert "/relay write <your turn>" in await play(services, "/relay help")
+
+
+async def test_ai_turns_off_is_refused_before_the_relay_begins(services: Services) -> None:
+    output = await play(services, "/relay start The Lighthouse ai_turns:off")
+
+    assert "! With ai_turns:off only people write" in output
+    assert "begins" not in output
+    assert await services.relay.local_relay() is None
+
+
+async def test_a_second_start_is_refused_while_a_relay_runs(services: Services) -> None:
+    output = await play(services, "/relay start The Lighthouse", "/relay start The Mill")
+
+    assert "! “The Lighthouse” is still running" in output
+    relay = await services.relay.local_relay()
+    assert relay is not None
+    assert relay.title == "The Lighthouse"
+
+
+async def test_undo_says_why_it_cannot_work_when_the_model_writes_at_once(
+    services: Services,
+) -> None:
+    output = await play(services, "/relay start The Lighthouse", "/relay write Hi.", "/relay undo")
+
+    assert "! Nothing to take back: with ai_turns:each_round the model writes" in output
+
+
+async def test_a_pass_is_told_in_a_sentence_and_the_export_numbers_turns_as_announced(
+    services: Services,
+) -> None:
+    output = await play(
+        services,
+        "/relay start The Lighthouse",
+        "/relay write The lamp went out.",
+        "/relay pass",
+        "/relay export",
+    )
+
+    assert "You passed turn 3." in output
+    assert "── Turn 4 · Inkwell (the model)" in output
+    assert "### 4. Inkwell (the model)" in output
+    assert "### 3." not in output
+
+
+async def test_the_playground_says_at_once_that_the_model_takes_its_turn(
+    services: Services,
+) -> None:
+    output = await play(services, "/relay start The Lighthouse", "/relay write The lamp went out.")
+
+    saved = output.index("(saved)")
+    assert saved < output.index("(the model is writing turn 2…)") < output.index("── Turn 2")
+
+
+async def test_on_a_terminal_the_models_turn_shows_a_progress_line_with_the_time(
+    services: Services,
+) -> None:
+    lines = ["/relay start The Lighthouse", "/relay write The lamp went out."]
+
+    async def read_line() -> str | None:
+        return lines.pop(0) if lines else None
+
+    out = io.StringIO()
+    await Playground(services, read_line, out, terminal=True, width=100).run()
+    printed = out.getvalue()
+
+    assert "the model is writing turn 2 · 0 s" in printed
+    assert printed.index("(saved)") < printed.index("the model is writing turn 2")
+    assert printed.index("the model is writing turn 2") < printed.index("── Turn 2")

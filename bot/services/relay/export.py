@@ -72,8 +72,8 @@ def render_markdown(
     else:
         lines.append("*Nobody has written yet.*")
     lines += ["", "## The story", ""]
-    for index, turn in enumerate(turns, start=1):
-        lines += [f"### {index}. {escape(author_of(turn, names))}", "", turn.text, ""]
+    for turn in turns:  # numbered as the thread announced them (a passed turn keeps its number)
+        lines += [f"### {turn.number}. {escape(author_of(turn, names))}", "", turn.text, ""]
     if not turns:
         lines += ["*Nothing written yet.*", ""]
     begun = datetime.fromtimestamp(relay.created_at, tz=UTC).strftime("%Y-%m-%d")
