@@ -54,6 +54,62 @@ REPAIR_WARMER: Final = 0.15
 # A line is short: this many tokens per allowed word, plus room for punctuation.
 TOKENS_PER_WORD: Final = 3
 NOT_A_LINE: Final = 100.0
+# What a last line ending on a word that leads on (a preposition, an article) costs.
+DANGLING_END: Final = 4.0
+_DANGLING: Final = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "on",
+        "in",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "into",
+        "onto",
+        "upon",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "as",
+        "than",
+        "that",
+        "my",
+        "your",
+        "his",
+        "her",
+        "its",
+        "our",
+        "their",
+        "this",
+        "these",
+        "those",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "am",
+        "i",
+        "we",
+        "they",
+        "he",
+        "she",
+        "if",
+        "when",
+        "while",
+        "where",
+        "whose",
+        "which",
+        "who",
+    ]
+)
 
 # What a small model says about its poem instead of writing it.
 _META_TALK: Final = re.compile(
@@ -107,8 +163,12 @@ def _starts_with(text: str, letter: str) -> bool:
     return first.casefold() == letter.casefold()
 
 
-def judge_line(text: str, plan: LinePlan, lines: Sequence[str]) -> Candidate:
-    """How well ``text`` fits ``plan`` after ``lines``: 0 is on target, more is worse."""
+def judge_line(text: str, plan: LinePlan, lines: Sequence[str], *, last: bool = False) -> Candidate:
+    """How well ``text`` fits ``plan`` after ``lines``: 0 is on target, more is worse.
+
+    ``last``: the piece's last line, which should not leave a sentence hanging on "to",
+    "the" or "on" ("I was happy to").
+    """
     line = _tidy(text)
     if (
         not any(char.isalpha() for char in line)
@@ -137,11 +197,15 @@ def judge_line(text: str, plan: LinePlan, lines: Sequence[str]) -> Candidate:
         penalty += cost if plan.strict_rhyme else cost / 3
     if any(_tidy(earlier).casefold() == line.casefold() for earlier in lines):
         penalty += 5
+    if last and (end_word(line) or "").casefold() in _DANGLING:
+        penalty += DANGLING_END
     return Candidate(line, penalty)
 
 
-def best_candidate(texts: Sequence[str], plan: LinePlan, lines: Sequence[str]) -> Candidate | None:
-    judged = [judge_line(text, plan, lines) for text in texts]
+def best_candidate(
+    texts: Sequence[str], plan: LinePlan, lines: Sequence[str], *, last: bool = False
+) -> Candidate | None:
+    judged = [judge_line(text, plan, lines, last=last) for text in texts]
     usable = [candidate for candidate in judged if candidate.penalty < NOT_A_LINE]
     return min(usable, key=lambda candidate: candidate.penalty) if usable else None
 
@@ -224,7 +288,8 @@ class LineDrafter:
             prefix + lead,
             await self._regex(line_plan, lines),
         )
-        return best_candidate([lead + text for text in texts], line_plan, lines)
+        last = len(lines) == len(plan.lines) - 1
+        return best_candidate([lead + text for text in texts], line_plan, lines, last=last)
 
     async def _preamble(
         self, plan: PiecePlan, prefix: str, messages: tuple[ChatMessage, ...], sampling: Sampling

@@ -215,6 +215,22 @@ def test_a_last_line_keeps_its_own_ending() -> None:
     assert closed("the pond —") == "the pond."
 
 
+async def test_a_last_line_that_leaves_the_sentence_hanging_loses_to_one_that_ends() -> None:
+    def offer(written: int, request: GenerationRequest) -> list[str]:
+        # Both last lines have five syllables; only one of them ends.
+        return [HAIKU[written]] if written < 2 else ["I was happy to", "Splash! Silence again."]
+
+    shown = await draft(LineModel(offer))
+
+    assert shown[-1].endswith("Splash! Silence again.")
+
+
+def test_only_the_last_line_is_held_to_an_ending() -> None:
+    plan = LinePlan(syllables=5)
+    assert judge_line("I was happy to", plan, []).on_target
+    assert not judge_line("I was happy to", plan, [], last=True).on_target
+
+
 def test_a_villanelle_plan_repeats_its_refrains_and_writes_the_rest() -> None:
     plan = poem_plan("villanelle")
     assert plan is not None
