@@ -241,7 +241,9 @@ class LineDrafter:
             if line_plan.fixed is not None:
                 lines.append(line_plan.fixed)
             elif line_plan.copy_of is not None:
-                lines.append(lines[line_plan.copy_of])
+                copy = lines[line_plan.copy_of]
+                # A chorus sung again ends the song: on a full stop, not its comma.
+                lines.append(closed(copy) if index == len(plan.lines) - 1 else copy)
             else:
                 shown = layout(lines, plan.lines)
                 prefix = hidden + (

@@ -249,6 +249,19 @@ def test_a_song_plan_labels_its_sections_and_sings_the_chorus_again() -> None:
     assert [line.copy_of for line in second_chorus] == [6, 7, 8, 9]
 
 
+async def test_the_chorus_sung_last_ends_the_song_on_a_full_stop() -> None:
+    model = LineModel(lambda written, request: [f"We sang the river home number {written},"])
+    plan = lyrics_plan("verse-chorus")
+    drafter = LineDrafter(model, priority=0, constrain=False)  # type: ignore[arg-type]
+
+    shown = [text async for text in drafter.draft(plan, PROMPT, Sampling())]
+
+    song = shown[-1].splitlines()
+    first_chorus = song[song.index("[Chorus]") + 1 : song.index("[Verse 2]") - 1]
+    assert song[-4:-1] == first_chorus[:-1]  # sung again as it was
+    assert song[-1] == first_chorus[-1].removesuffix(",") + "."
+
+
 @pytest.mark.parametrize(
     ("line", "why"),
     [
