@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -22,14 +21,6 @@ from inkwell.bot.text.post_length import post_length
 from tests.fakes import FakeClock, ScriptedBackend
 
 ALICE = Origin(user_id=11, guild_id=500)
-
-
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "inkwell.sqlite3")
-    await database.open()
-    yield database
-    await database.close()
 
 
 def make_service(

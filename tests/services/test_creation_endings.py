@@ -3,11 +3,6 @@ the chatter around a piece and a post's raw JSON never reach the member."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from inkwell.bot.services.creation import CUT_AT_LIMIT, CUT_AT_LIMIT_NO_CONTINUE
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.storage.database import Database
@@ -16,14 +11,6 @@ from tests.fakes import ScriptedBackend
 from tests.services.test_creation import collect, make_service
 
 ALICE = Origin(user_id=11, guild_id=500)
-
-
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "inkwell.sqlite3")
-    await database.open()
-    yield database
-    await database.close()
 
 
 async def test_a_story_stopped_at_its_budget_ends_on_its_last_sentence_and_says_so(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from inkwell.bot.errors import InvalidInput
@@ -24,14 +21,6 @@ ALICE = Origin(user_id=11, guild_id=500)
 MODERATOR = 99
 # What a bot owner configured (llm.temperature / llm.top_p): what medium means.
 CONFIGURED = Sampling(temperature=0.8, top_p=0.95, top_k=40, repetition_penalty=1.1)
-
-
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "inkwell.sqlite3")
-    await database.open()
-    yield database
-    await database.close()
 
 
 @pytest.fixture

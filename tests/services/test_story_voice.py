@@ -3,10 +3,7 @@ to choose which of the stories written together is shown first."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
-from pathlib import Path
-
-import pytest
+from collections.abc import AsyncGenerator, Sequence
 
 from inkwell.bot.records.styles import StyleRecord
 from inkwell.bot.services.craft.voice import Voice
@@ -50,14 +47,6 @@ class StoriesBackend:
             for position, word in enumerate(words):
                 last = position == len(words) - 1
                 yield Delta(index, word + ("" if last else " "), "stop" if last else None)
-
-
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "inkwell.sqlite3")
-    await database.open()
-    yield database
-    await database.close()
 
 
 async def test_the_story_that_reads_as_asked_is_shown_and_reported(database: Database) -> None:

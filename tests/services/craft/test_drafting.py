@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Callable, Sequence
-from pathlib import Path
 
 import pytest
 
@@ -283,14 +282,6 @@ def test_a_line_that_rhymes_is_preferred_where_a_rhyme_is_asked() -> None:
 
 
 # --- through the creation service -----------------------------------------------------------
-
-
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "inkwell.sqlite3")
-    await database.open()
-    yield database
-    await database.close()
 
 
 def service_with(database: Database, model: LineModel) -> CreationService:

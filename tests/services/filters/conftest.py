@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from inkwell.bot.records.filters import AuditEntry
@@ -29,14 +26,6 @@ class RecordingLog:
 
     async def notify(self, log_channel_id: int, entry: AuditEntry) -> None:
         self.posts.append((log_channel_id, entry))
-
-
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "inkwell.sqlite3")
-    await database.open()
-    yield database
-    await database.close()
 
 
 @pytest.fixture
