@@ -9,12 +9,14 @@ from inkwell.bot.services.creation_service import CreationService
 from inkwell.bot.services.filters.classifier import SafetyClassifier
 from inkwell.bot.services.filters.service import FilterService
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
+from inkwell.bot.services.lore import LoreService
 from inkwell.bot.services.prompts import PromptLibrary
 from inkwell.bot.services.relay import ContextBudget, RelayPrompts, RelayService, TimeSource
 from inkwell.bot.services.styles import StyleService
 from inkwell.bot.settings import Settings
 from inkwell.bot.storage.database import Database
 from inkwell.bot.storage.filters import FilterRepository
+from inkwell.bot.storage.lore import LoreRepository
 from inkwell.bot.storage.relay import RelayRepository
 from inkwell.serving.backend import Backend, Sampling
 
@@ -99,4 +101,6 @@ async def open_services(
         sampling=creation.sampling,
         budget=ContextBudget(settings.relay.context_tokens, settings.relay.chars_per_token),
     )
-    return Services(database, backend, styles, creation, filters, relay)
+    return Services(
+        database, backend, styles, creation, filters, relay, LoreService(LoreRepository(database))
+    )

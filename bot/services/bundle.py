@@ -13,6 +13,7 @@ from typing import Self
 
 from inkwell.bot.services.creation_service import CreationService
 from inkwell.bot.services.filters.service import FilterService
+from inkwell.bot.services.lore import LoreService
 from inkwell.bot.services.relay import RelayService
 from inkwell.bot.services.styles import StyleService
 from inkwell.bot.storage.database import Database
@@ -27,6 +28,7 @@ class Services:
     creation: CreationService
     filters: FilterService
     relay: RelayService
+    lore: LoreService
 
     async def close(self) -> None:
         await self.relay.close()  # its timers stop before the database closes

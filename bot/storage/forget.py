@@ -33,6 +33,8 @@ MEMBER_COLUMNS: tuple[MemberColumn, ...] = (
     MemberColumn("filter_rules", "created_by", "clear"),
     MemberColumn("filter_allowed", "added_by", "clear"),
     MemberColumn("filter_events", "user_id", "delete"),
+    # Lore belongs to the server or the story; only who wrote an entry is forgotten.
+    MemberColumn("lore_entries", "author_id", "clear"),
 )
 
 
