@@ -12,13 +12,14 @@ any lore, the passage and the request.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib.abc import Traversable
 from typing import Any, Final, Literal, Protocol
 
 from inkwell.bot.errors import InvalidInput
 from inkwell.bot.records.lore import NO_LORE, LoreSelection
+from inkwell.bot.records.styles import StyleRecord
 from inkwell.bot.services.content_policy import (
     AllowEverything,
     ContentFilter,
@@ -28,7 +29,7 @@ from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.prompts import DEFAULT_PROMPTS_DIR, fill_lines
 from inkwell.bot.services.styles import StyleService
 from inkwell.bot.text.cleaning import defuse_mentions
-from inkwell.bot.text.endings import _sentence_ends, cut_to_complete, ends_complete
+from inkwell.bot.text.endings import cut_to_complete, ends_complete, sentence_ends
 from inkwell.bot.text.model_output import strip_chatter
 from inkwell.serving.backend import (
     INTERACTIVE_PRIORITY,
@@ -98,7 +99,7 @@ def cut_passage(text: str, max_chars: int) -> str:
     if len(text) <= max_chars:
         return text
     head = text[:max_chars]
-    ends = _sentence_ends(head)
+    ends = sentence_ends(head)
     if ends:
         return head[: ends[-1]].rstrip()
     space = head.rfind(" ")
@@ -113,7 +114,7 @@ class PassageService:
         *,
         system: str,
         tool_prompts: Mapping[Tool, ToolPrompt] | None = None,
-        style_block: Any = None,
+        style_block: Callable[[StyleRecord], str] | None = None,
         sampling: Sampling | None = None,
         content_filter: ContentFilter | None = None,
         lore: LoreSource | None = None,
@@ -184,7 +185,7 @@ class PassageService:
         self,
         tool: Tool,
         passage: str,
-        style: Any,
+        style: StyleRecord,
         lore: LoreSelection = NO_LORE,
         instruction: str | None = None,
         *,

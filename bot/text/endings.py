@@ -29,7 +29,7 @@ def _is_emoji(char: str) -> bool:
     return unicodedata.category(char) == "So" or char in "\ufe0f\u200d"
 
 
-def _sentence_ends(text: str) -> list[int]:
+def sentence_ends(text: str) -> list[int]:
     """Every offset just after a complete sentence (or a complete hashtag line)."""
     ends = [match.end() for match in _SENTENCE_END.finditer(text)]
     ends += [match.end() for match in _HASHTAG_LINE.finditer(text) if match.group().strip()]
@@ -47,7 +47,7 @@ def ends_complete(text: str, unit: Unit) -> bool:
         return True
     if unit == "line":
         return text.endswith("\n")
-    ends = _sentence_ends(body)
+    ends = sentence_ends(body)
     return bool(ends) and ends[-1] == len(body)
 
 
@@ -66,7 +66,7 @@ def cut_to_complete(text: str, unit: Unit) -> str:
         return _cut_to_line(body, last_is_whole=text.endswith("\n"))
     if not body or ends_complete(body, unit):
         return body
-    ends = _sentence_ends(body)
+    ends = sentence_ends(body)
     return body[: ends[-1]].rstrip() if ends else body
 
 
