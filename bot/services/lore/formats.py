@@ -52,6 +52,16 @@ def detect(document: Any) -> LoreFormat:
     )
 
 
+def _labelled(label: str, raw: object, name_field: str) -> tuple[dict[str, Any], str]:
+    """The entry as an object, and how an error names it: "Entry 3 ('Captain Mira')"."""
+    if not isinstance(raw, dict):
+        raise LoreError(f"{label} is not an object.")
+    name = raw.get(name_field)
+    if isinstance(name, str) and name.strip():
+        label = f"{label} ('{name.strip()[:100]}')"
+    return raw, label
+
+
 def _field(raw: Mapping[str, Any], field: str, where: str, kind: type[Any]) -> Any:
     if field not in raw:
         raise LoreError(f"{where} has no '{field}' field.")
@@ -80,12 +90,7 @@ def read(data: str | bytes) -> tuple[LoreFormat, tuple[ParsedEntry, ...]]:
         if not isinstance(raw_entries, list):
             raise LoreError("The lorebook's 'entries' should be a list.")
         for number, raw in enumerate(raw_entries, start=1):
-            where = f"Entry {number}"
-            if not isinstance(raw, dict):
-                raise LoreError(f"{where} is not an object.")
-            name = raw.get("displayName")
-            if isinstance(name, str) and name.strip():
-                where = f"Entry {number} ('{name.strip()[:100]}')"
+            raw, where = _labelled(f"Entry {number}", raw, "displayName")
             name = _field(raw, "displayName", where, str)
             keys = _field(raw, "keys", where, list)
             text = _field(raw, "text", where, str)
@@ -93,12 +98,7 @@ def read(data: str | bytes) -> tuple[LoreFormat, tuple[ParsedEntry, ...]]:
             parsed.append(_checked(where, name, keys, text, extra))
     else:
         for uid, raw in document["entries"].items():
-            where = f"Entry {uid}"
-            if not isinstance(raw, dict):
-                raise LoreError(f"{where} is not an object.")
-            comment = raw.get("comment")
-            if isinstance(comment, str) and comment.strip():
-                where = f"Entry {uid} ('{comment.strip()[:100]}')"
+            raw, where = _labelled(f"Entry {uid}", raw, "comment")
             keys = _field(raw, "key", where, list)
             text = _field(raw, "content", where, str)
             name = raw.get("comment") if isinstance(raw.get("comment"), str) else ""
