@@ -70,6 +70,7 @@ async def open_services(
     styles = StyleService(database)
     # One service is both the content filter and the rating policy of every creation.
     filters = FilterService(FilterRepository(database), classifier=SafetyClassifier(backend))
+    lore = LoreService(LoreRepository(database))
     creation = CreationService(
         backend,
         styles,
@@ -91,6 +92,7 @@ async def open_services(
         max_subject_chars=limits.max_prompt_chars,
         content_filter=filters,
         rating_policy=filters,
+        lore=lore,
     )
     relay = RelayService(
         RelayRepository(database),
@@ -101,6 +103,4 @@ async def open_services(
         sampling=creation.sampling,
         budget=ContextBudget(settings.relay.context_tokens, settings.relay.chars_per_token),
     )
-    return Services(
-        database, backend, styles, creation, filters, relay, LoreService(LoreRepository(database))
-    )
+    return Services(database, backend, styles, creation, filters, relay, lore)

@@ -263,6 +263,8 @@ class Playground:
     def _footer(self, creation: Creation) -> None:
         if creation.report:
             self.say(f"· {creation.report}")
+        if creation.lore_footer:
+            self.say(f"· {creation.lore_footer}")
         if creation.cut_notice:
             self.say(f"✂ {creation.cut_notice.replace('Continue', 'c continue')}")
         hints = ["r regenerate"]

@@ -72,6 +72,7 @@ class Creation:
         sampling: Sampling,
         *,
         voice: Voice = NOT_ASKED,
+        lore_footer: str = "",
     ) -> None:
         self._service = service
         self.request = request
@@ -87,6 +88,8 @@ class Creation:
         self.blocked = False
         # The point of view and tense the member's style asks a story for.
         self.voice = voice
+        # The lore entries the prompt carries, e.g. ``lore: Captain Mira``; "" for none.
+        self.lore_footer = lore_footer
         # The form report of each variant that has one (a poem's, a song's, a story's
         # voice), by index.
         self._reports: dict[int, str] = {}

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import cast
 
 from inkwell.bot.errors import InvalidInput
+from inkwell.bot.records.lore import NO_LORE, LoreSelection
 from inkwell.bot.services.content_policy import (
     AllowEverything,
     ContentFilter,
@@ -32,6 +33,7 @@ from inkwell.bot.services.creation import Creation
 from inkwell.bot.services.creativity import sampling_for_call
 from inkwell.bot.services.forms import FORMS, CreationRequest, LyricsStructure, PoemForm
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
+from inkwell.bot.services.lore.source import LoreSource
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.posts import finish_post
 from inkwell.bot.services.prompts import PromptLibrary
@@ -58,6 +60,7 @@ class CreationService:
         clock: Callable[[], float] = time.monotonic,
         drafting: bool = True,
         regex_constraints: bool = False,
+        lore: LoreSource | None = None,
     ) -> None:
         self.backend = backend
         self.styles = styles
@@ -72,6 +75,8 @@ class CreationService:
         # Seconds between the growing snapshots a Creation yields (0: every piece of text).
         self.snapshot_interval = snapshot_interval
         self.clock = clock
+        # The story bible whose entries a /story's request brings into its prompt.
+        self.lore = lore
         # Pieces written to hold what was asked: poems and songs line by line against their
         # form, stories chosen among two for their voice (False: one piece in one go, as a
         # bare chat model would; the craft benchmark compares the two).
@@ -156,11 +161,21 @@ class CreationService:
         if self.rating_policy is not None:
             style = cap_rating(style, await self.rating_policy.max_rating(origin))
         model_request = replace(request, subject=defuse_mentions(request.subject))
-        messages = self.prompts.messages(model_request, style)
+        lore = await self._lore_for(request, origin)
+        messages = self.prompts.messages(model_request, style, lore=lore.block)
         sampling = replace(self.sampling, max_tokens=self.prompts.max_tokens(request))
         sampling = sampling_for_call(sampling, request, style)  # the member's creativity
         voice = Voice.asked(request.options, style)
-        return Creation(self, request, origin, messages, sampling, voice=voice)
+        return Creation(
+            self, request, origin, messages, sampling, voice=voice, lore_footer=lore.footer
+        )
+
+    async def _lore_for(self, request: CreationRequest, origin: Origin) -> LoreSelection:
+        """The server's lore entries a story's request names (stories only: a poem, a song
+        or a post is written to its own form, not into the server's world)."""
+        if self.lore is None or request.form != "story":
+            return NO_LORE
+        return await self.lore.select(origin.guild_id, None, (request.subject,))
 
     def finish_post(self, request: CreationRequest, raw: str, *, cut: bool = False) -> str:
         """Parse a generated post and make it fit its platform (:func:`.posts.finish_post`)."""

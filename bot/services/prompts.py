@@ -5,7 +5,8 @@ Every prompt is, in this order:
 1. the shared system prompt (byte-identical for every member and call),
 2. the form's instructions (identical across members),
 3. the member's style block,
-4. history (relay turns so far, appended in order, never rewritten),
+4. history (relay turns so far, appended in order, never rewritten), then the lore
+   entries the request brought in (:mod:`.lore`),
 5. the request.
 
 Parts 1–2 form the system message; 3–5 the user message. Nothing in 1–2 varies per member
@@ -141,7 +142,11 @@ class PromptLibrary:
         request: CreationRequest,
         style: StyleRecord,
         history: Sequence[str] = (),
+        *,
+        lore: str = "",
     ) -> tuple[ChatMessage, ...]:
-        parts = [self.style_block(style), *history, self.request_text(request)]
+        """The system message (parts 1–2, shared) and the member's: style, history, the
+        lore the request brought in (part 4) and the request."""
+        parts = [self.style_block(style), *history, lore, self.request_text(request)]
         user = "\n\n".join(part for part in parts if part)
         return (self.system_message(request.form), ChatMessage("user", user))

@@ -65,9 +65,9 @@ def displayed(text: str) -> str:
 
 
 def with_report(creation: Creation) -> str:
-    """The shown variant, with its form report (``haiku · 5-7-5 ✓``) and, if the length
-    limit cut it, a note saying so, in small text under it."""
-    notes = [note for note in (creation.report, _cut_note(creation)) if note]
+    """The shown variant, with its form report (``haiku · 5-7-5 ✓``), the lore its prompt
+    carried and, if the length limit cut it, a note saying so, in small text under it."""
+    notes = [note for note in (creation.report, creation.lore_footer, _cut_note(creation)) if note]
     return "\n".join([creation.current, *(f"-# {note}" for note in notes)])
 
 

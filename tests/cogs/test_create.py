@@ -9,6 +9,7 @@ from typing import Any, cast
 import pytest
 from discord import app_commands
 
+from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.forms import FORMS
 from inkwell.bot.text.post_length import post_length
 from inkwell.bot.ui import creation_buttons
@@ -533,3 +534,12 @@ async def test_discord_offers_the_options_the_console_offers(inkwell: Harness, f
         (option["name"], [choice["value"] for choice in option.get("choices", [])])
         for option in sent
     ] == expected
+
+
+async def test_a_story_names_the_lore_its_prompt_carried_under_it(
+    inkwell: Harness, services: Services, backend: ScriptedBackend
+) -> None:
+    await services.lore.add(inkwell.guild.id, None, 7, "Captain Mira", "Mira", "A captain.")
+    events = await inkwell.run_slash("story", prompt="Mira's last voyage")
+    assert events.last_content() == "Snow on the pine.\n-# lore: Captain Mira"
+    assert "A captain." in backend.requests[0].messages[1].content

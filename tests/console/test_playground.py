@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from inkwell.bot.console.playground import LOCAL_USER_ID, Playground, _new_part
+from inkwell.bot.console.playground import LOCAL_GUILD_ID, LOCAL_USER_ID, Playground, _new_part
 from inkwell.bot.runtime import open_services
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.settings import Settings
@@ -363,3 +363,11 @@ def test_a_fragment_already_on_screen_is_followed_by_the_line_the_piece_was_cut_
         "\n— cut back to a complete ending —\nThe lamp went out."
     )
     assert _new_part(shown, cut_to, "story", cut=False) == ""  # trimmed only
+
+
+async def test_a_story_says_which_lore_its_prompt_carried(services: Services) -> None:
+    await services.lore.add(
+        LOCAL_GUILD_ID, None, LOCAL_USER_ID, "Captain Mira", "Mira", "A captain."
+    )
+    output = await play(services, "/story Mira at sea")
+    assert "Snow on the pine.\n· lore: Captain Mira\n" in output

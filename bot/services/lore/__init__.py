@@ -2,6 +2,7 @@
 
 from inkwell.bot.services.lore.formats import LORE_FORMATS, LoreFormat
 from inkwell.bot.services.lore.service import ImportReport, LoreService
+from inkwell.bot.services.lore.source import LoreSource
 from inkwell.bot.services.lore.triggering import DEFAULT_LORE_BUDGET
 from inkwell.bot.services.lore.validation import LoreError
 
@@ -12,4 +13,5 @@ __all__ = [
     "LoreError",
     "LoreFormat",
     "LoreService",
+    "LoreSource",
 ]
