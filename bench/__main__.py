@@ -177,6 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return faults_main(argv[1:])
 
+    if argv[:1] == ["lore"]:
+        from bench.lore import main as lore_main
+
+        return lore_main(argv[1:])
     if argv[:1] == ["craft"]:
         from bench.craft import main as craft_main
 

@@ -30,10 +30,16 @@ CHARS_PER_TOKEN: Final = 4
 HEADING: Final = "Story bible (facts of this story's world; keep to them):"
 
 _WORD = re.compile(r"[^\W_]+")
+# The fast path for ASCII text (most of it): letters and digits kept, every other byte a space.
+_ASCII_WORDS: Final = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + b" " * 128
+_SPACES = re.compile(rb"  +")
 
 
 def words_of(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
+    folded = text.casefold()
+    if folded.isascii():
+        return _SPACES.sub(b" ", folded.encode().translate(_ASCII_WORDS)).strip().decode()
+    return " ".join(_WORD.findall(folded))
 
 
 def estimate_tokens(text: str) -> int:
@@ -49,6 +55,8 @@ class LoreMatcher:
 
     def __init__(self, entries: Sequence[LoreEntry]) -> None:
         self.entries = tuple(entries)
+        # Each triggered entry's paragraph, made the first time it is triggered.
+        self._paragraphs: dict[int, str] = {}
         self._automaton: Any = None
         keys: dict[str, set[int]] = {}
         for index, entry in enumerate(self.entries):
@@ -64,6 +72,9 @@ class LoreMatcher:
 
     def triggered(self, texts: Sequence[str]) -> list[LoreEntry]:
         """Entries whose keys appear in ``texts``, the one mentioned latest first."""
+        return [self.entries[index] for index in self._triggered(texts)]
+
+    def _triggered(self, texts: Sequence[str]) -> list[int]:
         if self._automaton is None:
             return []
         joined = " " + " \n ".join(words_of(text) for text in texts) + " "
@@ -71,20 +82,21 @@ class LoreMatcher:
         for end, indexes in self._automaton.iter(joined):
             for index in indexes:
                 latest[index] = end
-        order = sorted(latest, key=lambda index: (-latest[index], index))
-        return [self.entries[index] for index in order]
+        return sorted(latest, key=lambda index: (-latest[index], index))
 
     def select(self, texts: Sequence[str], budget_tokens: int) -> LoreSelection:
         chosen: list[LoreEntry] = []
         paragraphs: list[str] = []
         spent = estimate_tokens(HEADING)
-        for entry in self.triggered(texts):
-            text = paragraph(entry)
+        for index in self._triggered(texts):
+            text = self._paragraphs.get(index)
+            if text is None:
+                text = self._paragraphs[index] = paragraph(self.entries[index])
             cost = estimate_tokens(text) + 1
             if spent + cost > budget_tokens:
                 continue
             spent += cost
-            chosen.append(entry)
+            chosen.append(self.entries[index])
             paragraphs.append(text)
         if not chosen:
             return NO_LORE

@@ -36,6 +36,15 @@ async def test_an_alias_a_case_and_punctuation_do_not_matter(lore: LoreService) 
     assert (await lore.select(GUILD, None, ["the  captain,"])).names == ("Captain Mira",)
 
 
+async def test_keys_outside_ascii_are_read_the_same_way(lore: LoreService) -> None:
+    await lore.add(GUILD, None, 7, "Zoë Łaska", "Zoë, Straße der Möwen", "A harbour pilot.")
+    assert (await lore.select(GUILD, None, ["ZOË's boat"])).names == ("Zoë Łaska",)
+    assert (await lore.select(GUILD, None, ["down the strasse — der möwen"])).names == (
+        "Zoë Łaska",
+    )
+    assert (await lore.select(GUILD, None, ["Zoe and Zoëlle"])).names == ()
+
+
 async def test_only_whole_words_match(lore: LoreService) -> None:
     await _bible(lore)
     selection = await lore.select(GUILD, None, ["Admiral Banana sailed to Miranda's island."])
