@@ -123,16 +123,28 @@ async def _run(args: argparse.Namespace, server: Any, sections: list[str]) -> di
 
         naive = await hit_rate(server, "naive")
         inkwell = await hit_rate(server, "inkwell")
+        lore = await hit_rate(server, "inkwell+lore")
         ratio = inkwell["hit_rate"] / naive["hit_rate"] if naive["hit_rate"] else float("inf")
-        results["prefix_cache"] = {"inkwell": inkwell, "naive": naive, "ratio": ratio}
+        results["prefix_cache"] = {
+            "inkwell": inkwell,
+            "inkwell_lore": lore,
+            "naive": naive,
+            "ratio": ratio,
+        }
         print(
             table(
-                ["layout", "hit rate", "cached tokens", "prompt tokens"],
+                ["layout", "hit rate", "cached tokens", "prompt tokens", "with lore"],
                 [
-                    [r["layout"], r["hit_rate"], r["hit_tokens"], r["query_tokens"]]
-                    for r in (inkwell, naive)
+                    [
+                        r["layout"],
+                        r["hit_rate"],
+                        r["hit_tokens"],
+                        r["query_tokens"],
+                        f"{r['with_lore']}/{r['requests']}",
+                    ]
+                    for r in (inkwell, lore, naive)
                 ]
-                + [["Inkwell / naive", round(ratio, 2), "", ""]],
+                + [["Inkwell / naive", round(ratio, 2), "", "", ""]],
             ),
             end="\n\n",
             flush=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
 
 from bench.throughput import Server
@@ -22,6 +23,12 @@ def open_server(*, start: bool, base_url: str, model: str) -> Iterator[Server]:
 
     ensure_vllm_venv()
     spec = build_spec(parse_up_args(["--port", str(free_port())]))
+    # Development mode adds /reset_prefix_cache, which the prefix benchmark calls between
+    # layouts so that no layout is measured on a cache the one before it warmed.
+    dev_mode = {"VLLM_SERVER_DEV_MODE": "1"}
+    spec = dataclasses.replace(
+        spec, env={**spec.env, **dev_mode}, env_overrides={**spec.env_overrides, **dev_mode}
+    )
     print(f"starting vLLM on {spec.root_url} (log: {spec.log_path}) …", flush=True)
     with VllmServer(spec):
         print("vLLM ready", flush=True)
