@@ -36,9 +36,9 @@ from inkwell.bot.ui.filter_views import (
     dry_run_embed,
     hidden,
     rule_pages,
-    send_pages,
     settings_embed,
 )
+from inkwell.bot.ui.pages import send_pages
 from inkwell.bot.ui.replies import NO_PINGS
 
 RatingChoice = Literal["g", "pg", "pg13", "mature", "none"]

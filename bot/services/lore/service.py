@@ -8,13 +8,13 @@ first time.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 
 from inkwell.bot.errors import NotFound
 from inkwell.bot.records.lore import NO_LORE, LoreEntry, LoreSelection
 from inkwell.bot.services.lore import formats
-from inkwell.bot.services.lore.formats import LoreFormat
+from inkwell.bot.services.lore.formats import LoreFormat, ParsedEntry
 from inkwell.bot.services.lore.triggering import DEFAULT_LORE_BUDGET, LoreMatcher
 from inkwell.bot.services.lore.validation import LoreError, clean_keys, clean_name, clean_text
 from inkwell.bot.storage.lore import LoreRepository
@@ -25,6 +25,10 @@ class ImportReport:
     added: int
     updated: int
     format: LoreFormat
+
+
+# Sees each entry of a lorebook file before it is saved; raises to refuse the whole file.
+Screen = Callable[[ParsedEntry], Awaitable[None]]
 
 
 def _where(relay_id: int | None) -> str:
@@ -128,10 +132,22 @@ class LoreService:
         return formats.write(await self.entries(guild_id, relay_id), format)
 
     async def import_json(
-        self, guild_id: int, relay_id: int | None, author_id: int, data: str | bytes
+        self,
+        guild_id: int,
+        relay_id: int | None,
+        author_id: int,
+        data: str | bytes,
+        *,
+        screen: Screen | None = None,
     ) -> ImportReport:
-        """Add the file's entries, updating those whose names exist; all or nothing."""
+        """Add the file's entries, updating those whose names exist; all or nothing.
+
+        ``screen`` sees every entry before anything is saved and raises to refuse the file.
+        """
         format, parsed = formats.read(data)
+        if screen is not None:
+            for item in parsed:
+                await screen(item)
         existing = {
             entry.name.casefold(): entry for entry in await self.entries(guild_id, relay_id)
         }

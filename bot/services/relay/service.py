@@ -47,6 +47,7 @@ from inkwell.bot.services.relay.models import (
     RelayRecord,
     RelayStatus,
     TurnRecord,
+    WriterRecord,
 )
 from inkwell.bot.services.relay.notifier import RelayNotifier
 from inkwell.bot.services.relay.prompting import RelayPrompts
@@ -274,6 +275,14 @@ class RelayService:
     async def export(self, thread_id: int) -> ExportedStory:
         relay = await self._changes.find(thread_id)
         return await reading.export(self._repository, relay)
+
+    async def in_thread(self, thread_id: int) -> RelayRecord | None:
+        """The relay whose thread this is, running or ended; None when it is no relay's."""
+        return await self._repository.by_thread(thread_id)
+
+    async def writers_of(self, relay: RelayRecord) -> tuple[WriterRecord, ...]:
+        """Everyone who joined ``relay``, in turn order, including those who left."""
+        return tuple(await self._repository.writers(relay.id))
 
     async def local_relay(self) -> RelayRecord | None:
         """The playground's relay: the newest one, running or not."""
