@@ -25,7 +25,7 @@ from tests.cogs.host import HostBot
 from tests.fakes import ScriptedBackend
 from tests.harness import Harness, prepare_offline
 
-COMMANDS = {"story", "lyrics", "poem", "post", "style", "relay", "filters"}
+COMMANDS = {"story", "lyrics", "poem", "post", "style", "relay", "filters", "lore"}
 
 
 @pytest.fixture
@@ -68,6 +68,7 @@ async def test_one_line_loads_every_feature_beside_the_hosts_own_commands(
         "inkwell.cogs.create",
         "inkwell.cogs.style",
         "inkwell.cogs.filters",
+        "inkwell.cogs.lore",
         "inkwell.cogs.relay",
     }
 

@@ -54,7 +54,8 @@ class LoreDesk:
     async def place(self, asker: Asker) -> LorePlace:
         return await self._access.place(asker.guild_id, asker.origin.channel_id)
 
-    async def _editing(self, asker: Asker) -> LorePlace:
+    async def check_may_edit(self, asker: Asker) -> LorePlace:
+        """The lore ``asker`` is about, refused if they may not change it."""
         place = await self.place(asker)
         await self._access.check_editor(place, asker.editor)
         return place
@@ -89,7 +90,7 @@ class LoreDesk:
     async def add(
         self, asker: Asker, name: str, keys: str, text: str
     ) -> tuple[LorePlace, LoreEntry]:
-        place = await self._editing(asker)
+        place = await self.check_may_edit(asker)
         await self._screen(asker, name, keys, text)
         entry = await self.lore.add(
             place.guild_id, place.relay_id, asker.origin.user_id, name, keys, text
@@ -107,7 +108,7 @@ class LoreDesk:
     ) -> tuple[LorePlace, LoreEntry]:
         if new_name is None and keys is None and text is None:
             raise InvalidInput("Say what to change: a new name, new keys or a new text.")
-        place = await self._editing(asker)
+        place = await self.check_may_edit(asker)
         await self._screen(asker, new_name, keys, text)
         entry = await self.lore.edit(
             place.guild_id, place.relay_id, name, new_name=new_name, keys=keys, text=text
@@ -115,11 +116,11 @@ class LoreDesk:
         return place, entry
 
     async def remove(self, asker: Asker, name: str) -> tuple[LorePlace, LoreEntry]:
-        place = await self._editing(asker)
+        place = await self.check_may_edit(asker)
         return place, await self.lore.remove(place.guild_id, place.relay_id, name)
 
     async def import_json(self, asker: Asker, data: str | bytes) -> tuple[LorePlace, ImportReport]:
-        place = await self._editing(asker)
+        place = await self.check_may_edit(asker)
 
         async def screen(entry: ParsedEntry) -> None:
             try:

@@ -22,6 +22,8 @@ from inkwell.bot.services.lore.validation import LoreError, clean_keys, clean_na
 LoreFormat = Literal["novelai", "sillytavern"]
 LORE_FORMATS: Final[tuple[LoreFormat, ...]] = ("novelai", "sillytavern")
 NOVELAI_VERSION: Final = 5
+# A lorebook of the most entries a scope holds, each at the longest, is well under this.
+MAX_FILE_BYTES: Final = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,12 @@ def _checked(
 
 
 def read(data: str | bytes) -> tuple[LoreFormat, tuple[ParsedEntry, ...]]:
+    size = len(data.encode() if isinstance(data, str) else data)
+    if size > MAX_FILE_BYTES:
+        raise LoreError(
+            f"That file is {size:,} bytes; a lorebook may be at most {MAX_FILE_BYTES:,}. "
+            "Nothing was changed."
+        )
     document = _parse(data)
     format = detect(document)
     parsed: list[ParsedEntry] = []

@@ -16,7 +16,13 @@ from inkwell.bot.records.lore import NO_LORE, LoreEntry, LoreSelection
 from inkwell.bot.services.lore import formats
 from inkwell.bot.services.lore.formats import LoreFormat, ParsedEntry
 from inkwell.bot.services.lore.triggering import DEFAULT_LORE_BUDGET, LoreMatcher
-from inkwell.bot.services.lore.validation import LoreError, clean_keys, clean_name, clean_text
+from inkwell.bot.services.lore.validation import (
+    LoreError,
+    check_room,
+    clean_keys,
+    clean_name,
+    clean_text,
+)
 from inkwell.bot.storage.lore import LoreRepository
 
 
@@ -66,6 +72,7 @@ class LoreService:
         )
         if await self._repository.entry(guild_id, relay_id, name) is not None:
             raise LoreError(f"{_where(relay_id).capitalize()} already has an entry named '{name}'.")
+        check_room(len(await self.entries(guild_id, relay_id)), 1, _where(relay_id))
         return (await self._save(guild_id, [entry]))[0]
 
     async def entries(self, guild_id: int, relay_id: int | None) -> tuple[LoreEntry, ...]:
@@ -168,6 +175,7 @@ class LoreService:
                     extra=formats.merged_extra(base.extra, format, item.extra),
                 )
             )
+        check_room(len(existing), added, _where(relay_id))
         await self._save(guild_id, changes)
         return ImportReport(added=added, updated=len(changes) - added, format=format)
 

@@ -10,6 +10,8 @@ MAX_NAME_CHARS: Final = 100
 MIN_KEY_CHARS: Final = 2
 MAX_KEYS: Final = 10
 MAX_TEXT_WORDS: Final = 150
+# Entries a server's lore, or one relay's, may hold.
+MAX_ENTRIES: Final = 500
 
 
 class LoreError(InvalidInput):
@@ -61,3 +63,11 @@ def clean_text(text: str) -> str:
             f"A lore entry's text may be at most {MAX_TEXT_WORDS} words; this one has {words}."
         )
     return text
+
+
+def check_room(existing: int, adding: int, where: str) -> None:
+    if existing + adding > MAX_ENTRIES:
+        raise LoreError(
+            f"{where[0].upper()}{where[1:]} may hold at most {MAX_ENTRIES} entries; it has "
+            f"{existing}, and this would add {adding}."
+        )
