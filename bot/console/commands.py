@@ -14,6 +14,7 @@ from inkwell.bot.records.relay import AiTurns, TurnOrder
 from inkwell.bot.records.styles import StyleRecord
 from inkwell.bot.services.filters.rules import ACTIONS, APPLIES_TO, KINDS
 from inkwell.bot.services.forms import FORMS
+from inkwell.bot.services.lore import LORE_FORMATS
 from inkwell.bot.services.styles import CHOICE_FIELDS
 
 Choices = Mapping[str, tuple[str, ...]]
@@ -92,6 +93,18 @@ COMMANDS: Final[Mapping[str, CommandSpec]] = {
             "test": {"text": ()},
             "allow": {"word": ()},
             "disallow": {"word": ()},
+            "help": {},
+        }
+    ),
+    "lore": CommandSpec(
+        subcommands={
+            "add": {"name": (), "keys": (), "text": ()},
+            "edit": {"name": (), "new_name": (), "keys": (), "text": ()},
+            "remove": {"name": ()},
+            "list": {},
+            "show": {"name": ()},
+            "export": {"format": LORE_FORMATS, "file": ()},
+            "import": {"file": ()},
             "help": {},
         }
     ),

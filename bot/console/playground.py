@@ -21,6 +21,7 @@ from typing import Final, TextIO
 
 from inkwell.bot.console.commands import option_names, subcommand_names
 from inkwell.bot.console.filters import FiltersConsole
+from inkwell.bot.console.lore import LoreConsole
 from inkwell.bot.console.parsing import ConsoleCommand, parse_command_line
 from inkwell.bot.console.relay import RelayConsole
 from inkwell.bot.errors import InkwellError, InvalidInput
@@ -28,6 +29,7 @@ from inkwell.bot.records.styles import StyleRecord
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.creation import Creation
 from inkwell.bot.services.forms import FORMS
+from inkwell.bot.services.lore.desk import LoreDesk
 from inkwell.bot.services.origin import Origin
 from inkwell.serving.backend import BackendError, QueueState, for_the_operator
 
@@ -60,6 +62,7 @@ Commands (Discord's, for one writer who also moderates a test server):
   /style show · /style reset [tone|field:…] (no field: all) · /style forget-me
   /relay start title:"…" · /relay write … · /relay help   (a story in turns with the model)
   /filters add pattern:"…" · /filters list · /filters test … · /filters help   (your rules)
+  /lore add name:"…" keys:"…" text:"…" · /lore list · /lore help   (your story bible)
 After a piece: r regenerate · c continue (story, lyrics) · n / p next / previous variant
 Ctrl-C stops a piece as it writes (the text stays) and otherwise clears the line.
 Tab completes commands, options and choices; ↑ ↓ recall earlier lines.  /help · /quit (or Ctrl-D)
@@ -99,6 +102,12 @@ class Playground:
             services, self.say, LOCAL_USER_ID, working=self._working if terminal else None
         )
         self._filters = FiltersConsole(services.filters, self.say, LOCAL_GUILD_ID, LOCAL_USER_ID)
+        self._lore = LoreConsole(
+            LoreDesk(services.lore, services.relay, services.filters),
+            self.say,
+            LOCAL_GUILD_ID,
+            LOCAL_USER_ID,
+        )
         self._command_task: asyncio.Future[None] | None = None
         self._progress: _Progress | None = None
 
@@ -204,6 +213,8 @@ class Playground:
             await self._style(command)
         elif command.name == "filters":
             await self._filters.handle(command)
+        elif command.name == "lore":
+            await self._lore.handle(command)
         elif command.name in FORMS:
             await self._create(command)
         else:

@@ -371,3 +371,51 @@ async def test_a_story_says_which_lore_its_prompt_carried(services: Services) ->
     )
     output = await play(services, "/story Mira at sea")
     assert "Snow on the pine.\n· lore: Captain Mira\n" in output
+
+
+async def test_lore_added_in_the_playground_reaches_a_story_that_names_it(
+    services: Services,
+) -> None:
+    output = await play(
+        services,
+        '/lore add name:"Captain Mira" keys:"Mira, the captain" text:"She commands the Gull."',
+        "/lore list",
+        '/lore show name:"captain mira"',
+        "/story Mira at sea",
+    )
+
+    assert "Added “Captain Mira” to this server's lore (keys: Mira, the captain)." in output
+    assert "  Captain Mira · keys: Mira, the captain" in output
+    assert "Captain Mira (keys: Mira, the captain)\nShe commands the Gull." in output
+    assert "· lore: Captain Mira" in output
+    assert "She commands the Gull." in services.backend.requests[-1].messages[1].content  # type: ignore[attr-defined]
+    assert "! " not in output
+
+
+async def test_lore_files_round_trip_through_the_playground(
+    services: Services, tmp_path: Path
+) -> None:
+    book = tmp_path / "lore.json"
+    output = await play(
+        services,
+        '/lore add name:"Saltmere" keys:"Saltmere" text:"It sank a century ago."',
+        f"/lore export format:sillytavern file:{book}",
+        '/lore remove name:"Saltmere"',
+        f"/lore import file:{book}",
+        f"/lore import file:{tmp_path / 'missing.json'}",
+    )
+
+    assert f"Wrote this server's lore to {book} (sillytavern)." in output
+    assert "Removed “Saltmere” from this server's lore." in output
+    assert "Imported a sillytavern lorebook into this server's lore: 1 new, 0 updated." in output
+    assert "! Can't read" in output
+    (entry,) = await services.lore.entries(LOCAL_GUILD_ID, None)
+    assert entry.text == "It sank a century ago."
+
+
+async def test_lore_bad_input_gets_one_line(services: Services) -> None:
+    output = await play(services, '/lore add name:"Mira" keys:"M" text:"x"', "/lore frob")
+
+    assert "! The key 'M' is too short" in output
+    assert "! /lore has no “frob”. Type /lore help." in output
+    assert "Traceback" not in output
