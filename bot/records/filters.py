@@ -55,6 +55,8 @@ class FilterConfig:
     log_channel_id: int | None = None
     classifier_enabled: bool = False
     classifier_action: str = "block"
+    # Inkwell's default presets were put in place once; from then on moderators decide.
+    defaults_applied: bool = False
 
 
 # What the audit trail records; a redaction is only shown, never recorded.

@@ -13,6 +13,7 @@ offers its methods too, so the filter service needs one repository only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import aiosqlite
@@ -83,7 +84,7 @@ class FilterRepository:
             (guild_id,),
         )
         settings = await self._rows(
-            "SELECT log_channel_id, classifier_enabled, classifier_action"
+            "SELECT log_channel_id, classifier_enabled, classifier_action, defaults_applied"
             " FROM filter_settings WHERE guild_id = ?",
             (guild_id,),
         )
@@ -103,6 +104,7 @@ class FilterRepository:
             log_channel_id=setting["log_channel_id"] if setting else None,
             classifier_enabled=bool(setting["classifier_enabled"]) if setting else False,
             classifier_action=setting["classifier_action"] if setting else "block",
+            defaults_applied=bool(setting["defaults_applied"]) if setting else False,
         )
 
     # -- rules --
@@ -195,6 +197,28 @@ class FilterRepository:
                 " SET action = excluded.action, applies_to = excluded.applies_to",
                 (guild_id, name, action, applies_to),
             )
+
+    async def apply_defaults(self, guild_id: int, presets: Sequence[PresetRecord]) -> bool:
+        """Put ``presets`` in place unless the guild's defaults were applied before; ``True``
+        if they were put in place now. A preset the guild already has is left as it is."""
+        async with self._database.transaction() as connection:
+            async with connection.execute(
+                "SELECT defaults_applied FROM filter_settings WHERE guild_id = ?", (guild_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None and row[0]:
+                return False
+            await connection.executemany(
+                "INSERT INTO filter_presets (guild_id, name, action, applies_to)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, name) DO NOTHING",
+                [(guild_id, p.name, p.action, p.applies_to) for p in presets],
+            )
+            await connection.execute(
+                "INSERT INTO filter_settings (guild_id, defaults_applied) VALUES (?, 1)"
+                " ON CONFLICT (guild_id) DO UPDATE SET defaults_applied = 1",
+                (guild_id,),
+            )
+            return True
 
     async def remove_preset(self, guild_id: int, name: str) -> bool:
         async with self._database.transaction() as connection:
@@ -296,8 +320,8 @@ class FilterRepository:
             )
             await connection.execute(
                 "INSERT INTO filter_settings"
-                " (guild_id, log_channel_id, classifier_enabled, classifier_action)"
-                " VALUES (?, ?, ?, ?)",
+                " (guild_id, log_channel_id, classifier_enabled, classifier_action,"
+                " defaults_applied) VALUES (?, ?, ?, ?, 1)",
                 (
                     guild_id,
                     config.log_channel_id,

@@ -428,7 +428,8 @@ async def test_export_then_import_round_trips(
     assert events.kinds()[0] == "defer"
     followup = events.last("followup")
     assert followup.ephemeral
-    assert "Imported 2 rule(s), 1 allowed word(s) and 1 preset(s)" in (followup.content or "")
+    # slurs, and the self-harm default the server started with
+    assert "Imported 2 rule(s), 1 allowed word(s) and 2 preset(s)" in (followup.content or "")
     [previous] = followup.files
     assert json.loads(previous.data)["rules"] == []
     config = await services.filters.config(inkwell.guild.id)

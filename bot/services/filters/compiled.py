@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from inkwell.bot.records.filters import FilterConfig, RuleRecord
+from inkwell.bot.services.filters.defaults import DEFAULT_PRESETS
 from inkwell.bot.services.filters.matching import RuleMatcher
 from inkwell.bot.services.filters.presets import preset_rules
 from inkwell.bot.services.filters.rules import (
@@ -87,7 +88,11 @@ class FilterCache:
         if cached is not None:
             return cached
         version = self._versions.get(guild_id, 0)
-        compiled = GuildFilters.compile(await self._repository.config(guild_id))
+        config = await self._repository.config(guild_id)
+        if not config.defaults_applied:
+            await self._repository.apply_defaults(guild_id, DEFAULT_PRESETS)
+            config = await self._repository.config(guild_id)
+        compiled = GuildFilters.compile(config)
         # A change while we were reading means this is stale: use it once, don't keep it.
         if self._versions.get(guild_id, 0) == version:
             self._compiled[guild_id] = compiled

@@ -25,6 +25,11 @@ class GuildSettings:
         self._repository = repository
         self._cache = cache
 
+    async def _defaults_first(self, guild_id: int) -> None:
+        """Put a new guild's defaults in place before its first change, so that they can never
+        come in after it and undo it (``/filters preset disable slurs`` as the first command)."""
+        await self._cache.get(guild_id)
+
     async def enable_preset(
         self,
         guild_id: int,
@@ -37,21 +42,25 @@ class GuildSettings:
         if info is None:
             raise InvalidInput(f"There is no preset “{name}”. Presets: {', '.join(PRESETS)}.")
         record = PresetRecord(name, action or info.default_action, applies_to)
+        await self._defaults_first(guild_id)
         await self._repository.set_preset(guild_id, name, record.action, applies_to)
         self._cache.invalidate(guild_id)
         return record
 
     async def disable_preset(self, guild_id: int, name: str) -> bool:
+        await self._defaults_first(guild_id)
         removed = await self._repository.remove_preset(guild_id, name)
         self._cache.invalidate(guild_id)
         return removed
 
     async def exempt(self, guild_id: int, target: ExemptionTarget, target_id: int) -> bool:
+        await self._defaults_first(guild_id)
         added = await self._repository.exempt(guild_id, target, target_id)
         self._cache.invalidate(guild_id)
         return added
 
     async def unexempt(self, guild_id: int, target: ExemptionTarget, target_id: int) -> bool:
+        await self._defaults_first(guild_id)
         removed = await self._repository.unexempt(guild_id, target, target_id)
         self._cache.invalidate(guild_id)
         return removed
@@ -64,16 +73,19 @@ class GuildSettings:
                 "Mature is only for age-restricted channels. Mark the channel age-restricted "
                 "in its settings first, or choose pg13 or lower."
             )
+        await self._defaults_first(guild_id)
         changed = await self._repository.set_channel_rating(guild_id, channel_id, rating)
         self._cache.invalidate(guild_id)
         return changed
 
     async def set_log_channel(self, guild_id: int, channel_id: int | None) -> None:
+        await self._defaults_first(guild_id)
         await self._repository.set_log_channel(guild_id, channel_id)
         self._cache.invalidate(guild_id)
 
     async def set_classifier(
         self, guild_id: int, enabled: bool, action: Literal["block", "flag"]
     ) -> None:
+        await self._defaults_first(guild_id)
         await self._repository.set_classifier(guild_id, enabled, action)
         self._cache.invalidate(guild_id)

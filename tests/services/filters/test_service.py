@@ -136,7 +136,8 @@ async def test_a_change_applies_at_once_and_the_compiled_rules_are_cached(
     assert (await filters.check_prompt("forbidden", MEMBER)).blocked
     for _ in range(5):
         await filters.check_prompt("forbidden", MEMBER)
-    assert reads == 2  # once before the rule, once after it
+    # Once before the rule (and once more after the defaults went in, on first use), once after.
+    assert reads == 3
     await filters.rules.remove_rule(GUILD, str(rule_id))
     assert not (await filters.check_prompt("forbidden", MEMBER)).blocked
 
@@ -358,7 +359,8 @@ async def test_export_then_import_restores_everything(filters: FilterService) ->
     summary = await filters.transfer.import_file(other, MOD, exported)
     after = await filters.config(other)
 
-    assert (summary.rules, summary.allowed, summary.presets) == (2, 1, 1)
+    # Two presets: slurs as enabled, and the self-harm default every new server starts with.
+    assert (summary.rules, summary.allowed, summary.presets) == (2, 1, 2)
     assert [(r.kind, r.pattern, r.action, r.applies_to, r.category) for r in after.rules] == [
         (r.kind, r.pattern, r.action, r.applies_to, r.category) for r in before.rules
     ]
