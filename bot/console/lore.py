@@ -81,7 +81,8 @@ class LoreConsole:
                 'text:"She commands the Gull."'
             )
             return
-        self._say(f"{place.label.capitalize()}, {len(entries)} entries:")
+        count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+        self._say(f"{place.label.capitalize()}, {count}:")
         for entry in entries:
             self._say(f"  {entry.name} · keys: {', '.join(entry.keys)}")
 

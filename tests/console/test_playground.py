@@ -385,7 +385,7 @@ async def test_lore_added_in_the_playground_reaches_a_story_that_names_it(
     )
 
     assert "Added “Captain Mira” to this server's lore (keys: Mira, the captain)." in output
-    assert "  Captain Mira · keys: Mira, the captain" in output
+    assert "This server's lore, 1 entry:\n  Captain Mira · keys: Mira, the captain" in output
     assert "Captain Mira (keys: Mira, the captain)\nShe commands the Gull." in output
     assert "· lore: Captain Mira" in output
     assert "She commands the Gull." in services.backend.requests[-1].messages[1].content  # type: ignore[attr-defined]
