@@ -12,10 +12,10 @@ any lore, the passage and the request.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from importlib.abc import Traversable
-from typing import Any, Final, Literal, Protocol
+from typing import Any, Final, Literal
 
 from inkwell.bot.errors import InvalidInput
 from inkwell.bot.records.lore import NO_LORE, LoreSelection
@@ -25,6 +25,7 @@ from inkwell.bot.services.content_policy import (
     ContentFilter,
     screen_style,
 )
+from inkwell.bot.services.lore import LoreSource
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.prompts import DEFAULT_PROMPTS_DIR, fill_lines
 from inkwell.bot.services.styles import StyleService
@@ -45,17 +46,11 @@ ALTERNATIVES: Final = 3
 # Extra draws Rewrite makes when the model gives the same alternative twice.
 _MAX_REDRAWS: Final = 2
 MAX_INSTRUCTION_CHARS: Final = 200
+# The longest passage worked with (a Discord message, with Nitro); longer ones are cut.
+MAX_PASSAGE_CHARS: Final = 4000
 NO_TEXT: Final = "That message has no text to work with (only images, files or embeds)."
 CUT_NOTE: Final = "Your passage was long, so I worked with its first {chars} characters."
 UNFINISHED_NOTE: Final = "Your passage stops mid-sentence, so I finished that sentence first."
-
-
-class LoreSource(Protocol):
-    """The lore service, as the passage tools use it."""
-
-    async def select(
-        self, guild_id: int | None, relay_id: int | None, texts: Sequence[str]
-    ) -> LoreSelection: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +113,7 @@ class PassageService:
         sampling: Sampling | None = None,
         content_filter: ContentFilter | None = None,
         lore: LoreSource | None = None,
-        max_passage_chars: int = 4000,
+        max_passage_chars: int = MAX_PASSAGE_CHARS,
     ) -> None:
         self.backend = backend
         self.styles = styles
