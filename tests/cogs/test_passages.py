@@ -3,10 +3,13 @@ slash commands, through real discord.py interactions."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from discord import AppCommandType
 
+from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.passages import CUT_NOTE, NO_TEXT, UNFINISHED_NOTE
 from inkwell.bot.ui.passage_views import NOT_YOURS
 from tests.fakes import ScriptedBackend
@@ -232,3 +235,30 @@ async def test_a_blank_slash_text_gets_one_sentence(
     assert events.ephemeral()
     assert events.last_content() == "There is no text to work with: give me a passage."
     assert backend.requests == []
+
+
+async def test_the_lore_a_passage_names_is_used_and_named_under_the_answer_and_the_post(
+    inkwell: Harness, services: Services, backend: ScriptedBackend
+) -> None:
+    guild = inkwell.guild.id
+    await services.lore.add(guild, None, inkwell.user.id, "Captain Mira", "Mira", "A captain.")
+
+    events = await inkwell.run_message_command("Describe", draft(inkwell, "Mira looked out."))
+
+    assert "A captain." in backend.requests[0].messages[1].content
+    assert answer_of(events).content == f"{FIRST}\n-# lore: Captain Mira"
+    (public,) = (await inkwell.click(label="Post")).followups()
+    assert public.content.endswith(f"{FIRST}\n-# lore: Captain Mira")
+
+
+async def test_every_passage_command_is_documented(inkwell: Harness) -> None:
+    slash = {command.name for command in inkwell.tree.get_commands(type=AppCommandType.chat_input)}
+    menus = {command.name for command in inkwell.tree.get_commands(type=AppCommandType.message)}
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+    assert {"rewrite", "continue-text", "describe", "feedback"} <= slash
+    assert menus == set(MENUS)
+    for name in ("rewrite", "continue-text", "describe", "feedback"):
+        assert f"`/{name} text" in readme
+    for menu in MENUS:
+        assert f"**{menu}**" in readme
