@@ -10,6 +10,7 @@ under the member's name, without pinging anyone.
 from __future__ import annotations
 
 import contextlib
+import logging
 import secrets
 from typing import Any, Final
 
@@ -30,6 +31,8 @@ from inkwell.bot.ui.errors import report_error
 from inkwell.bot.ui.origin import origin_of
 from inkwell.bot.ui.replies import NO_PINGS, reply_privately
 
+log = logging.getLogger(__name__)
+
 # Discord's longest message from a bot.
 MESSAGE_LIMIT: Final = 2000
 # The buttons stop a minute before the interaction's token (15 minutes) can no longer
@@ -45,6 +48,7 @@ POSTED_BY: Final[dict[Tool, str]] = {
 }
 NOT_YOURS: Final = "These buttons are for {member}: run the command yourself for your own."
 POSTED: Final = "Posted"
+POST_FAILED: Final = "Discord didn't take that post just now; press Post to try again."
 
 
 def passage_of(message: discord.Message) -> str:
@@ -165,16 +169,17 @@ class PassageView(discord.ui.View):
         try:
             await interaction.followup.send(self.public_text(), allowed_mentions=NO_PINGS)
         except discord.HTTPException:
-            self.posted.discard(index)  # Post works again; the member is told why it failed
+            log.warning("could not post a passage tool's result", exc_info=True)
+            self.posted.discard(index)  # Post works again
             self._relabel()
             with contextlib.suppress(discord.HTTPException):
-                await interaction.edit_original_response(view=self)
-            raise
+                await interaction.edit_original_response(view=self, allowed_mentions=NO_PINGS)
+            await reply_privately(interaction, POST_FAILED)
 
     async def on_timeout(self) -> None:
         if self.message is not None:
             with contextlib.suppress(discord.HTTPException):
-                await self.message.edit(view=None)
+                await self.message.edit(view=None, allowed_mentions=NO_PINGS)
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any], /

@@ -3,6 +3,7 @@ slash commands, through real discord.py interactions."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ from discord import AppCommandType
 
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.passages import CUT_NOTE, NO_TEXT, UNFINISHED_NOTE
-from inkwell.bot.ui.passage_views import NOT_YOURS
+from inkwell.bot.ui import passage_views
+from inkwell.bot.ui.passage_views import NOT_YOURS, POST_FAILED
 from tests.fakes import ScriptedBackend
 from tests.harness import Harness, InteractionEvents, RecordedMessage, member_message
 
@@ -88,6 +90,33 @@ async def test_post_shares_the_shown_alternative_under_the_members_name_without_
     assert post.disabled, "the same alternative is posted once"
     await inkwell.click(label="2/3 ›")
     assert inkwell.recorder.visible_messages()[-2].component(label="Post") is not None
+
+
+async def test_a_post_discord_refuses_leaves_post_working_and_says_so(inkwell: Harness) -> None:
+    await rewrite(inkwell, "It rained all day.")
+    answer = inkwell.recorder.visible_messages()[-1]
+    inkwell.recorder.fail_next(500, kinds={"followup"})
+
+    failed = await inkwell.click(label="Post")
+
+    assert failed.last_content() == POST_FAILED
+    assert inkwell.message(answer.id).component(label="Post") is not None
+    (public,) = (await inkwell.click(label="Post", message=answer.id)).followups()
+    assert public.content.endswith(FIRST)
+
+
+async def test_the_buttons_go_away_before_discord_would_stop_taking_them(
+    inkwell: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(passage_views, "VIEW_TIMEOUT_SECONDS", 0.05)
+    events = await inkwell.run_slash("feedback", text="The lamp went out.")
+
+    await asyncio.sleep(0.2)
+    await inkwell.idle()
+
+    answer = inkwell.message(answer_of(events).id)
+    assert answer.buttons == []
+    assert answer.content == FIRST
 
 
 async def test_another_member_cannot_press_the_buttons(inkwell: Harness) -> None:
