@@ -113,6 +113,8 @@ async def open_services(
         sampling=creation.sampling,
         content_filter=filters,
         lore=lore,
+        cooldowns=creation.cooldowns,
+        concurrency=creation.concurrency,
         # Half the model's context may hold the passage; the rest is the prompt and the answer.
         max_passage_chars=min(
             MAX_PASSAGE_CHARS,

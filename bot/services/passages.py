@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from importlib.abc import Traversable
 from typing import Any, Final, Literal
@@ -25,6 +26,7 @@ from inkwell.bot.services.content_policy import (
     ContentFilter,
     screen_style,
 )
+from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
 from inkwell.bot.services.lore import LoreSource
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.prompts import DEFAULT_PROMPTS_DIR, fill_lines
@@ -114,7 +116,11 @@ class PassageService:
         content_filter: ContentFilter | None = None,
         lore: LoreSource | None = None,
         max_passage_chars: int = MAX_PASSAGE_CHARS,
+        cooldowns: Cooldowns | None = None,
+        concurrency: GuildConcurrency | None = None,
     ) -> None:
+        """``cooldowns`` and ``concurrency``: the creative commands' own (runtime shares
+        them), so a member's passage tools and pieces count against one limit."""
         self.backend = backend
         self.styles = styles
         self.system = system.strip()
@@ -125,6 +131,8 @@ class PassageService:
         self.content_filter: ContentFilter = content_filter or AllowEverything()
         self.lore = lore
         self.max_passage_chars = max_passage_chars
+        self.cooldowns = cooldowns or Cooldowns(1, 0)  # per=0: off
+        self.concurrency = concurrency
 
     def system_message(self, tool: Tool) -> ChatMessage:
         return ChatMessage("system", f"{self.system}\n\n{self.tool_prompts[tool].instructions}")
@@ -149,6 +157,7 @@ class PassageService:
         passage = text.strip()
         if not passage:
             raise InvalidInput("There is no text to work with: give me a passage.")
+        self.cooldowns.check(origin.user_id)
         notes: list[str] = []
         if len(passage) > self.max_passage_chars:
             passage = cut_passage(passage, self.max_passage_chars)
@@ -170,10 +179,12 @@ class PassageService:
         if self.lore is not None:
             lore = await self.lore.select(origin.guild_id, None, (passage,))
         messages = self.messages(tool, passage, style, lore, wish, unfinished=unfinished)
-        if tool == "rewrite":
-            texts = await self._alternatives(messages, origin)
-        else:
-            texts = tuple((await self._draw(tool, messages, origin, 1))[:1])
+        slot = self.concurrency.slot(origin.guild_id) if self.concurrency else nullcontext()
+        async with slot:
+            if tool == "rewrite":
+                texts = await self._alternatives(messages, origin)
+            else:
+                texts = tuple((await self._draw(tool, messages, origin, 1))[:1])
         return PassageResult(tool, texts, tuple(notes), lore.footer)
 
     def messages(
