@@ -1,8 +1,9 @@
 """Inkwell as a discord.py extension: what loading and unloading its features opens and closes.
 
 A bot owner loads every feature with ``await bot.load_extension("inkwell.cogs")``, or one at
-a time (``inkwell.cogs.create``, ``.style``, ``.relay``, ``.filters``, ``.lore``). Each feature's
-``setup`` calls :func:`add_feature` and its ``teardown`` :func:`remove_feature`:
+a time (``inkwell.cogs.create``, ``.style``, ``.relay``, ``.filters``, ``.lore``,
+``.passages``). Each feature's ``setup`` calls :func:`add_feature` and its ``teardown``
+:func:`remove_feature`:
 
 * the first feature loaded into a bot opens Inkwell's services: the ones the host passed to
   :func:`configure`, else new ones from the settings it passed, else from the environment
@@ -33,7 +34,7 @@ from inkwell.bot.ui.context import InkwellContext, bind, unbind
 HostBot = commands.Bot | commands.AutoShardedBot
 
 # Every feature, in the order ``inkwell.cogs`` loads them.
-FEATURES = ("create", "style", "filters", "relay", "lore")
+FEATURES = ("create", "style", "filters", "relay", "lore", "passages")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from inkwell.bot.services.filters.classifier import SafetyClassifier
 from inkwell.bot.services.filters.service import FilterService
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
 from inkwell.bot.services.lore import LoreService
+from inkwell.bot.services.passages import MAX_PASSAGE_CHARS, PassageService
 from inkwell.bot.services.prompts import PromptLibrary
 from inkwell.bot.services.relay import ContextBudget, RelayPrompts, RelayService, TimeSource
 from inkwell.bot.services.styles import StyleService
@@ -71,10 +72,11 @@ async def open_services(
     # One service is both the content filter and the rating policy of every creation.
     filters = FilterService(FilterRepository(database), classifier=SafetyClassifier(backend))
     lore = LoreService(LoreRepository(database))
+    library = prompts or PromptLibrary.load()
     creation = CreationService(
         backend,
         styles,
-        prompts or PromptLibrary.load(),
+        library,
         Cooldowns(limits.cooldown_rate, limits.cooldown_seconds if apply_cooldowns else 0),
         GuildConcurrency(limits.guild_concurrency),
         snapshot_interval=(
@@ -103,4 +105,20 @@ async def open_services(
         sampling=creation.sampling,
         budget=ContextBudget(settings.relay.context_tokens, settings.relay.chars_per_token),
     )
-    return Services(database, backend, styles, creation, filters, relay, lore)
+    passages = PassageService(
+        backend,
+        styles,
+        system=library.system,
+        style_block=library.style_block,
+        sampling=creation.sampling,
+        content_filter=filters,
+        lore=lore,
+        cooldowns=creation.cooldowns,
+        concurrency=creation.concurrency,
+        # Half the model's context may hold the passage; the rest is the prompt and the answer.
+        max_passage_chars=min(
+            MAX_PASSAGE_CHARS,
+            int(settings.relay.context_tokens * settings.relay.chars_per_token / 2),
+        ),
+    )
+    return Services(database, backend, styles, creation, filters, relay, lore, passages)

@@ -2,7 +2,8 @@
 
 ``await bot.load_extension("inkwell.cogs")`` loads every feature not loaded yet, and
 unloading it unloads them. Each module is a thin adapter over :mod:`inkwell.bot.services`
-and can be loaded alone (``inkwell.cogs.create``, ``.style``, ``.filters``, ``.relay``, ``.lore``).
+and can be loaded alone (``inkwell.cogs.create``, ``.style``, ``.filters``, ``.relay``,
+``.lore``, ``.passages``).
 """
 
 from __future__ import annotations

@@ -108,6 +108,10 @@ COMMANDS: Final[Mapping[str, CommandSpec]] = {
             "help": {},
         }
     ),
+    "rewrite": CommandSpec(options={"text": (), "instruction": ()}),
+    "continue-text": CommandSpec(options={"text": ()}),
+    "describe": CommandSpec(options={"text": ()}),
+    "feedback": CommandSpec(options={"text": ()}),
     "help": CommandSpec(),
     "quit": CommandSpec(),
 }

@@ -23,6 +23,7 @@ from inkwell.bot.console.commands import option_names, subcommand_names
 from inkwell.bot.console.filters import FiltersConsole
 from inkwell.bot.console.lore import LoreConsole
 from inkwell.bot.console.parsing import ConsoleCommand, parse_command_line
+from inkwell.bot.console.passages import PASSAGE_COMMANDS, PassagesConsole
 from inkwell.bot.console.relay import RelayConsole
 from inkwell.bot.errors import InkwellError, InvalidInput
 from inkwell.bot.records.styles import StyleRecord
@@ -63,6 +64,8 @@ Commands (Discord's, for one writer who also moderates a test server):
   /relay start title:"…" · /relay write … · /relay help   (a story in turns with the model)
   /filters add pattern:"…" · /filters list · /filters test … · /filters help   (your rules)
   /lore add name:"…" keys:"…" text:"…" · /lore list · /lore help   (your story bible)
+  /rewrite text:"…" [instruction:"darker"] (three alternatives in your style)
+  /continue-text text:"…" · /describe text:"…" (senses, a metaphor) · /feedback text:"…"
 After a piece: r regenerate · c continue (story, lyrics) · n / p next / previous variant
 Ctrl-C stops a piece as it writes (the text stays) and otherwise clears the line.
 Tab completes commands, options and choices; ↑ ↓ recall earlier lines.  /help · /quit (or Ctrl-D)
@@ -107,6 +110,12 @@ class Playground:
             self.say,
             LOCAL_GUILD_ID,
             LOCAL_USER_ID,
+        )
+        self._passages = PassagesConsole(
+            services.passages,
+            self.say,
+            self._author,
+            working=self._working if terminal else None,
         )
         self._command_task: asyncio.Future[None] | None = None
         self._progress: _Progress | None = None
@@ -217,6 +226,9 @@ class Playground:
             await self._lore.handle(command)
         elif command.name in FORMS:
             await self._create(command)
+        elif command.name in PASSAGE_COMMANDS:
+            with self._busy(self._interrupt):
+                await self._passages.handle(command)
         else:
             raise InvalidInput(f"Unknown command /{command.name}. Type /help to see the commands.")
 

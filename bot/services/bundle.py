@@ -14,6 +14,7 @@ from typing import Self
 from inkwell.bot.services.creation_service import CreationService
 from inkwell.bot.services.filters.service import FilterService
 from inkwell.bot.services.lore import LoreService
+from inkwell.bot.services.passages import PassageService
 from inkwell.bot.services.relay import RelayService
 from inkwell.bot.services.styles import StyleService
 from inkwell.bot.storage.database import Database
@@ -29,6 +30,7 @@ class Services:
     filters: FilterService
     relay: RelayService
     lore: LoreService
+    passages: PassageService
 
     async def close(self) -> None:
         await self.relay.close()  # its timers stop before the database closes

@@ -12,10 +12,11 @@ any lore, the passage and the request.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from importlib.abc import Traversable
-from typing import Any, Final, Literal, Protocol
+from typing import Any, Final, Literal
 
 from inkwell.bot.errors import InvalidInput
 from inkwell.bot.records.lore import NO_LORE, LoreSelection
@@ -25,6 +26,8 @@ from inkwell.bot.services.content_policy import (
     ContentFilter,
     screen_style,
 )
+from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
+from inkwell.bot.services.lore import LoreSource
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.prompts import DEFAULT_PROMPTS_DIR, fill_lines
 from inkwell.bot.services.styles import StyleService
@@ -45,17 +48,11 @@ ALTERNATIVES: Final = 3
 # Extra draws Rewrite makes when the model gives the same alternative twice.
 _MAX_REDRAWS: Final = 2
 MAX_INSTRUCTION_CHARS: Final = 200
+# The longest passage worked with (a Discord message, with Nitro); longer ones are cut.
+MAX_PASSAGE_CHARS: Final = 4000
 NO_TEXT: Final = "That message has no text to work with (only images, files or embeds)."
 CUT_NOTE: Final = "Your passage was long, so I worked with its first {chars} characters."
 UNFINISHED_NOTE: Final = "Your passage stops mid-sentence, so I finished that sentence first."
-
-
-class LoreSource(Protocol):
-    """The lore service, as the passage tools use it."""
-
-    async def select(
-        self, guild_id: int | None, relay_id: int | None, texts: Sequence[str]
-    ) -> LoreSelection: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +115,12 @@ class PassageService:
         sampling: Sampling | None = None,
         content_filter: ContentFilter | None = None,
         lore: LoreSource | None = None,
-        max_passage_chars: int = 4000,
+        max_passage_chars: int = MAX_PASSAGE_CHARS,
+        cooldowns: Cooldowns | None = None,
+        concurrency: GuildConcurrency | None = None,
     ) -> None:
+        """``cooldowns`` and ``concurrency``: the creative commands' own (runtime shares
+        them), so a member's passage tools and pieces count against one limit."""
         self.backend = backend
         self.styles = styles
         self.system = system.strip()
@@ -130,6 +131,8 @@ class PassageService:
         self.content_filter: ContentFilter = content_filter or AllowEverything()
         self.lore = lore
         self.max_passage_chars = max_passage_chars
+        self.cooldowns = cooldowns or Cooldowns(1, 0)  # per=0: off
+        self.concurrency = concurrency
 
     def system_message(self, tool: Tool) -> ChatMessage:
         return ChatMessage("system", f"{self.system}\n\n{self.tool_prompts[tool].instructions}")
@@ -154,6 +157,7 @@ class PassageService:
         passage = text.strip()
         if not passage:
             raise InvalidInput("There is no text to work with: give me a passage.")
+        self.cooldowns.check(origin.user_id)
         notes: list[str] = []
         if len(passage) > self.max_passage_chars:
             passage = cut_passage(passage, self.max_passage_chars)
@@ -175,10 +179,12 @@ class PassageService:
         if self.lore is not None:
             lore = await self.lore.select(origin.guild_id, None, (passage,))
         messages = self.messages(tool, passage, style, lore, wish, unfinished=unfinished)
-        if tool == "rewrite":
-            texts = await self._alternatives(messages, origin)
-        else:
-            texts = tuple((await self._draw(tool, messages, origin, 1))[:1])
+        slot = self.concurrency.slot(origin.guild_id) if self.concurrency else nullcontext()
+        async with slot:
+            if tool == "rewrite":
+                texts = await self._alternatives(messages, origin)
+            else:
+                texts = tuple((await self._draw(tool, messages, origin, 1))[:1])
         return PassageResult(tool, texts, tuple(notes), lore.footer)
 
     def messages(

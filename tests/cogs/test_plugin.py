@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from discord import AppCommandType
 from discord.ext import commands
 
 from inkwell.bot.plugin import configure
@@ -25,7 +26,13 @@ from tests.cogs.host import HostBot
 from tests.fakes import ScriptedBackend
 from tests.harness import Harness, prepare_offline
 
-COMMANDS = {"story", "lyrics", "poem", "post", "style", "relay", "filters", "lore"}
+COMMANDS = {"story", "lyrics", "poem", "post", "style", "relay", "filters", "lore"} | {
+    "rewrite",
+    "continue-text",
+    "describe",
+    "feedback",
+}
+MESSAGE_COMMANDS = {"Rewrite in my style", "Continue", "Describe", "Give feedback"}
 
 
 @pytest.fixture
@@ -56,13 +63,18 @@ def untouched_collector() -> Iterator[tuple[int, int, int]]:
 
 
 def slash_commands(bot: commands.Bot) -> set[str]:
-    return {command.name for command in bot.tree.get_commands()}
+    return {command.name for command in bot.tree.get_commands(type=AppCommandType.chat_input)}
+
+
+def message_commands(bot: commands.Bot) -> set[str]:
+    return {command.name for command in bot.tree.get_commands(type=AppCommandType.message)}
 
 
 async def test_one_line_loads_every_feature_beside_the_hosts_own_commands(
     host: HostBot, harness: Harness
 ) -> None:
     assert slash_commands(host) == COMMANDS | {"ping"}
+    assert message_commands(host) == MESSAGE_COMMANDS
     assert set(host.extensions) == {
         "inkwell.cogs",
         "inkwell.cogs.create",
@@ -70,6 +82,7 @@ async def test_one_line_loads_every_feature_beside_the_hosts_own_commands(
         "inkwell.cogs.filters",
         "inkwell.cogs.lore",
         "inkwell.cogs.relay",
+        "inkwell.cogs.passages",
     }
 
 
@@ -179,6 +192,7 @@ async def test_unloading_removes_every_command_button_and_timer(
     await host.unload_extension("inkwell.cogs")
 
     assert slash_commands(host) == {"ping"}
+    assert message_commands(host) == set()
     assert host.extensions == {}
     assert host.cogs == {}
     assert host._connection._view_store._dynamic_items == {}
@@ -200,6 +214,7 @@ async def test_reloading_gives_fresh_features_on_the_same_services(
     assert after is not before
     assert after.services is before.services
     assert slash_commands(host) == COMMANDS | {"ping"}
+    assert message_commands(host) == MESSAGE_COMMANDS
     events = await harness.run_slash("poem", topic="first snow")
     assert events.last_content() == "Snow on the pine."
 

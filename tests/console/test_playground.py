@@ -12,6 +12,7 @@ import pytest
 from inkwell.bot.console.playground import LOCAL_GUILD_ID, LOCAL_USER_ID, Playground, _new_part
 from inkwell.bot.runtime import open_services
 from inkwell.bot.services.bundle import Services
+from inkwell.bot.services.passages import UNFINISHED_NOTE
 from inkwell.bot.settings import Settings
 from inkwell.serving.backend import SERVER_REFUSED, BackendError, GenerationRequest, QueueState
 from tests.fakes import DOWN_DETAIL, ScriptedBackend
@@ -113,6 +114,7 @@ async def test_forget_me_asks_first(services: Services) -> None:
         pytest.param('/poem "unclosed', "Check your quotes", id="bad-quotes"),
         pytest.param("r", "Nothing written yet", id="regenerate-first"),
         pytest.param("hello", "Commands start with /", id="no-slash"),
+        pytest.param("/describe", "There is no text to work with", id="no-passage"),
         pytest.param("/style set pov:fourth", "pov must be one of", id="bad-style"),
         pytest.param(
             "/story a door creativity:wild",
@@ -419,3 +421,45 @@ async def test_lore_bad_input_gets_one_line(services: Services) -> None:
     assert "! The key 'M' is too short" in output
     assert "! /lore has no “frob”. Type /lore help." in output
     assert "Traceback" not in output
+
+
+async def test_rewrite_prints_its_three_alternatives_numbered(services: Services) -> None:
+    output = await play(services, '/rewrite text:"It rained all day." instruction:darker')
+
+    assert (
+        "(rewriting the passage three ways…)\n"
+        "1. Snow on the pine.\n\n2. v1 Snow on the pine.\n\n3. v2 Snow on the pine.\n"
+    ) in output
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    (request,) = backend.requests
+    assert "It rained all day." in request.messages[1].content
+    assert "darker" in request.messages[1].content
+
+
+@pytest.mark.parametrize("name", ["continue-text", "describe", "feedback"])
+async def test_the_other_passage_tools_print_their_one_result(
+    services: Services, name: str
+) -> None:
+    output = await play(services, f"/{name} The tide came in.")  # free words are the text
+
+    assert "\nSnow on the pine.\n" in output
+    assert "1. " not in output
+    backend = services.backend
+    assert isinstance(backend, ScriptedBackend)
+    assert "The tide came in." in backend.requests[0].messages[1].content
+
+
+async def test_continue_text_on_an_unfinished_passage_says_it_finished_the_sentence(
+    services: Services,
+) -> None:
+    output = await play(services, '/continue-text text:"She opened the"')
+    assert f"Snow on the pine.\n· {UNFINISHED_NOTE}\n" in output
+
+
+async def test_a_passage_tool_says_which_lore_it_used(services: Services) -> None:
+    await services.lore.add(
+        LOCAL_GUILD_ID, None, LOCAL_USER_ID, "Captain Mira", "Mira", "A captain."
+    )
+    output = await play(services, "/feedback Mira looked out to sea.")
+    assert "Snow on the pine.\n· lore: Captain Mira\n" in output

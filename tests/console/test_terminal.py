@@ -128,6 +128,8 @@ def test_tab_completes_a_command_on_the_terminal(start: Callable[[], pexpect.spa
         pytest.param("/relay st", ["start", "status"], id="subcommand"),
         pytest.param("/relay start ai_turns:o", ["ai_turns:off", "ai_turns:on_timeout"], id="sub"),
         pytest.param("/style reset field:to", ["field:tone"], id="style-field"),
+        pytest.param("/con", ["/continue-text"], id="passage-command"),
+        pytest.param("/rewrite it rained ins", ["instruction:"], id="passage-option"),
         pytest.param("/poem snow colour:r", [], id="no-such-option"),
         pytest.param("snow", [], id="no-command"),
     ],

@@ -9,7 +9,8 @@ Layers, bottom up:
 
 * ``snowflakes``: ids for everything a test makes up.
 * ``people``: fake users, guilds, channels and roles, and their builders.
-* ``payloads``: the INTERACTION_CREATE dicts (``slash``, ``component``, ``modal_submit``).
+* ``payloads``: the INTERACTION_CREATE dicts (``slash``, ``message_command``, ``component``,
+  ``modal_submit``) and a member's message (``member_message``).
 * ``records``, ``failures``, ``recorder``: what the bot sent, Discord's errors, and the
   stand-in endpoints that record the one and raise the other.
 * ``offline``: ``prepare_offline``, for a bot that never logs in.
@@ -24,7 +25,15 @@ from tests.harness.handler_tasks import HarnessTimeout, UnhandledError
 from tests.harness.harness import Harness
 from tests.harness.interaction_events import InteractionEvents
 from tests.harness.offline import prepare_offline
-from tests.harness.payloads import APPLICATION_ID, component, modal_submit, option, slash
+from tests.harness.payloads import (
+    APPLICATION_ID,
+    component,
+    member_message,
+    message_command,
+    modal_submit,
+    option,
+    slash,
+)
 from tests.harness.people import (
     BOT_PERMISSIONS,
     MEMBER_PERMISSIONS,
@@ -63,6 +72,8 @@ __all__ = [
     "http_error",
     "make_guild",
     "make_user",
+    "member_message",
+    "message_command",
     "modal_submit",
     "option",
     "prepare_offline",

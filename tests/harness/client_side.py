@@ -64,6 +64,24 @@ def find_command(
     return root_name, path, found, command_guild_id
 
 
+def find_context_menu(
+    tree: app_commands.CommandTree[Any],
+    name: str,
+    guild: FakeGuild | None,
+    type: discord.AppCommandType = discord.AppCommandType.message,
+) -> app_commands.ContextMenu:
+    """The Apps-menu command ``name`` as the client offers it: the guild's, else a global one."""
+    found: Any = None
+    if guild is not None:
+        found = tree.get_command(name, guild=discord.Object(guild.id), type=type)
+    if found is None:
+        found = tree.get_command(name, type=type)
+    if not isinstance(found, app_commands.ContextMenu):
+        known = sorted(c.name for c in tree.get_commands(type=type))
+        raise LookupError(f"no {type.name} command {name!r} in the tree (global: {known})")
+    return found
+
+
 def check_arguments(
     command: app_commands.Command[Any, ..., Any], values: Mapping[str, Any]
 ) -> None:

@@ -7,7 +7,8 @@ bot sent (:class:`~tests.harness.interaction_events.InteractionEvents`, read fro
 :mod:`tests.harness.recorder`). Option parsing, transformers, checks, cooldowns, error
 handlers, deferral, edits, followups, buttons, selects and modals all run for real.
 
-Tests speak as members do: ``run_slash("style set", tone=...)``, ``click(label=...)``,
+Tests speak as members do: ``run_slash("style set", tone=...)``,
+``run_message_command("Describe", message)``, ``click(label=...)``,
 ``select(...)``, ``submit_modal(...)``; the harness checks and encodes what a member's
 client would (:mod:`tests.harness.client_side`) and keeps the fake guilds, channels and
 roles (:mod:`tests.harness.people`) in the bot's cache. A later click or modal submit comes
@@ -32,11 +33,12 @@ from tests.harness.client_side import (
     encode_option,
     find_command,
     find_component,
+    find_context_menu,
 )
 from tests.harness.handler_tasks import HandlerTasks, spawned_tasks
 from tests.harness.interaction_events import InteractionEvents
 from tests.harness.offline import bot_user_payload, client_user_payload, prepare_offline
-from tests.harness.payloads import APPLICATION_ID, component, modal_submit, slash
+from tests.harness.payloads import APPLICATION_ID, component, message_command, modal_submit, slash
 from tests.harness.people import FakeChannel, FakeGuild, FakeUser
 from tests.harness.recorder import Recorder
 from tests.harness.records import ComponentInfo, RecordedMessage
@@ -159,6 +161,33 @@ class Harness(World):
         once the handlers are idle instead of finished (a command awaiting a click).
         """
         payload, context = self._slash_payload(name, options, user, guild, channel, values)
+        return await self.dispatch(payload, context=context, wait=wait)
+
+    async def run_message_command(
+        self,
+        name: str,
+        target: dict[str, Any],
+        /,
+        *,
+        user: FakeUser | None = None,
+        guild: FakeGuild | DefaultGuild | None = DEFAULT_GUILD,
+        channel: FakeChannel | None = None,
+        wait: bool = True,
+    ) -> InteractionEvents:
+        """Run the message command ``name`` from the Apps menu on ``target`` (a message
+        payload, see :func:`tests.harness.payloads.member_message`), as a member would: the
+        client only offers message commands the bot registered."""
+        context = self._context(user, guild, channel)
+        command = find_context_menu(self.tree, name, context.guild)
+        payload = message_command(
+            command.name,
+            target=target,
+            user=context.user,
+            guild=context.guild,
+            channel=context.channel,
+            member_roles=self._member_roles(context.user, context.guild),
+            application_id=self.recorder.application_id,
+        )
         return await self.dispatch(payload, context=context, wait=wait)
 
     def build_slash(

@@ -1,8 +1,10 @@
 """INTERACTION_CREATE payloads: the dicts Discord's gateway would send the bot.
 
-:func:`slash` (a chat-input command), :func:`component` (a button click or a select's
-choice) and :func:`modal_submit` build them from the fakes of :mod:`tests.harness.people`,
-with the member, channel, permissions, locale and guild fields discord.py reads. They check
+:func:`slash` (a chat-input command), :func:`message_command` (an Apps-menu command on a
+message, which :func:`member_message` builds), :func:`component` (a button click or a
+select's choice) and :func:`modal_submit` build them from the fakes of
+:mod:`tests.harness.people`, with the member, channel, permissions, locale and guild fields
+discord.py reads. They check
 nothing: :mod:`tests.harness.client_side` checks what a member's client would before
 the harness builds one, and a test may hand-build an odd payload on purpose.
 """
@@ -157,6 +159,72 @@ def slash(
     )
 
 
+def member_message(
+    author: FakeUser,
+    content: str = "",
+    *,
+    channel: FakeChannel,
+    embeds: Sequence[dict[str, Any]] = (),
+    attachments: Sequence[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    """A message ``author`` wrote in ``channel``, as Discord sends it in ``resolved.messages``."""
+    payload: dict[str, Any] = {
+        "id": str(new_snowflake()),
+        "channel_id": str(channel.id),
+        "type": discord.MessageType.default.value,
+        "content": content,
+        "author": author.payload(),
+        "timestamp": "2024-01-01T00:00:00+00:00",
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": list(attachments),
+        "embeds": list(embeds),
+        "pinned": False,
+        "flags": 0,
+        "components": [],
+    }
+    if channel.guild_id is not None:
+        payload["guild_id"] = str(channel.guild_id)
+    return payload
+
+
+def message_command(
+    name: str,
+    *,
+    target: dict[str, Any],
+    user: FakeUser,
+    guild: FakeGuild | None = None,
+    channel: FakeChannel | None = None,
+    command_id: int | None = None,
+    member_roles: Sequence[int] = (),
+    app_permissions: discord.Permissions = BOT_PERMISSIONS,
+    application_id: int = APPLICATION_ID,
+) -> dict[str, Any]:
+    """A message command (type 2 with ``data.type`` 3) run from the Apps menu on ``target``
+    (a message payload, see :func:`member_message`): Discord names it by ``target_id`` and
+    sends the message itself in ``resolved.messages``."""
+    data: dict[str, Any] = {
+        "id": str(command_id or _command_id(f"message:{name}")),
+        "name": name,
+        "type": discord.AppCommandType.message.value,
+        "target_id": target["id"],
+        "resolved": {"messages": {target["id"]: target}},
+    }
+    return _interaction_payload(
+        discord.InteractionType.application_command.value,
+        data,
+        user=user,
+        guild=guild,
+        channel=channel,
+        member_roles=member_roles,
+        app_permissions=app_permissions,
+        application_id=application_id,
+    )
+
+
 def component(
     custom_id: str,
     *,
@@ -228,7 +296,9 @@ __all__ = [
     "ATTACHMENT_SIZE_LIMIT",
     "BOT_USER_ID",
     "component",
+    "member_message",
     "member_payload",
+    "message_command",
     "modal_submit",
     "option",
     "slash",

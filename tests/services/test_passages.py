@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from inkwell.bot.errors import InvalidInput
+from inkwell.bot.errors import InvalidInput, OnCooldown, TooBusy
+from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.passages import UNFINISHED_NOTE, PassageService
 from inkwell.bot.services.styles import StyleService
 from inkwell.bot.storage.database import Database
-from tests.fakes import ScriptedBackend
+from tests.fakes import FakeClock, ScriptedBackend
 
 
 def service(database: Database, backend: ScriptedBackend) -> PassageService:
@@ -35,3 +38,32 @@ async def test_continue_on_an_unfinished_passage_says_so(database: Database) -> 
 async def test_empty_text_is_refused(database: Database) -> None:
     with pytest.raises(InvalidInput):
         await service(database, ScriptedBackend()).describe("   ", Origin(1))
+
+
+async def test_a_member_waits_out_the_cooldown_between_tools(database: Database) -> None:
+    clock = FakeClock()
+    passages = PassageService(
+        ScriptedBackend(), StyleService(database), system="…", cooldowns=Cooldowns(1, 10, clock)
+    )
+    await passages.describe("It rained.", Origin(1))
+    with pytest.raises(OnCooldown):
+        await passages.feedback("It rained.", Origin(1))
+    await passages.feedback("It rained.", Origin(2))  # another member is not held back
+    clock.advance(10)
+    assert (await passages.feedback("It rained.", Origin(1))).text
+
+
+async def test_a_full_server_is_refused_at_once(database: Database) -> None:
+    pause = asyncio.Event()
+    passages = PassageService(
+        ScriptedBackend(pause=pause),
+        StyleService(database),
+        system="…",
+        concurrency=GuildConcurrency(1),
+    )
+    first = asyncio.ensure_future(passages.describe("It rained.", Origin(1, guild_id=7)))
+    await asyncio.sleep(0.01)
+    with pytest.raises(TooBusy):
+        await passages.rewrite("It rained.", Origin(2, guild_id=7))
+    pause.set()
+    assert (await first).text

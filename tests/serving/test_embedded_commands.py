@@ -120,3 +120,11 @@ async def test_a_real_acrostic_spells_its_word(services: Services) -> None:
     initials = "".join(line.lstrip("\"“‘'(")[:1].upper() for line in creation.current.splitlines())
     assert initials == "RIVER"
     assert creation.report == "acrostic · R-I-V-E-R ✓"
+
+
+async def test_a_real_rewrite_offers_three_distinct_alternatives(services: Services) -> None:
+    passage = "The keeper climbed the stairs. The lamp had gone out again, and the sea was loud."
+    result = await services.passages.rewrite(passage, _origin(), instruction="darker")
+    assert len(result.texts) == 3
+    assert all(text.strip() for text in result.texts)
+    assert len({" ".join(text.lower().split()) for text in result.texts}) == 3
