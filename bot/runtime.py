@@ -10,6 +10,7 @@ from inkwell.bot.services.filters.classifier import SafetyClassifier
 from inkwell.bot.services.filters.service import FilterService
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
 from inkwell.bot.services.lore import LoreService
+from inkwell.bot.services.lore.access import PlacedLore
 from inkwell.bot.services.passages import MAX_PASSAGE_CHARS, PassageService
 from inkwell.bot.services.prompts import PromptLibrary
 from inkwell.bot.services.relay import ContextBudget, RelayPrompts, RelayService, TimeSource
@@ -112,7 +113,7 @@ async def open_services(
         style_block=library.style_block,
         sampling=creation.sampling,
         content_filter=filters,
-        lore=lore,
+        lore=PlacedLore(lore, relay),
         cooldowns=creation.cooldowns,
         concurrency=creation.concurrency,
         # Half the model's context may hold the passage; the rest is the prompt and the answer.

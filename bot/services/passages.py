@@ -27,7 +27,7 @@ from inkwell.bot.services.content_policy import (
     screen_style,
 )
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
-from inkwell.bot.services.lore import LoreSource
+from inkwell.bot.services.lore.source import LoreHere
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.prompts import DEFAULT_PROMPTS_DIR, fill_lines
 from inkwell.bot.services.styles import StyleService
@@ -114,7 +114,7 @@ class PassageService:
         style_block: Callable[[StyleRecord], str] | None = None,
         sampling: Sampling | None = None,
         content_filter: ContentFilter | None = None,
-        lore: LoreSource | None = None,
+        lore: LoreHere | None = None,
         max_passage_chars: int = MAX_PASSAGE_CHARS,
         cooldowns: Cooldowns | None = None,
         concurrency: GuildConcurrency | None = None,
@@ -177,7 +177,7 @@ class PassageService:
         style = await screen_style(self.content_filter, style, origin)
         lore = NO_LORE
         if self.lore is not None:
-            lore = await self.lore.select(origin.guild_id, None, (passage,))
+            lore = await self.lore.select_at(origin, (passage,))
         messages = self.messages(tool, passage, style, lore, wish, unfinished=unfinished)
         slot = self.concurrency.slot(origin.guild_id) if self.concurrency else nullcontext()
         async with slot:

@@ -8,12 +8,15 @@ Reading is open to everyone who can run the command.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from inkwell.bot.errors import InkwellError
+from inkwell.bot.records.lore import NO_LORE, LoreSelection
 from inkwell.bot.records.relay import RelayRecord, WriterRecord
+from inkwell.bot.services.lore.source import LoreSource
+from inkwell.bot.services.origin import Origin
 
 
 class LoreNotAllowed(InkwellError):
@@ -58,17 +61,36 @@ class RoleSetting(Protocol):
     async def editor_role(self, guild_id: int) -> int | None: ...
 
 
+async def place_of(relays: RelayDirectory, guild_id: int, channel_id: int | None) -> LorePlace:
+    """The lore of the relay whose thread ``channel_id`` is, else the server's."""
+    relay = None if channel_id is None else await relays.in_thread(channel_id)
+    if relay is not None and relay.guild_id != guild_id:
+        relay = None
+    return LorePlace(guild_id, relay)
+
+
+class PlacedLore:
+    """Lore for a request, by where it is made: in a relay's thread the relay's entries and
+    the server's, anywhere else in a server the server's, in a DM none."""
+
+    def __init__(self, lore: LoreSource, relays: RelayDirectory) -> None:
+        self._lore = lore
+        self._relays = relays
+
+    async def select_at(self, origin: Origin, texts: Sequence[str]) -> LoreSelection:
+        if origin.guild_id is None:
+            return NO_LORE
+        place = await place_of(self._relays, origin.guild_id, origin.channel_id)
+        return await self._lore.select(place.guild_id, place.relay_id, texts)
+
+
 class LoreAccess:
     def __init__(self, relays: RelayDirectory, roles: RoleSetting) -> None:
         self._relays = relays
         self._roles = roles
 
     async def place(self, guild_id: int, channel_id: int | None) -> LorePlace:
-        """The lore of the relay whose thread ``channel_id`` is, else the server's."""
-        relay = None if channel_id is None else await self._relays.in_thread(channel_id)
-        if relay is not None and relay.guild_id != guild_id:
-            relay = None
-        return LorePlace(guild_id, relay)
+        return await place_of(self._relays, guild_id, channel_id)
 
     async def check_editor(self, place: LorePlace, editor: LoreEditor) -> None:
         if place.relay is None:

@@ -12,7 +12,7 @@ import pytest
 from inkwell.bot.errors import Blocked, InvalidInput, NotFound
 from inkwell.bot.services.filters.service import FilterService
 from inkwell.bot.services.lore import LoreService
-from inkwell.bot.services.lore.access import LoreNotAllowed
+from inkwell.bot.services.lore.access import LoreNotAllowed, PlacedLore
 from inkwell.bot.services.lore.desk import Asker, LoreDesk
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.relay.summaries import ContextBudget
@@ -176,3 +176,21 @@ async def test_autocomplete_offers_the_names_containing_what_was_typed(desk: Lor
         await desk.add(MODERATOR, name, name.split()[-1], "Something true.")
 
     assert await desk.names(MEMBER, "mir") == ["Captain Mira", "Miranda"]
+
+
+async def test_placed_lore_in_a_relay_thread_brings_the_relays_entries_and_the_servers(
+    desk: LoreDesk, world: RelayWorld
+) -> None:
+    await world.start(ALICE)
+    await desk.add(MODERATOR, "Captain Mira", "Mira", "She commands the Gull.")
+    await desk.add(in_thread(ALICE.user_id), "Saltmere", "Saltmere", "It sank.")
+    placed = PlacedLore(desk.lore, world.service)
+    text = ("Mira rowed out over Saltmere.",)
+
+    in_the_thread = await placed.select_at(Origin(ALICE.user_id, GUILD, THREAD), text)
+    elsewhere = await placed.select_at(Origin(ALICE.user_id, GUILD, CHANNEL), text)
+    in_a_dm = await placed.select_at(Origin(ALICE.user_id), text)
+
+    assert set(in_the_thread.names) == {"Captain Mira", "Saltmere"}
+    assert elsewhere.names == ("Captain Mira",)
+    assert in_a_dm.names == ()
