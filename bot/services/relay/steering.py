@@ -1,0 +1,88 @@
+"""A relay's memory and author's note: what its writers tell the model besides the story.
+
+The memory holds what must stay true (the premise's facts, names, how the world works) and
+goes into every prompt right after the relay's header; the author's note is one steering
+line (tone, pacing, "keep it light") just before the request (see ``prompting.py``). The
+starter, a writer or a moderator sets either. The text is screened like a turn (cleaned,
+within its limit, allowed by the content filter) before the lock is taken, and who may set
+it is checked again inside the change; empty text or "clear" clears it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Final, Literal
+
+from inkwell.bot.services.content_policy import ContentFilter
+from inkwell.bot.services.origin import Origin
+from inkwell.bot.services.relay.changes import RelayChanges
+from inkwell.bot.services.relay.errors import RelayClosed
+from inkwell.bot.services.relay.guards import check_steering
+from inkwell.bot.services.relay.models import (
+    CLEAR_WORD,
+    MEMORY_MAX,
+    NOTE_MAX,
+    Actor,
+    RelayRecord,
+    WriterRecord,
+)
+from inkwell.bot.text.cleaning import clean_text, normalize_text
+
+
+@dataclass(frozen=True, slots=True)
+class Steering:
+    """One of the two texts: the relay's field, its name in a member's words, its limit."""
+
+    field: Literal["memory", "note"]
+    name: str
+    limit: int
+    multiline: bool
+
+
+MEMORY: Final = Steering("memory", "memory", MEMORY_MAX, multiline=True)
+NOTE: Final = Steering("note", "author's note", NOTE_MAX, multiline=False)
+
+
+async def set_steering(
+    changes: RelayChanges,
+    content_filter: ContentFilter,
+    thread_id: int,
+    actor: Actor,
+    which: Steering,
+    text: str,
+    *,
+    origin: Origin | None,
+) -> str:
+    """Store ``text`` as the relay's memory or note (``which``); the text as stored, ""
+    once cleared. A refusal (not allowed, too long, filtered) stores nothing."""
+    relay = await changes.find(thread_id)
+    _check(relay, actor, await changes.repository.writers(relay.id), which)
+    cleaned = ""
+    if normalize_text(text).casefold() != CLEAR_WORD:
+        cleaned = clean_text(
+            text,
+            field=which.name,
+            max_chars=which.limit,
+            required=False,
+            multiline=which.multiline,
+        )
+    if cleaned:
+        asker = origin or Origin(actor.user_id, relay.guild_id, relay.thread_id)
+        verdict = await content_filter.check_prompt(cleaned, asker)
+        verdict.raise_if_blocked()
+        cleaned = verdict.text
+    async with changes.lock(relay.id), changes.changing(relay.id) as step:
+        _check(step.relay, actor, await step.change.writers(), which)
+        relay = step.relay
+        if which.field == "memory":
+            relay = replace(relay, memory=cleaned)
+        else:
+            relay = replace(relay, note=cleaned)
+        await step.change.save(relay)
+    return cleaned
+
+
+def _check(relay: RelayRecord, actor: Actor, writers: list[WriterRecord], which: Steering) -> None:
+    if relay.status == "ended":
+        raise RelayClosed(f"This relay has ended, so its {which.name} stays as it was.")
+    check_steering(relay, actor, writers, f"set its {which.name}")
