@@ -30,7 +30,7 @@ def check_moderator(relay: RelayRecord, actor: Actor, what: str) -> None:
     raise NotAllowed(f"Only the relay's starter or someone who can manage threads can {what}.")
 
 
-def check_steering(
+def check_steerer(
     relay: RelayRecord, actor: Actor, writers: Iterable[WriterRecord], what: str
 ) -> None:
     """The memory and the author's note are for the starter, its writers and moderators."""

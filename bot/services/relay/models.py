@@ -153,13 +153,19 @@ class JoinResult:
 
 @dataclass(frozen=True, slots=True)
 class RelayStatus:
-    """What /relay status shows."""
+    """What /relay status shows.
+
+    ``memory`` is the start of the relay's memory (the whole of it is the relay's own, and
+    ``/relay memory`` shows it); ``note`` its author's note. Either is None when unset.
+    """
 
     relay: RelayRecord
     order: tuple[WriterRecord, ...]  # writing members, in turn order
     seconds_left: float | None
     turns_written: int
     words: int
+    memory: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,7 +51,7 @@ from inkwell.bot.services.relay.models import (
 )
 from inkwell.bot.services.relay.notifier import RelayNotifier
 from inkwell.bot.services.relay.prompting import RelayPrompts
-from inkwell.bot.services.relay.steering import MEMORY, NOTE, set_steering
+from inkwell.bot.services.relay.steering import MEMORY, NOTE, check_steering, set_steering
 from inkwell.bot.services.relay.summaries import ContextBudget, Summaries
 from inkwell.bot.services.relay.timers import TimeSource
 from inkwell.bot.storage.relay import RelayRepository
@@ -251,6 +251,10 @@ class RelayService:
         return await turns.undo(self._changes, thread_id, user_id)
 
     # --- what steers the model ------------------------------------------------------------------
+
+    async def check_steering(self, thread_id: int, actor: Actor) -> RelayRecord:
+        """The relay, if ``actor`` may set its memory and author's note; why not if not."""
+        return await check_steering(self._changes, thread_id, actor)
 
     async def set_memory(
         self, thread_id: int, actor: Actor, text: str, *, origin: Origin | None = None

@@ -17,7 +17,7 @@ from inkwell.bot.services.content_policy import ContentFilter
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.relay.changes import RelayChanges
 from inkwell.bot.services.relay.errors import RelayClosed
-from inkwell.bot.services.relay.guards import check_steering
+from inkwell.bot.services.relay.guards import check_steerer
 from inkwell.bot.services.relay.models import (
     CLEAR_WORD,
     MEMORY_MAX,
@@ -55,8 +55,7 @@ async def set_steering(
 ) -> str:
     """Store ``text`` as the relay's memory or note (``which``); the text as stored, ""
     once cleared. A refusal (not allowed, too long, filtered) stores nothing."""
-    relay = await changes.find(thread_id)
-    _check(relay, actor, await changes.repository.writers(relay.id), which)
+    relay = await check_steering(changes, thread_id, actor, which.name)
     cleaned = ""
     if normalize_text(text).casefold() != CLEAR_WORD:
         cleaned = clean_text(
@@ -72,7 +71,7 @@ async def set_steering(
         verdict.raise_if_blocked()
         cleaned = verdict.text
     async with changes.lock(relay.id), changes.changing(relay.id) as step:
-        _check(step.relay, actor, await step.change.writers(), which)
+        _check(step.relay, actor, await step.change.writers(), which.name)
         relay = step.relay
         if which.field == "memory":
             relay = replace(relay, memory=cleaned)
@@ -82,7 +81,16 @@ async def set_steering(
     return cleaned
 
 
-def _check(relay: RelayRecord, actor: Actor, writers: list[WriterRecord], which: Steering) -> None:
+async def check_steering(
+    changes: RelayChanges, thread_id: int, actor: Actor, what: str = "memory and author's note"
+) -> RelayRecord:
+    """The relay, if ``actor`` may set its ``what``; the reason why not if not."""
+    relay = await changes.find(thread_id)
+    _check(relay, actor, await changes.repository.writers(relay.id), what)
+    return relay
+
+
+def _check(relay: RelayRecord, actor: Actor, writers: list[WriterRecord], what: str) -> None:
     if relay.status == "ended":
-        raise RelayClosed(f"This relay has ended, so its {which.name} stays as it was.")
-    check_steering(relay, actor, writers, f"set its {which.name}")
+        raise RelayClosed(f"This relay has ended; its {what} can't change any more.")
+    check_steerer(relay, actor, writers, f"set its {what}")

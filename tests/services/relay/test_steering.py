@@ -20,6 +20,7 @@ from inkwell.bot.services.relay import (
     TurnRecord,
 )
 from inkwell.bot.services.relay.models import MEMORY_MAX, NOTE_MAX
+from inkwell.bot.services.relay.reading import STATUS_MEMORY_CHARS
 from tests.fakes import ScriptedBackend
 from tests.services.relay.conftest import ALICE, BOB, CLEO, RelayWorld, is_summary_request
 
@@ -198,7 +199,7 @@ async def test_an_ended_relay_keeps_its_memory(world: RelayWorld) -> None:
     await world.service.set_memory(world.thread_id, Actor(ALICE.user_id), MEMORY)
     await world.service.end(world.thread_id, Actor(ALICE.user_id))
 
-    with pytest.raises(RelayClosed, match="ended, so its memory stays"):
+    with pytest.raises(RelayClosed, match="ended; its memory can't change any more"):
         await world.service.set_memory(world.thread_id, Actor(ALICE.user_id), "Other.")
     assert (await world.relay()).memory == MEMORY
 
@@ -319,3 +320,29 @@ async def test_the_memory_outlives_a_restart_and_later_changes(world: RelayWorld
 
     relay = await again.relay()
     assert (relay.memory, relay.turn) == (MEMORY, 2)
+
+
+async def test_status_shows_the_note_and_the_start_of_a_long_memory(world: RelayWorld) -> None:
+    await world.start()
+    assert (await world.service.status(world.thread_id)).memory is None
+    long_memory = " ".join(f"Fact {number} stays true." for number in range(60))
+    long_memory = long_memory[:MEMORY_MAX]
+    await world.service.set_memory(world.thread_id, Actor(ALICE.user_id), long_memory)
+    await world.service.set_note(world.thread_id, Actor(ALICE.user_id), NOTE)
+
+    status = await world.service.status(world.thread_id)
+
+    assert status.note == NOTE
+    assert status.memory is not None
+    assert len(status.memory) <= STATUS_MEMORY_CHARS
+    assert status.memory.endswith("…")
+    assert long_memory.startswith(status.memory.removesuffix("…"))
+    assert status.relay.memory == long_memory
+
+
+async def test_check_steering_says_who_may_before_anyone_types(world: RelayWorld) -> None:
+    await world.start()
+
+    assert (await world.service.check_steering(world.thread_id, Actor(ALICE.user_id))).id
+    with pytest.raises(NotAllowed, match="set its memory and author's note"):
+        await world.service.check_steering(world.thread_id, Actor(CLEO.user_id))
