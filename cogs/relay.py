@@ -33,11 +33,12 @@ from inkwell.bot.services.relay.models import (
     AiTurns,
     TurnOrder,
 )
+from inkwell.bot.services.relay.steering import SteeringKind
 from inkwell.bot.ui.context import InkwellContext
 from inkwell.bot.ui.errors import AnswersErrors
 from inkwell.bot.ui.origin import origin_of
 from inkwell.bot.ui.relay_notifier import DiscordRelayNotifier
-from inkwell.bot.ui.relay_steering import SteeringKind, answer_steering, open_steering_box
+from inkwell.bot.ui.relay_steering import answer_steering, open_steering_box
 from inkwell.bot.ui.relay_views import (
     DraftView,
     RelayButton,

@@ -75,6 +75,8 @@ COMMANDS: Final[Mapping[str, CommandSpec]] = {
             "resume": {},
             "end": {},
             "export": {"file": ()},
+            "memory": {"text": ()},
+            "note": {"text": ()},
             "help": {},
         }
     ),

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import discord
 
 from inkwell.bot.errors import Blocked, InvalidInput
 from inkwell.bot.services.relay.models import MEMORY_MAX, NOTE_MAX
+from inkwell.bot.services.relay.steering import SteeringKind, confirmation
 from inkwell.bot.ui.errors import report_error
 from inkwell.bot.ui.origin import origin_of
 from inkwell.bot.ui.relay_views import (
@@ -27,12 +28,10 @@ from inkwell.bot.ui.relay_views import (
     tell,
 )
 
-SteeringKind = Literal["memory", "note"]
-
 
 @dataclass(frozen=True, slots=True)
 class _Box:
-    name: str  # as a reply starts: "Memory set …"
+    name: str  # the box's title: "This relay's memory"
     limit: int
     label: str  # Discord allows 45 characters
     placeholder: str  # and 100 here
@@ -55,14 +54,6 @@ _BOXES: Final[dict[SteeringKind, _Box]] = {
         discord.TextStyle.short,
     ),
 }
-
-
-def confirmation(kind: SteeringKind, stored: str) -> str:
-    """What the member hears once the memory or the note is stored ("" is cleared)."""
-    box = _BOXES[kind]
-    if not stored:
-        return f"{box.name} cleared."
-    return f"{box.name} set ({len(stored)}/{box.limit} characters)."
 
 
 async def answer_steering(

@@ -28,12 +28,14 @@ from inkwell.bot.services.relay.models import (
 )
 from inkwell.bot.text.cleaning import clean_text, normalize_text
 
+SteeringKind = Literal["memory", "note"]
+
 
 @dataclass(frozen=True, slots=True)
 class Steering:
     """One of the two texts: the relay's field, its name in a member's words, its limit."""
 
-    field: Literal["memory", "note"]
+    field: SteeringKind
     name: str
     limit: int
     multiline: bool
@@ -41,6 +43,16 @@ class Steering:
 
 MEMORY: Final = Steering("memory", "memory", MEMORY_MAX, multiline=True)
 NOTE: Final = Steering("note", "author's note", NOTE_MAX, multiline=False)
+STEERING: Final[dict[SteeringKind, Steering]] = {"memory": MEMORY, "note": NOTE}
+
+
+def confirmation(kind: SteeringKind, stored: str) -> str:
+    """What the member hears once the memory or the note is stored ("" is cleared)."""
+    which = STEERING[kind]
+    name = which.name[:1].upper() + which.name[1:]
+    if not stored:
+        return f"{name} cleared."
+    return f"{name} set ({len(stored)}/{which.limit} characters)."
 
 
 async def set_steering(
