@@ -24,6 +24,8 @@ from inkwell.bot.services.relay.models import (
     DEFAULT_MAX_WORDS,
     DEFAULT_MAX_WRITERS,
     DEFAULT_TURN_MINUTES,
+    MEMORY_MAX,
+    NOTE_MAX,
     PREMISE_MAX,
     SHORT_TEXT_MAX,
     TITLE_MAX,
@@ -31,10 +33,12 @@ from inkwell.bot.services.relay.models import (
     AiTurns,
     TurnOrder,
 )
+from inkwell.bot.services.relay.steering import SteeringKind
 from inkwell.bot.ui.context import InkwellContext
 from inkwell.bot.ui.errors import AnswersErrors
 from inkwell.bot.ui.origin import origin_of
 from inkwell.bot.ui.relay_notifier import DiscordRelayNotifier
+from inkwell.bot.ui.relay_steering import answer_steering, open_steering_box
 from inkwell.bot.ui.relay_views import (
     DraftView,
     RelayButton,
@@ -59,6 +63,8 @@ TurnMinutes = app_commands.Range[int, 5, 10080]
 MaxWords = app_commands.Range[int, 50, 1000]
 MaxWriters = app_commands.Range[int, 2, 25]
 TurnText = app_commands.Range[str, 1, TURN_TEXT_MAX]
+MemoryText = app_commands.Range[str, 1, MEMORY_MAX]
+NoteText = app_commands.Range[str, 1, NOTE_MAX]
 
 log = logging.getLogger(__name__)
 
@@ -247,6 +253,35 @@ class Relay(
         await acting(interaction)
         await self.service.kick(thread_of(interaction), actor_of(interaction), member.id)
         await tell(interaction, f"Removed {member.mention} from the order.")
+
+    @app_commands.command(
+        name="memory", description="What the model must always know about this story (its writers)"
+    )
+    @app_commands.describe(
+        text="Facts that must not drift; clear clears it. Leave it out to edit the memory in a box"
+    )
+    async def memory(
+        self, interaction: discord.Interaction, text: MemoryText | None = None
+    ) -> None:
+        await self._steer(interaction, "memory", text)
+
+    @app_commands.command(
+        name="note", description="An author's note that steers the model's next turns (its writers)"
+    )
+    @app_commands.describe(
+        text="One line: tone, pacing (“keep it light”); clear clears it. Leave it out to edit it"
+    )
+    async def note(self, interaction: discord.Interaction, text: NoteText | None = None) -> None:
+        await self._steer(interaction, "note", text)
+
+    async def _steer(
+        self, interaction: discord.Interaction, kind: SteeringKind, text: str | None
+    ) -> None:
+        if text is None:
+            await open_steering_box(interaction, thread_of(interaction), kind, draft=None)
+            return
+        await acting(interaction)
+        await answer_steering(interaction, thread_of(interaction), kind, text)
 
     @app_commands.command(name="export", description="The story so far as a Markdown file")
     async def export(self, interaction: discord.Interaction) -> None:

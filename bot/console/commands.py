@@ -76,6 +76,8 @@ COMMANDS: Final[Mapping[str, CommandSpec]] = {
             "resume": {},
             "end": {},
             "export": {"file": ()},
+            "memory": {"text": ()},
+            "note": {"text": ()},
             "help": {},
         }
     ),

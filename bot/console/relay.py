@@ -40,6 +40,7 @@ from inkwell.bot.services.relay.models import (
     TurnRecord,
 )
 from inkwell.bot.services.relay.notifier import NoticeKey
+from inkwell.bot.services.relay.steering import SteeringKind, confirmation
 from inkwell.bot.text.durations import rough_duration
 
 Working = Callable[[str], AbstractContextManager[None]]
@@ -52,10 +53,14 @@ Relay stories (you and the model take turns):
   /relay pause · /relay resume · /relay end (one relay runs at a time)
   /relay undo takes your last turn back before the next is written: with ai_turns:on_timeout
     (with each_round the model writes at once)
+  /relay memory <facts the model must always keep> · /relay note <one steering line>
+    (clear clears; alone, they show what is set)
   /relay leave · /relay join (back in). Discord's /relay kick and ai_turns:off need other
     writers, so the playground has neither."""
 
 _INTEGER_OPTIONS: Final = ("turn_minutes", "max_words", "max_writers")
+# The subcommands whose text is the member's prose, taken as typed.
+_PROSE: Final = frozenset({"write", "memory", "note"})
 _TEXT_OPTIONS: Final = ("title", "premise", "genre", "tone")
 _YES: Final = frozenset({"yes", "y", "true", "on", "1"})
 _NO: Final = frozenset({"no", "n", "false", "off", "0"})
@@ -161,14 +166,17 @@ class RelayConsole:
         if not self._opened:
             await self._relay.open(ConsoleRelayNotifier(self._say, self._me.user_id), local=True)
             self._opened = True
+        words = line.split(None, 2)
+        if len(words) > 1 and words[1].lower() in _PROSE:
+            # Prose: its quotes, apostrophes and colons are the writer's, never parsed.
+            await self._prose(words[1].lower(), _prose_text(line))
+            return
         command = parse_command_line(
             line, subcommands=frozenset({"relay"}), option_names=option_names
         )
         match command.subcommand:
             case "start":
                 await self._start(command.options, command.words)
-            case "write":
-                await self._write(_turn_text(line))
             case "help" | None:
                 self._say(RELAY_HELP)
             case "join":
@@ -195,6 +203,28 @@ class RelayConsole:
                 await self._export(command.options.get("file"))
             case other:
                 raise InvalidInput(f"/relay has no “{other}”. Type /relay help.")
+
+    async def _prose(self, subcommand: str, text: str) -> None:
+        if subcommand == "write":
+            await self._write(text)
+            return
+        kind: SteeringKind = "memory" if subcommand == "memory" else "note"
+        thread = await self._thread()
+        if not text:
+            self._say(await self._steering_now(thread, kind))
+            return
+        setter = self._relay.set_memory if kind == "memory" else self._relay.set_note
+        self._say(confirmation(kind, await setter(thread, self._actor, text)))
+
+    async def _steering_now(self, thread: int, kind: SteeringKind) -> str:
+        relay = (await self._relay.status(thread)).relay
+        if kind == "memory":
+            if relay.memory:
+                return f"Memory:\n{relay.memory}"
+            return "No memory yet. Set one: /relay memory Mira keeps the light; she can't swim."
+        if relay.note:
+            return f"Author's note: {relay.note}"
+        return "No author's note yet. Set one: /relay note Keep it light."
 
     async def _thread(self) -> int:
         relay = await self._relay.local_relay()
@@ -264,10 +294,16 @@ class RelayConsole:
             whose = f"yours{left}"
         else:
             whose = "nobody's"
-        self._say(
+        lines = [
             f"“{relay.title}”: {relay.status}, turn {relay.turn} ({whose}); "
             f"{status.turns_written} turns, {status.words} words so far."
-        )
+        ]
+        if status.memory is not None:
+            cut = " (/relay memory shows it all)" if status.memory != relay.memory else ""
+            lines.append(f"  Memory: {status.memory}{cut}")
+        if status.note is not None:
+            lines.append(f"  Author's note: {status.note}")
+        self._say("\n".join(lines))
 
     async def _export(self, path: str | None) -> None:
         exported = await self._relay.export(await self._thread())
@@ -278,8 +314,9 @@ class RelayConsole:
         self._say(f"Saved the story to {path}.")
 
 
-def _turn_text(line: str) -> str:
-    """Everything after ``/relay write``, as typed (quotes and colons are the writer's)."""
+def _prose_text(line: str) -> str:
+    """Everything after ``/relay write`` (or ``memory``, ``note``), as typed; a ``text:``
+    in front, with or without quotes around the rest, is taken off."""
     text = line.split(None, 2)[2] if len(line.split(None, 2)) == 3 else ""
     if text.startswith("text:"):
         text = text.removeprefix("text:").strip()

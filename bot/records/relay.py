@@ -40,10 +40,12 @@ class RelaySetup:
 
 @dataclass(frozen=True, slots=True)
 class RelayRecord(RelaySetup):
-    """A stored relay: its setup, and the state of its current turn.
+    """A stored relay: its setup, the state of its current turn, and what steers the model.
 
     A subclass so that the setup's fields are declared once. Saving a relay stores its state;
-    storage never updates the setup's columns.
+    storage never updates the setup's columns. ``memory`` (always in the model's context)
+    and ``note`` (the author's note, near its end) are empty when unset; they default so
+    that a notice stored before they existed still reads.
     """
 
     id: int
@@ -60,6 +62,8 @@ class RelayRecord(RelaySetup):
     created_at: float
     ended_at: float | None
     end_reason: str | None
+    memory: str = ""
+    note: str = ""
 
     @property
     def is_open(self) -> bool:

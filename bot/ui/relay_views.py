@@ -325,6 +325,13 @@ def status_embed(status: RelayStatus) -> discord.Embed:
     embed.add_field(
         name="So far", value=f"{status.turns_written} turns, {status.words} words", inline=False
     )
+    if status.memory is not None:
+        memory = status.memory
+        if memory != relay.memory:
+            memory += "\n*The whole memory: `/relay memory`*"
+        embed.add_field(name="Memory", value=memory, inline=False)
+    if status.note is not None:
+        embed.add_field(name="Author's note", value=status.note, inline=False)
     embed.set_footer(
         text=f"{exact_duration(relay.turn_seconds)} and up to {relay.max_words} words per turn"
     )

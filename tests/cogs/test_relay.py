@@ -520,7 +520,7 @@ async def test_every_relay_command_is_documented(inkwell: Harness, api: FakeThre
     assert names == sorted(
         [
             "start", "join", "leave", "write", "pass", "status", "undo",
-            "pause", "resume", "end", "kick", "export",
+            "pause", "resume", "end", "kick", "export", "memory", "note",
         ]
     )  # fmt: skip
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
@@ -599,3 +599,173 @@ async def test_a_long_turn_cut_off_half_posted_is_finished_not_repeated(
     assert [post.payload["nonce"] for post in api.in_thread(thread)[1:]] == [
         f"r{relay.id}n9p{part}" for part in range(len(parts))
     ]
+
+
+# --- /relay memory and /relay note ---------------------------------------------------------
+
+
+def status_fields(events: InteractionEvents) -> dict[str, str]:
+    embed = events.first("response").embeds[0]
+    return {item["name"]: item["value"] for item in embed["fields"]}
+
+
+async def test_the_starter_sets_the_memory_and_note_and_status_shows_them(
+    inkwell: Harness, api: FakeThreadApi, alice: FakeUser, bob: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await inkwell.click(label="Join", user=bob)
+    posted = len(api.in_thread(thread))
+
+    memory = await in_thread(
+        inkwell, thread, "memory", alice, text="Mira, <@42>'s aunt, keeps the light."
+    )
+    note = await in_thread(inkwell, thread, "note", bob, text="Keep it eerie.")
+    status = await in_thread(inkwell, thread, "status", bob)
+
+    assert memory.ephemeral()
+    assert note.ephemeral()
+    assert memory.last_content() == "Memory set (36/1000 characters)."
+    assert note.last_content() == "Author's note set (14/200 characters)."
+    fields = status_fields(status)
+    assert fields["Memory"] == "Mira, <@42>'s aunt, keeps the light."
+    assert fields["Author's note"] == "Keep it eerie."
+    assert memory.pings_nobody()
+    assert status.pings_nobody()
+    assert len(api.in_thread(thread)) == posted  # nothing is posted in the thread
+
+
+async def test_someone_not_writing_in_the_relay_may_not_set_its_memory(
+    inkwell: Harness, services: Services, api: FakeThreadApi
+) -> None:
+    thread = await start_relay(inkwell, api)
+    cleo = inkwell.new_user("cleo")
+
+    events = await in_thread(inkwell, thread, "memory", cleo, text="Everyone dies.")
+
+    assert events.ephemeral()
+    assert events.last_content() == (
+        "Only the relay's starter, its writers or someone who can manage threads "
+        "can set its memory."
+    )
+    assert (await services.relay.status(thread.id)).relay.memory == ""
+
+
+async def test_the_memory_option_takes_no_more_than_the_limit(
+    inkwell: Harness, api: FakeThreadApi, alice: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+
+    with pytest.raises(ValueError, match=r"within \[1, 1000\]"):
+        await in_thread(inkwell, thread, "memory", alice, text="x" * 1001)
+    with pytest.raises(ValueError, match=r"within \[1, 200\]"):
+        await in_thread(inkwell, thread, "note", alice, text="x" * 201)
+    exactly = await in_thread(inkwell, thread, "memory", alice, text="x" * 1000)
+    assert exactly.last_content() == "Memory set (1000/1000 characters)."
+
+
+async def test_text_over_the_limit_once_cleaned_comes_back_to_edit(
+    inkwell: Harness, services: Services, api: FakeThreadApi, alice: FakeUser
+) -> None:
+    """Discord counts "क़" (U+0958) as one character; in its normal form it is two."""
+    thread = await start_relay(inkwell, api)
+    await in_thread(inkwell, thread, "note", alice, text="Keep it light.")
+    typed = "\u0958" * 150
+
+    events = await in_thread(inkwell, thread, "note", alice, text=typed)
+    reopened = await inkwell.click(label="Edit my text", user=alice)
+
+    assert events.ephemeral()
+    assert events.last_content().startswith(
+        "The author's note is 300 characters; the limit is 200."
+    )
+    assert "nothing you wrote is lost" in events.last_content()
+    assert text_box(reopened)["value"] == typed
+    assert (await services.relay.status(thread.id)).relay.note == "Keep it light."
+
+
+async def test_clear_clears_the_memory_and_status_no_longer_shows_it(
+    inkwell: Harness, api: FakeThreadApi, alice: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await in_thread(inkwell, thread, "memory", alice, text="Mira keeps the light.")
+
+    cleared = await in_thread(inkwell, thread, "memory", alice, text="clear")
+    status = await in_thread(inkwell, thread, "status", alice)
+
+    assert cleared.last_content() == "Memory cleared."
+    assert "Memory" not in status_fields(status)
+
+
+async def test_without_text_the_memory_opens_in_a_box_to_edit(
+    inkwell: Harness, services: Services, api: FakeThreadApi, alice: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await in_thread(inkwell, thread, "memory", alice, text="Mira keeps the light.")
+
+    opened = await in_thread(inkwell, thread, "memory", alice)
+    assert opened.kinds() == ["modal"]
+    box = text_box(opened)
+    assert box["value"] == "Mira keeps the light."
+    assert box["max_length"] == 1000
+    edited = await inkwell.submit_modal(
+        fields={box["custom_id"]: "Mira keeps the light.\nHer brother drowned."}, user=alice
+    )
+
+    assert edited.ephemeral()
+    assert edited.last_content() == "Memory set (42/1000 characters)."
+    stored = (await services.relay.status(thread.id)).relay.memory
+    assert stored == "Mira keeps the light.\nHer brother drowned."
+
+    await in_thread(inkwell, thread, "memory", alice)
+    emptied = await inkwell.submit_modal(fields={box["label"]: ""}, user=alice)
+    assert emptied.last_content() == "Memory cleared."
+
+
+async def test_the_box_is_not_offered_to_someone_who_may_not_set_it(
+    inkwell: Harness, api: FakeThreadApi
+) -> None:
+    thread = await start_relay(inkwell, api)
+
+    events = await in_thread(inkwell, thread, "note", inkwell.new_user("cleo"))
+
+    assert events.kinds() == ["response"]
+    assert events.ephemeral()
+    assert "can set its memory and author's note" in events.last_content()
+
+
+async def test_the_content_filter_checks_the_memory_and_gives_refused_text_back(
+    inkwell: Harness, services: Services, api: FakeThreadApi, alice: FakeUser
+) -> None:
+    await inkwell.run_slash(
+        "filters add", user=inkwell.new_user("mod", manage_guild=True), pattern="grimoire"
+    )
+    thread = await start_relay(inkwell, api)
+
+    events = await in_thread(inkwell, thread, "memory", alice, text="The grimoire is real.")
+    reopened = await inkwell.click(label="Edit my text", user=alice)
+
+    assert events.last_content().startswith("This server's content filter doesn't allow that")
+    assert text_box(reopened)["value"] == "The grimoire is real."
+    assert (await services.relay.status(thread.id)).relay.memory == ""
+
+
+async def test_the_models_turn_is_written_with_the_memory_and_note(
+    inkwell: Harness,
+    api: FakeThreadApi,
+    clock: FakeTime,
+    backend: ScriptedBackend,
+    alice: FakeUser,
+) -> None:
+    backend.script = ["The fog ", "rolled in."]
+    thread = await start_relay(inkwell, api, ai_turns="each_round")
+    await in_thread(inkwell, thread, "memory", alice, text="Mira keeps the light.")
+    await in_thread(inkwell, thread, "note", alice, text="Keep it eerie.")
+
+    await write_with_the_modal(inkwell, clock, alice, "The lamp went out.")
+
+    system, user = backend.requests[-1].messages
+    assert "Mira" not in system.content
+    assert "Memory (always true in this story):\nMira keeps the light." in user.content
+    assert user.content.index("The lamp went out.") < user.content.index(
+        "Author's note: Keep it eerie."
+    )

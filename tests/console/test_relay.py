@@ -179,3 +179,46 @@ async def test_on_a_terminal_the_models_turn_shows_a_progress_line_with_the_time
     assert "the model is writing turn 2 · 0 s" in printed
     assert printed.index("(saved)") < printed.index("the model is writing turn 2")
     assert printed.index("the model is writing turn 2") < printed.index("── Turn 2")
+
+
+async def test_memory_and_note_are_set_and_shown_apostrophes_and_all(
+    services: Services,
+) -> None:
+    output = await play(
+        services,
+        "/relay start The Lighthouse",
+        "/relay memory Mira keeps the light; she can't swim.",
+        '/relay note text:"Keep it eerie."',
+        "/relay status",
+        "/relay memory",
+        "/relay write The lamp went out.",
+    )
+
+    assert "Memory set (37/1000 characters)." in output
+    assert "Author's note set (14/200 characters)." in output
+    assert "  Memory: Mira keeps the light; she can't swim.\n  Author's note: Keep it eerie." in (
+        output
+    )
+    assert "Memory:\nMira keeps the light; she can't swim." in output
+    relay = await services.relay.local_relay()
+    assert relay is not None
+    assert (relay.memory, relay.note) == ("Mira keeps the light; she can't swim.", "Keep it eerie.")
+    assert "Traceback" not in output
+
+
+async def test_a_memory_over_the_limit_is_refused_and_clear_clears(services: Services) -> None:
+    output = await play(
+        services,
+        "/relay start The Lighthouse",
+        "/relay note Keep it light.",
+        "/relay note " + "x" * 201,
+        "/relay note clear",
+        "/relay note",
+    )
+
+    complaints = [text for text in output.splitlines() if text.startswith("! ")]
+    assert complaints == [
+        "! The author's note is 201 characters; the limit is 200. Shorten it and try again."
+    ]
+    assert "Author's note cleared." in output
+    assert "No author's note yet." in output

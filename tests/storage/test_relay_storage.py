@@ -86,6 +86,24 @@ async def test_a_relay_keeps_its_setup_for_life(repository: RelayRepository) -> 
     assert RelaySetup(**setup) == setup_for()
 
 
+async def test_a_relay_starts_without_memory_or_note_and_keeps_what_a_change_saves(
+    repository: RelayRepository,
+) -> None:
+    relay = await new_relay(repository)
+    assert (relay.memory, relay.note) == ("", "")
+
+    async with repository.change(relay.id) as change:
+        await change.save(
+            replace(change.relay, memory="Mira is the keeper.", note="Keep it eerie.")
+        )
+    async with repository.change(relay.id) as change:  # a later change keeps them
+        await change.save(replace(change.relay, turn=3))
+
+    stored = await repository.by_thread(555)
+    assert stored is not None
+    assert (stored.memory, stored.note, stored.turn) == ("Mira is the keeper.", "Keep it eerie.", 3)
+
+
 async def test_a_change_commits_the_turn_and_the_new_state_together(
     repository: RelayRepository,
 ) -> None:

@@ -7,9 +7,10 @@ what is reported), shared by storage, cogs, views and the playground.
 The service's work, one module per part: ``changes.py`` (the one way a relay changes: its
 lock, one transaction, then notices and re-armed timers; and the state the parts share),
 ``starting.py`` (/relay start), ``writers.py`` (join, leave, kick), ``turns.py`` (write,
-pass, undo), ``moderation.py`` (pause, resume, end, a deleted thread), ``deadlines.py``
-(reminders and deadlines), ``model_turns.py`` (the model's turns in the background) and
-``reading.py`` (status, export, recaps).
+pass, undo), ``moderation.py`` (pause, resume, end, a deleted thread), ``steering.py``
+(the memory and the author's note), ``deadlines.py`` (reminders and deadlines),
+``model_turns.py`` (the model's turns in the background) and ``reading.py`` (status,
+export, recaps).
 
 What those parts use: ``rotation.py`` (whose turn comes next, as pure functions),
 ``moves.py`` (a turn ending and the next one starting, inside one transaction),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from inkwell.bot.services.relay.errors import NotAllowed, NotYourTurn, RelayClosed
-from inkwell.bot.services.relay.models import Actor, RelayRecord
+from inkwell.bot.services.relay.models import Actor, RelayRecord, WriterRecord
 
 
 def check_writer(relay: RelayRecord, user_id: int, now: float) -> None:
@@ -26,3 +28,16 @@ def check_moderator(relay: RelayRecord, actor: Actor, what: str) -> None:
     if actor.can_moderate or actor.user_id == relay.started_by:
         return
     raise NotAllowed(f"Only the relay's starter or someone who can manage threads can {what}.")
+
+
+def check_steerer(
+    relay: RelayRecord, actor: Actor, writers: Iterable[WriterRecord], what: str
+) -> None:
+    """The memory and the author's note are for the starter, its writers and moderators."""
+    if actor.can_moderate or actor.user_id == relay.started_by:
+        return
+    if any(w.user_id == actor.user_id and w.status == "writing" for w in writers):
+        return
+    raise NotAllowed(
+        f"Only the relay's starter, its writers or someone who can manage threads can {what}."
+    )

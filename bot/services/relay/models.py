@@ -60,6 +60,12 @@ DEFAULT_MAX_WRITERS: Final = 10
 # Discord caps a slash command's text option at 6000 characters; a turn of 1000 words fits.
 TURN_TEXT_MAX: Final = 6000
 
+# A relay's memory (always in the model's context) and author's note (one steering line).
+MEMORY_MAX: Final = 1000
+NOTE_MAX: Final = 200
+# What a member types to clear either (as well as empty text).
+CLEAR_WORD: Final = "clear"
+
 # The last writer may take their turn back this long after writing it.
 UNDO_SECONDS: Final = 5 * 60
 # A resumed turn gets at least this long (or the whole turn, if turns are shorter).
@@ -147,13 +153,19 @@ class JoinResult:
 
 @dataclass(frozen=True, slots=True)
 class RelayStatus:
-    """What /relay status shows."""
+    """What /relay status shows.
+
+    ``memory`` is the start of the relay's memory (the whole of it is the relay's own, and
+    ``/relay memory`` shows it); ``note`` its author's note. Either is None when unset.
+    """
 
     relay: RelayRecord
     order: tuple[WriterRecord, ...]  # writing members, in turn order
     seconds_left: float | None
     turns_written: int
     words: int
+    memory: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,10 @@
 Laid out for the prefix cache like every Inkwell prompt: the shared system prompt and the
 relay instructions (identical for every relay) form the system message; the user message
 is the relay's header (title, premise, genre and tone — the story's own style, never a
-member's), then the summary if there is one, then the turns in the order they were written,
-then the request. Each new turn only appends, so a relay's prompts share their prefix until
-the next summary.
+member's), then its memory if set, then the summary if there is one, then the turns in the
+order they were written, then (for a turn) the author's note if set, then the request.
+Each new turn only appends, so a relay's prompts share their prefix until the next summary
+or a new memory; a new author's note changes only the prompt's last lines.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class RelayPrompts:
     opening_request: str
     turn_request: str
     header: str
+    memory_block: str
+    note_line: str
     summary_block: str
     turns_heading: str
     turns_after_summary_heading: str
@@ -54,6 +57,8 @@ class RelayPrompts:
             opening_request=data["turn"]["opening"].strip(),
             turn_request=data["turn"]["request"].strip(),
             header=data["story"]["header"].strip(),
+            memory_block=data["story"]["memory"].strip(),
+            note_line=data["story"]["note"].strip(),
             summary_block=data["story"]["summary"].strip(),
             turns_heading=data["story"]["turns"].strip(),
             turns_after_summary_heading=data["story"]["turns_after_summary"].strip(),
@@ -67,7 +72,8 @@ class RelayPrompts:
         summary: SummaryRecord | None,
         turns: Sequence[TurnRecord],
     ) -> list[str]:
-        """The header, the summary and the turns: the part of every prompt that only grows."""
+        """The header, the memory, the summary and the turns: the part of every prompt that
+        only grows."""
         parts = [
             fill_lines(
                 self.header,
@@ -79,6 +85,9 @@ class RelayPrompts:
                 },
             )
         ]
+        if relay.memory:
+            memory = defuse_mentions(relay.memory)
+            parts.append(Template(self.memory_block).safe_substitute(memory=memory))
         if summary is not None:
             parts.append(Template(self.summary_block).safe_substitute(summary=summary.text))
         if turns:
@@ -94,10 +103,10 @@ class RelayPrompts:
     ) -> tuple[ChatMessage, ...]:
         opening = summary is None and not turns
         request = self.opening_request if opening else self.turn_request
-        parts = [
-            *self.story_parts(relay, summary, turns),
-            Template(request).safe_substitute(max_words=relay.max_words),
-        ]
+        parts = self.story_parts(relay, summary, turns)
+        if relay.note:
+            parts.append(Template(self.note_line).safe_substitute(note=defuse_mentions(relay.note)))
+        parts.append(Template(request).safe_substitute(max_words=relay.max_words))
         return (
             ChatMessage("system", f"{self.system}\n\n{self.turn_instructions}"),
             ChatMessage("user", "\n\n".join(parts)),

@@ -19,10 +19,13 @@ from inkwell.bot.storage.relay import RelayRepository
 # How much of the story a turn notice recaps.
 RECAP_SUMMARY_CHARS: Final = 600
 RECAP_LAST_WORDS: Final = 60
+# How much of the memory /relay status shows.
+STATUS_MEMORY_CHARS: Final = 400
 
 
 async def status(repository: RelayRepository, clock: Clock, relay: RelayRecord) -> RelayStatus:
-    """The relay, its writers in turn order, the time its turn has left and its size so far."""
+    """The relay, its writers in turn order, the time its turn has left, its size so far,
+    and what steers the model (the memory's start, the author's note)."""
     writers = await repository.writers(relay.id)
     turns = await repository.turns(relay.id)
     if relay.status == "active" and relay.turn_deadline is not None:
@@ -30,7 +33,13 @@ async def status(repository: RelayRepository, clock: Clock, relay: RelayRecord) 
     else:
         left = relay.paused_remaining if relay.status == "paused" else None
     return RelayStatus(
-        relay, tuple(writing(writers)), left, len(turns), sum(t.words for t in turns)
+        relay,
+        tuple(writing(writers)),
+        left,
+        len(turns),
+        sum(t.words for t in turns),
+        memory=first_chars(relay.memory, STATUS_MEMORY_CHARS) if relay.memory else None,
+        note=relay.note or None,
     )
 
 

@@ -11,6 +11,7 @@ each a set of functions over one shared :class:`~inkwell.bot.services.relay.chan
 - ``writers.py``: joining, leaving, being removed;
 - ``turns.py``: a member writing, passing or taking back their turn;
 - ``moderation.py``: pause, resume, end, and a deleted thread;
+- ``steering.py``: the memory and the author's note the model is given;
 - ``deadlines.py``: the reminder and the deadline of a member's turn;
 - ``model_turns.py``: the model writing its turn in the background;
 - ``reading.py``: status, export and recaps, which change nothing.
@@ -51,6 +52,7 @@ from inkwell.bot.services.relay.models import (
 )
 from inkwell.bot.services.relay.notifier import RelayNotifier
 from inkwell.bot.services.relay.prompting import RelayPrompts
+from inkwell.bot.services.relay.steering import MEMORY, NOTE, check_steering, set_steering
 from inkwell.bot.services.relay.summaries import ContextBudget, Summaries
 from inkwell.bot.services.relay.timers import TimeSource
 from inkwell.bot.storage.relay import RelayRepository
@@ -248,6 +250,31 @@ class RelayService:
         """Take back the last turn: only its writer, within five minutes, before another
         turn is written. The turn becomes theirs again, with a fresh timer."""
         return await turns.undo(self._changes, thread_id, user_id)
+
+    # --- what steers the model ------------------------------------------------------------------
+
+    async def check_steering(self, thread_id: int, actor: Actor) -> RelayRecord:
+        """The relay, if ``actor`` may set its memory and author's note; why not if not."""
+        return await check_steering(self._changes, thread_id, actor)
+
+    async def set_memory(
+        self, thread_id: int, actor: Actor, text: str, *, origin: Origin | None = None
+    ) -> str:
+        """Set what the model must always know about the story (at most
+        :data:`MEMORY_MAX` characters): the starter, a writer or a moderator may. Empty
+        text or "clear" clears it. Returns the memory as stored ("" once cleared)."""
+        return await set_steering(
+            self._changes, self._filter, thread_id, actor, MEMORY, text, origin=origin
+        )
+
+    async def set_note(
+        self, thread_id: int, actor: Actor, text: str, *, origin: Origin | None = None
+    ) -> str:
+        """Set the author's note, one line that steers the model's next turns (at most
+        :data:`NOTE_MAX` characters), as :meth:`set_memory` sets the memory."""
+        return await set_steering(
+            self._changes, self._filter, thread_id, actor, NOTE, text, origin=origin
+        )
 
     # --- the starter's and moderators' controls -------------------------------------------------
 
