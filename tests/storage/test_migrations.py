@@ -79,8 +79,8 @@ async def test_the_database_itself_refuses_a_creativity_that_does_not_exist(
         )
 
 
-# 0007_relay_memory.sql added the relays' memory and author's note.
-BEFORE_RELAY_MEMORY = 6
+# 0008_relay_memory.sql added the relays' memory and author's note.
+BEFORE_RELAY_MEMORY = 7
 
 
 async def test_relays_stored_before_memory_existed_have_none_and_can_be_given_one(
