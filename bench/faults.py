@@ -115,7 +115,7 @@ class FileNotifier:
     async def turn_reminder(self, relay: Any, *, key: Any) -> int:
         return await self._thread.post(key, "turn_reminder", relay.turn)
 
-    async def turn_written(self, relay: Any, turn: Any, *, key: Any) -> int:
+    async def turn_written(self, relay: Any, turn: Any, *, key: Any, lore: Any = ()) -> int:
         return await self._thread.post(key, "turn_written", turn.number)
 
     async def turn_skipped(self, relay: Any, writer_id: Any, reason: str, *, key: Any) -> int:

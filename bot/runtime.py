@@ -105,6 +105,7 @@ async def open_services(
         time=relay_time,
         sampling=creation.sampling,
         budget=ContextBudget(settings.relay.context_tokens, settings.relay.chars_per_token),
+        lore=lore,
     )
     passages = PassageService(
         backend,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Final, cast, get_args
@@ -19,6 +19,7 @@ from typing import Final, cast, get_args
 from inkwell.bot.console.commands import option_names
 from inkwell.bot.console.parsing import parse_command_line
 from inkwell.bot.errors import InvalidInput
+from inkwell.bot.records.lore import FOOTER_SEPARATOR
 from inkwell.bot.services.bundle import Services
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.relay import (
@@ -109,9 +110,14 @@ class ConsoleRelayNotifier:
     async def turn_reminder(self, relay: RelayRecord, *, key: NoticeKey) -> None:
         self._say(f"— Reminder: turn {relay.turn} is still yours.")
 
-    async def turn_written(self, relay: RelayRecord, turn: TurnRecord, *, key: NoticeKey) -> None:
+    async def turn_written(
+        self, relay: RelayRecord, turn: TurnRecord, *, key: NoticeKey, lore: Sequence[str] = ()
+    ) -> None:
         who = self._who(turn.writer_id, by_model=turn.by_model)
-        self._say(f"\n── Turn {turn.number} · {who} · {turn.words} words ──\n{turn.text}\n")
+        self._say(f"\n── Turn {turn.number} · {who} · {turn.words} words ──\n{turn.text}")
+        if lore:
+            self._say(f"· lore: {FOOTER_SEPARATOR.join(lore)}")
+        self._say("")
 
     async def turn_skipped(
         self, relay: RelayRecord, writer_id: int | None, reason: SkipReason, *, key: NoticeKey

@@ -21,7 +21,9 @@ from datetime import UTC, datetime
 from typing import Final
 
 import discord
+from discord.utils import escape_markdown
 
+from inkwell.bot.records.lore import FOOTER_SEPARATOR
 from inkwell.bot.services.relay import Recap, RelayChannelGone
 from inkwell.bot.services.relay.export import MODEL_NAME
 from inkwell.bot.services.relay.models import (
@@ -125,10 +127,13 @@ class DiscordRelayNotifier:
             mentions=only(relay.writer_id),
         )
 
-    async def turn_written(self, relay: RelayRecord, turn: TurnRecord, *, key: NoticeKey) -> int:
+    async def turn_written(
+        self, relay: RelayRecord, turn: TurnRecord, *, key: NoticeKey, lore: Sequence[str] = ()
+    ) -> int:
         who = f"🤖 {MODEL_NAME}" if turn.by_model else writer(turn.writer_id)
         heading = f"**Turn {turn.number}** · {who} · {turn.words} words"
-        chunks = split_message(f"{heading}\n\n{neutralize_mentions(turn.text)}")
+        footer = f"\n-# lore: {escape_markdown(FOOTER_SEPARATOR.join(lore))}" if lore else ""
+        chunks = split_message(f"{heading}\n\n{neutralize_mentions(turn.text)}{footer}")
         return await self._send(relay, key, *chunks)
 
     async def turn_skipped(

@@ -601,6 +601,25 @@ async def test_a_long_turn_cut_off_half_posted_is_finished_not_repeated(
     ]
 
 
+async def test_the_models_turn_names_its_lore_under_the_story_without_a_ping(
+    inkwell: Harness, api: FakeThreadApi, services: Services
+) -> None:
+    thread = await start_relay(inkwell, api)
+    relay = await relay_of(services, thread)
+    turn = TurnRecord(2, None, True, "Mira rowed out.", 3, 0.0)
+
+    await DiscordRelayNotifier(inkwell.bot).turn_written(
+        relay, turn, key=NoticeKey(11, relay.id), lore=("Captain Mira", "*The* Gull")
+    )
+
+    post = api.in_thread(thread)[-1]
+    assert post.content == (
+        "**Turn 2** · 🤖 Inkwell (the model) · 3 words\n\nMira rowed out.\n"
+        "-# lore: Captain Mira · \\*The\\* Gull"
+    )
+    assert post.payload["allowed_mentions"] == {"parse": []}
+
+
 # --- /relay memory and /relay note ---------------------------------------------------------
 
 

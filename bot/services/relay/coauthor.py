@@ -12,7 +12,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from inkwell.bot.records.lore import NO_LORE, LoreSelection
 from inkwell.bot.services.content_policy import ContentFilter
+from inkwell.bot.services.lore.source import LoreSource
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.relay.models import RelayRecord, SkipReason, SummaryRecord, TurnRecord
 from inkwell.bot.services.relay.prompting import RelayPrompts, tokens_for_words
@@ -57,6 +59,7 @@ class ModelTurn:
 
     text: str | None
     problem: SkipReason | None = None
+    lore: tuple[str, ...] = ()  # the names of the lore entries it was written with
 
     @property
     def words(self) -> int:
@@ -70,11 +73,26 @@ class CoAuthor:
         prompts: RelayPrompts,
         sampling: Sampling,
         content_filter: ContentFilter,
+        *,
+        lore: LoreSource | None = None,
     ) -> None:
         self._backend = backend
         self._prompts = prompts
         self._sampling = sampling
         self._filter = content_filter
+        self._lore = lore
+
+    async def _lore_for(
+        self, relay: RelayRecord, summary: SummaryRecord | None, turns: Sequence[TurnRecord]
+    ) -> LoreSelection:
+        """The relay's and its server's entries that the story the model reads brings in."""
+        if self._lore is None or relay.guild_id is None:
+            return NO_LORE
+        story = [relay.title, relay.premise or "", relay.memory]
+        if summary is not None:
+            story.append(summary.text)
+        story.extend(turn.text for turn in turns)
+        return await self._lore.select(relay.guild_id, relay.id, story)
 
     async def write(
         self,
@@ -82,7 +100,8 @@ class CoAuthor:
         summary: SummaryRecord | None,
         turns: Sequence[TurnRecord],
     ) -> ModelTurn:
-        messages = self._prompts.turn_messages(relay, summary, turns)
+        lore = await self._lore_for(relay, summary, turns)
+        messages = self._prompts.turn_messages(relay, summary, turns, lore=lore.block)
         sampling = replace(self._sampling, max_tokens=tokens_for_words(relay.max_words))
         try:
             raw = await complete(self._backend, messages, sampling)
@@ -101,4 +120,4 @@ class CoAuthor:
         verdict = await self._filter.check_output(text, model_origin(relay), final=True)
         if verdict.blocked:
             return ModelTurn(None, "model_withheld")
-        return ModelTurn(verdict.text)
+        return ModelTurn(verdict.text, lore=lore.names)

@@ -48,7 +48,7 @@ async def run_model_turn(changes: RelayChanges, relay_id: int, turn: int) -> Non
                 else:
                     entry = TurnRecord(turn, None, True, written.text, written.words, now)
                     await change.add_turn(entry)
-                    effects.notices.append(outbox.turn_written(relay, entry))
+                    effects.notices.append(outbox.turn_written(relay, entry, written.lore))
                     effects.wrote = True
                 relay = await moves.next_turn(relay, relay.turn_slot)
         except StaleTurn:

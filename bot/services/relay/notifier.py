@@ -18,6 +18,7 @@ no further notices). Any other failure is logged and the notice tried again late
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -69,9 +70,10 @@ class RelayNotifier(Protocol):
         ...
 
     async def turn_written(
-        self, relay: RelayRecord, turn: TurnRecord, *, key: NoticeKey
+        self, relay: RelayRecord, turn: TurnRecord, *, key: NoticeKey, lore: Sequence[str] = ()
     ) -> int | None:
-        """A turn was written, by a member or (``turn.by_model``) by the model: post it."""
+        """A turn was written, by a member or (``turn.by_model``) by the model: post it, with
+        the names of the lore entries the model wrote it with (``lore``) under it."""
         ...
 
     async def turn_skipped(

@@ -17,6 +17,7 @@ the turn just written.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Final, Literal, cast, get_args
 
@@ -53,6 +54,8 @@ class Notice:
     turn: TurnRecord | None = None
     writer_id: int | None = None
     reason: str | None = None
+    # The lore entries the model's turn was written with, named under it in the thread.
+    lore: tuple[str, ...] = ()
 
     def encode(self) -> str:
         return json.dumps(
@@ -61,6 +64,7 @@ class Notice:
                 "turn": asdict(self.turn) if self.turn is not None else None,
                 "writer_id": self.writer_id,
                 "reason": self.reason,
+                "lore": list(self.lore),
             },
             separators=(",", ":"),
         )
@@ -77,6 +81,7 @@ class Notice:
             TurnRecord(**turn) if turn is not None else None,
             values["writer_id"],
             values["reason"],
+            tuple(values.get("lore", ())),  # notices queued before lore have none
         )
 
 
@@ -88,8 +93,8 @@ def turn_reminder(relay: RelayRecord) -> Notice:
     return Notice("turn_reminder", relay)
 
 
-def turn_written(relay: RelayRecord, turn: TurnRecord) -> Notice:
-    return Notice("turn_written", relay, turn=turn)
+def turn_written(relay: RelayRecord, turn: TurnRecord, lore: Sequence[str] = ()) -> Notice:
+    return Notice("turn_written", relay, turn=turn, lore=tuple(lore))
 
 
 def turn_skipped(relay: RelayRecord, writer_id: int | None, reason: SkipReason) -> Notice:
@@ -129,7 +134,7 @@ async def post(
             return await notifier.turn_reminder(relay, key=key)
         case "turn_written":
             assert notice.turn is not None
-            return await notifier.turn_written(relay, notice.turn, key=key)
+            return await notifier.turn_written(relay, notice.turn, key=key, lore=notice.lore)
         case "turn_skipped":
             reason = cast(SkipReason, notice.reason)
             return await notifier.turn_skipped(relay, notice.writer_id, reason, key=key)

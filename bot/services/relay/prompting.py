@@ -100,10 +100,16 @@ class RelayPrompts:
         relay: RelayRecord,
         summary: SummaryRecord | None,
         turns: Sequence[TurnRecord],
+        *,
+        lore: str = "",
     ) -> tuple[ChatMessage, ...]:
+        """The prompt for the model's turn; ``lore`` (a story bible block) goes after the
+        story, before the author's note and the request, where only the end of it changes."""
         opening = summary is None and not turns
         request = self.opening_request if opening else self.turn_request
         parts = self.story_parts(relay, summary, turns)
+        if lore:
+            parts.append(lore)
         if relay.note:
             parts.append(Template(self.note_line).safe_substitute(note=defuse_mentions(relay.note)))
         parts.append(Template(request).safe_substitute(max_words=relay.max_words))

@@ -30,6 +30,7 @@ import logging
 import random
 
 from inkwell.bot.services.content_policy import AllowEverything, ContentFilter
+from inkwell.bot.services.lore.source import LoreSource
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.relay import moderation, reading, starting, turns, writers
 from inkwell.bot.services.relay.changes import RelayChanges
@@ -73,8 +74,10 @@ class RelayService:
         rng: random.Random | None = None,
         sampling: Sampling | None = None,
         budget: ContextBudget | None = None,
+        lore: LoreSource | None = None,
     ) -> None:
         self._repository = repository
+        self._lore = lore
         self._time = time or TimeSource()
         self._backend = backend
         self._prompts = prompts
@@ -110,7 +113,9 @@ class RelayService:
 
     def _model_work(self, content_filter: ContentFilter) -> tuple[CoAuthor, Summaries]:
         """The model's two jobs, its turns and the summaries, screened by ``content_filter``."""
-        coauthor = CoAuthor(self._backend, self._prompts, self._sampling, content_filter)
+        coauthor = CoAuthor(
+            self._backend, self._prompts, self._sampling, content_filter, lore=self._lore
+        )
         summaries = Summaries(
             self._repository,
             self._backend,

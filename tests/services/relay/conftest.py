@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from inkwell.bot.services.lore.source import LoreSource
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.relay import (
     ContextBudget,
@@ -121,6 +122,7 @@ async def build_world(
     seed: int = 7,
     *,
     notifier: RecordingNotifier | None = None,
+    lore: LoreSource | None = None,
 ) -> RelayWorld:
     database = Database(path)
     await database.open()
@@ -132,6 +134,7 @@ async def build_world(
         time=time.source,
         rng=random.Random(seed),
         budget=budget,
+        lore=lore,
     )
     time.tasks = service.background_tasks
     notifier = notifier or RecordingNotifier()

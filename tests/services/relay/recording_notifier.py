@@ -9,6 +9,7 @@ again. A test makes the process "die" around a post with :attr:`RecordingNotifie
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -74,8 +75,10 @@ class RecordingNotifier:
     async def turn_reminder(self, relay: RelayRecord, *, key: NoticeKey) -> int:
         return self._record("turn_reminder", relay, key=key)
 
-    async def turn_written(self, relay: RelayRecord, turn: TurnRecord, *, key: NoticeKey) -> int:
-        return self._record("turn_written", relay, turn, key=key)
+    async def turn_written(
+        self, relay: RelayRecord, turn: TurnRecord, *, key: NoticeKey, lore: Sequence[str] = ()
+    ) -> int:
+        return self._record("turn_written", relay, turn, tuple(lore), key=key)
 
     async def turn_skipped(
         self, relay: RelayRecord, writer_id: int | None, reason: str, *, key: NoticeKey
