@@ -12,12 +12,12 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from inkwell.bot.records.lore import NO_LORE, LoreSelection
 from inkwell.bot.services.content_policy import ContentFilter
 from inkwell.bot.services.lore.source import LoreSource
 from inkwell.bot.services.origin import Origin
 from inkwell.bot.services.relay.models import RelayRecord, SkipReason, SummaryRecord, TurnRecord
 from inkwell.bot.services.relay.prompting import RelayPrompts, tokens_for_words
+from inkwell.bot.services.relay.story_lore import story_lore
 from inkwell.bot.services.relay.words import count_words, trim_to_words
 from inkwell.bot.text.cleaning import defuse_mentions, normalize_text
 from inkwell.serving.backend import (
@@ -82,25 +82,13 @@ class CoAuthor:
         self._filter = content_filter
         self._lore = lore
 
-    async def _lore_for(
-        self, relay: RelayRecord, summary: SummaryRecord | None, turns: Sequence[TurnRecord]
-    ) -> LoreSelection:
-        """The relay's and its server's entries that the story the model reads brings in."""
-        if self._lore is None or relay.guild_id is None:
-            return NO_LORE
-        story = [relay.title, relay.premise or "", relay.memory]
-        if summary is not None:
-            story.append(summary.text)
-        story.extend(turn.text for turn in turns)
-        return await self._lore.select(relay.guild_id, relay.id, story)
-
     async def write(
         self,
         relay: RelayRecord,
         summary: SummaryRecord | None,
         turns: Sequence[TurnRecord],
     ) -> ModelTurn:
-        lore = await self._lore_for(relay, summary, turns)
+        lore = await story_lore(self._lore, relay, summary, turns)
         messages = self._prompts.turn_messages(relay, summary, turns, lore=lore.block)
         sampling = replace(self._sampling, max_tokens=tokens_for_words(relay.max_words))
         try:

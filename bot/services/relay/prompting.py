@@ -124,11 +124,15 @@ class RelayPrompts:
         previous: SummaryRecord | None,
         turns: Sequence[TurnRecord],
         words: int,
+        *,
+        lore: str = "",
     ) -> tuple[ChatMessage, ...]:
-        parts = [
-            *self.story_parts(relay, previous, turns),
-            Template(self.summary_request).safe_substitute(words=words),
-        ]
+        """The prompt for a summary; ``lore`` as in :meth:`turn_messages`, so that names and
+        facts come out of the summary right."""
+        parts = [*self.story_parts(relay, previous, turns)]
+        if lore:
+            parts.append(lore)
+        parts.append(Template(self.summary_request).safe_substitute(words=words))
         return (
             ChatMessage("system", f"{self.system}\n\n{self.summary_instructions}"),
             ChatMessage("user", "\n\n".join(parts)),

@@ -124,6 +124,7 @@ class RelayService:
             self._time.clock,
             self._sampling,
             content_filter,
+            lore=self._lore,
         )
         return coauthor, summaries
 

@@ -24,9 +24,11 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from inkwell.bot.services.content_policy import ContentFilter
+from inkwell.bot.services.lore.source import LoreSource
 from inkwell.bot.services.relay.coauthor import complete, model_origin
 from inkwell.bot.services.relay.models import RelayRecord, SummaryRecord, TurnRecord
 from inkwell.bot.services.relay.prompting import RelayPrompts, tokens_for_words
+from inkwell.bot.services.relay.story_lore import story_lore
 from inkwell.bot.services.relay.timers import Clock
 from inkwell.bot.services.relay.words import trim_to_words
 from inkwell.bot.storage.relay import RelayRepository
@@ -83,8 +85,11 @@ class Summaries:
         clock: Clock,
         sampling: Sampling,
         content_filter: ContentFilter,
+        *,
+        lore: LoreSource | None = None,
     ) -> None:
         self._repository = repository
+        self._lore = lore
         self._backend = backend
         self._prompts = prompts
         self.budget = budget
@@ -150,7 +155,8 @@ class Summaries:
         self, relay: RelayRecord, previous: SummaryRecord | None, batch: Sequence[TurnRecord]
     ) -> str | None:
         words = self.budget.summary_words
-        messages = self._prompts.summary_messages(relay, previous, batch, words)
+        lore = await story_lore(self._lore, relay, previous, batch)
+        messages = self._prompts.summary_messages(relay, previous, batch, words, lore=lore.block)
         sampling = replace(self._sampling, max_tokens=tokens_for_words(words), temperature=0.3)
         try:
             raw = await complete(self._backend, messages, sampling)

@@ -130,3 +130,30 @@ async def test_another_relays_lore_stays_out(world: RelayWorld, lore: LoreServic
     prompt = turn_prompts(world)[-1].messages[1].content
     assert SALTMERE not in prompt
     assert MIRA in prompt  # the server's lore is every relay's
+
+
+async def test_a_summary_of_older_turns_is_written_with_the_lore_they_name(
+    tmp_path: Path,
+) -> None:
+    opened: list[RelayWorld] = []
+    bound = BoundLore()
+    tiny = ContextBudget(context_tokens=200, chars_per_token=4)
+    world = await build_world(
+        tmp_path / "s.sqlite3", FakeTime(), ScriptedBackend(scripted_model), tiny, opened,
+        lore=bound,
+    )  # fmt: skip
+    bound.service = LoreService(LoreRepository(world.database))
+    try:
+        await world.start(ALICE, ai_turns="each_round")
+        await bound.service.add(GUILD, None, 1, "Captain Mira", "Mira", MIRA)
+        for label in ("First", "Third", "Fifth"):
+            await world.write(ALICE, f"{label}: Mira walked the long shore, counting gulls. " * 2)
+
+        summaries = [r for r in world.backend.requests if is_summary_request(r)]
+        assert summaries
+        user = summaries[0].messages[1].content
+        assert user.index("counting gulls") < user.index(MIRA)
+    finally:
+        for each in opened:
+            await each.service.close()
+            await each.database.close()
