@@ -95,6 +95,38 @@ async def test_capacity_is_checked_per_kind_inside_the_transaction(
         await repository.allow(GUILD, "one", 9, limit=0)
 
 
+async def test_masks_and_forms_are_kept_with_the_rule(repository: FilterRepository) -> None:
+    plain = await add(repository, "alpha")
+    chosen = await repository.add_rule(
+        GUILD,
+        kind="word",
+        pattern="beta",
+        action="block",
+        applies_to="both",
+        category="test",
+        created_by=9,
+        max_keywords=2,
+        max_regexes=1,
+        masks=True,
+        forms=True,
+    )
+    assert plain is not None
+    assert chosen is not None
+    assert ((plain.masks, plain.forms), (chosen.masks, chosen.forms)) == (
+        (False, False),
+        (True, True),
+    )
+    assert (await repository.config(GUILD)).rules == (plain, chosen)
+    await repository.replace(
+        FilterConfig(
+            GUILD, rules=(RuleRecord(0, "word", "gamma", "block", "both", "t", forms=True),)
+        ),
+        by=9,
+    )
+    (kept,) = (await repository.config(GUILD)).rules
+    assert (kept.pattern, kept.masks, kept.forms) == ("gamma", False, True)
+
+
 async def test_removing_a_rule_returns_it_once(repository: FilterRepository) -> None:
     rule = await add(repository, "alpha")
     assert rule is not None
