@@ -35,10 +35,16 @@ def hidden(text: str, limit: int = 120) -> str:
     return f"||{escape_markdown(shortened)}||"
 
 
+def rule_options(record: RuleRecord) -> str:
+    """``" · masks · word forms"``: what the rule catches besides its word; empty if nothing."""
+    chosen = [name for name, on in (("masks", record.masks), ("word forms", record.forms)) if on]
+    return "".join(f" · {name}" for name in chosen)
+
+
 def rule_line(record: RuleRecord) -> str:
     return (
         f"`#{record.id}` **{record.kind}** {hidden(record.pattern)} → {record.action}"
-        f" · {record.applies_to} · *{escape_markdown(record.category)}*"
+        f" · {record.applies_to} · *{escape_markdown(record.category)}*{rule_options(record)}"
     )
 
 
