@@ -18,7 +18,13 @@ from discord.utils import escape_markdown
 from inkwell.bot.records.filters import AuditEntry, FilterConfig, RuleRecord
 from inkwell.bot.services.filters.dry_run import DryOutcome, DryRun
 from inkwell.bot.services.filters.presets import PRESETS
-from inkwell.bot.services.filters.rules import MAX_ALLOWED, MAX_KEYWORDS, MAX_REGEXES, Rule
+from inkwell.bot.services.filters.rules import (
+    MAX_ALLOWED,
+    MAX_KEYWORDS,
+    MAX_REGEXES,
+    Rule,
+    chosen_options,
+)
 from inkwell.bot.ui.replies import NO_PINGS
 
 log = logging.getLogger(__name__)
@@ -37,7 +43,7 @@ def hidden(text: str, limit: int = 120) -> str:
 
 def rule_options(record: RuleRecord) -> str:
     """``" · masks · word forms"``: what the rule catches besides its word; empty if nothing."""
-    chosen = [name for name, on in (("masks", record.masks), ("word forms", record.forms)) if on]
+    chosen = chosen_options(masks=record.masks, forms=record.forms)
     return "".join(f" · {name}" for name in chosen)
 
 

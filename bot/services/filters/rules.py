@@ -199,9 +199,14 @@ def check_pattern(kind: Kind, pattern: str) -> str:
     return _clean(pattern)
 
 
+def chosen_options(*, masks: bool, forms: bool) -> list[str]:
+    """What a rule catches besides its word, as ``/filters`` names it."""
+    return [name for name, on in (("masks", masks), ("word forms", forms)) if on]
+
+
 def check_options(kind: Kind, *, masks: bool, forms: bool) -> None:
     """Masks and word forms read a single word, so only a word rule may have them."""
-    chosen = " and ".join(name for name, on in (("masks", masks), ("word forms", forms)) if on)
+    chosen = " and ".join(chosen_options(masks=masks, forms=forms))
     if chosen and kind != "word":
         raise InvalidInput(f"Only a word rule can catch {chosen}; this is a {kind} rule.")
 
