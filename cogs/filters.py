@@ -35,6 +35,7 @@ from inkwell.bot.ui.filter_views import (
     audit_pages,
     dry_run_embed,
     hidden,
+    rule_options,
     rule_pages,
     settings_embed,
 )
@@ -100,6 +101,8 @@ class Filters(
         action="block the text, redact the match (███), or flag it to the log channel",
         applies_to="What members ask for, what Inkwell writes, or both",
         category="What a blocked member reads, e.g. spoilers (default: server rules)",
+        masks="Word rules: also catch f**k-style masks (* # @) of it (may catch innocent words)",
+        forms="Word rules: also catch plurals, -ed/-ing/-er/-y and compounds such as dumbass",
     )
     async def add(
         self,
@@ -109,6 +112,8 @@ class Filters(
         action: Action = "block",
         applies_to: AppliesTo = "both",
         category: Category | None = None,
+        masks: bool = False,
+        forms: bool = False,
     ) -> None:
         record = await self.filters.rules.add_rule(
             guild_of(interaction),
@@ -118,11 +123,13 @@ class Filters(
             action=action,
             applies_to=applies_to,
             category=category,
+            masks=masks,
+            forms=forms,
         )
         await reply(
             interaction,
-            f"Added rule `#{record.id}`: {kind} {hidden(record.pattern)} → {action} on "
-            f"{applies_to}; a blocked member reads “{record.category}”.",
+            f"Added rule `#{record.id}`: {kind} {hidden(record.pattern)}{rule_options(record)}"
+            f" → {action} on {applies_to}; a blocked member reads “{record.category}”.",
         )
 
     @app_commands.command(name="remove", description="Remove a rule")

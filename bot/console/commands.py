@@ -89,6 +89,8 @@ COMMANDS: Final[Mapping[str, CommandSpec]] = {
                 "action": ACTIONS,
                 "applies_to": APPLIES_TO,
                 "category": (),
+                "masks": ("yes", "no"),
+                "forms": ("yes", "no"),
             },
             "remove": {"rule": ()},
             "list": {},

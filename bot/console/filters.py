@@ -11,6 +11,7 @@ from typing import Final, cast
 
 from inkwell.bot.console.parsing import ConsoleCommand
 from inkwell.bot.errors import InvalidInput
+from inkwell.bot.records.filters import RuleRecord
 from inkwell.bot.services.filters.rules import (
     ACTIONS,
     APPLIES_TO,
@@ -18,6 +19,7 @@ from inkwell.bot.services.filters.rules import (
     Action,
     AppliesTo,
     Kind,
+    chosen_options,
 )
 from inkwell.bot.services.filters.service import FilterService
 
@@ -25,8 +27,12 @@ FILTERS_HELP: Final = """\
 Filters (you moderate the playground's own server; rules apply to what the model writes):
   /filters add pattern:"…" [kind:word|phrase|wildcard|regex] [action:block|redact|flag]
                [applies_to:prompts|outputs|both] [category:…]
+               [masks:yes|no (also sh*t, f**k)] [forms:yes|no (also -s -ed -ing, dumbass)]
   /filters remove rule:#1 · /filters list · /filters test text:"…"
   /filters allow word:… · /filters disallow word:…"""
+
+
+_YES_OR_NO: Final = {"yes": True, "no": False}
 
 
 class FiltersConsole:
@@ -80,6 +86,7 @@ class FiltersConsole:
         ):
             if value not in allowed:
                 raise InvalidInput(f"{name} must be one of: {', '.join(allowed)}.")
+        masks, forms = _yes_or_no(given, "masks"), _yes_or_no(given, "forms")
         record = await self._filters.rules.add_rule(
             self._guild,
             self._user,
@@ -88,10 +95,12 @@ class FiltersConsole:
             action=cast(Action, action),
             applies_to=cast(AppliesTo, applies_to),
             category=given.get("category"),
+            masks=masks,
+            forms=forms,
         )
         self._say(
-            f"Added rule #{record.id}: {kind} “{record.pattern}” → {action} on {applies_to}; "
-            f"a blocked member reads “{record.category}”."
+            f"Added rule #{record.id}: {kind} “{record.pattern}”{rule_options(record)} → "
+            f"{action} on {applies_to}; a blocked member reads “{record.category}”."
         )
 
     async def _list(self) -> None:
@@ -101,7 +110,8 @@ class FiltersConsole:
             return
         for rule in config.rules:
             self._say(
-                f"  #{rule.id} {rule.kind} “{rule.pattern}” → {rule.action} on {rule.applies_to}"
+                f"  #{rule.id} {rule.kind} “{rule.pattern}”{rule_options(rule)} → {rule.action}"
+                f" on {rule.applies_to}"
             )
         if config.allowed:
             self._say(f"  always passes: {', '.join(config.allowed)}")
@@ -115,6 +125,19 @@ class FiltersConsole:
         for stage, outcome in (("As a prompt", run.prompt), ("As the model's text", run.output)):
             verdict = f"blocked ({outcome.category})" if outcome.blocked else outcome.text
             self._say(f"{stage}: {verdict}")
+
+
+def rule_options(record: RuleRecord) -> str:
+    """``" · masks · word forms"``: what the rule catches besides its word; empty if nothing."""
+    chosen = chosen_options(masks=record.masks, forms=record.forms)
+    return "".join(f" · {name}" for name in chosen)
+
+
+def _yes_or_no(given: dict[str, str], name: str) -> bool:
+    value = given.get(name, "no").strip().lower()
+    if value not in _YES_OR_NO:
+        raise InvalidInput(f"{name} must be yes or no, not “{given[name]}”.")
+    return _YES_OR_NO[value]
 
 
 def _joined(named: str | None, free: str) -> str:

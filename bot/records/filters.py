@@ -30,6 +30,9 @@ class RuleRecord:
     category: str
     created_by: int | None = None
     created_at: str = ""
+    # Also catch ``sh*t``-style masks / plurals, suffixes and compounds (word rules only).
+    masks: bool = False
+    forms: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,10 +40,13 @@ class LimitReached(Exception):
 
 
 def _rule(row: aiosqlite.Row) -> RuleRecord:
-    return record_from_row(RuleRecord, row)
+    return record_from_row(RuleRecord, row, booleans=_RULE_BOOLEANS)
 
 
-_RULE_COLUMNS = "id, kind, pattern, action, applies_to, category, created_by, created_at"
+_RULE_COLUMNS = (
+    "id, kind, pattern, action, applies_to, category, created_by, created_at, masks, forms"
+)
+_RULE_BOOLEANS = frozenset({"masks", "forms"})
 _GUILD_TABLES = (
     "filter_rules",
     "filter_allowed",
@@ -120,6 +123,8 @@ class FilterRepository:
         category: str,
         created_by: int | None,
         max_keywords: int,
+        masks: bool = False,
+        forms: bool = False,
         max_regexes: int,
     ) -> RuleRecord | None:
         """Insert a rule; ``None`` if the same kind and pattern exist. :class:`LimitReached`
@@ -136,10 +141,20 @@ class FilterRepository:
             if kind != "regex" and counts.get(False, 0) >= max_keywords:
                 raise LimitReached("keywords", max_keywords)
             cursor = await connection.execute(
-                "INSERT INTO filter_rules"
-                " (guild_id, kind, pattern, action, applies_to, category, created_by)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (guild_id, kind, pattern, action, applies_to, category, created_by),
+                "INSERT INTO filter_rules (guild_id, kind, pattern, action, applies_to,"
+                " category, created_by, masks, forms)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (
+                    guild_id,
+                    kind,
+                    pattern,
+                    action,
+                    applies_to,
+                    category,
+                    created_by,
+                    int(masks),
+                    int(forms),
+                ),
             )
             if cursor.rowcount == 0:
                 return None
@@ -291,11 +306,20 @@ class FilterRepository:
             for table in _GUILD_TABLES:
                 await connection.execute(f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,))
             await connection.executemany(
-                "INSERT INTO filter_rules"
-                " (guild_id, kind, pattern, action, applies_to, category, created_by)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO filter_rules (guild_id, kind, pattern, action, applies_to,"
+                " category, created_by, masks, forms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (guild_id, r.kind, r.pattern, r.action, r.applies_to, r.category, by)
+                    (
+                        guild_id,
+                        r.kind,
+                        r.pattern,
+                        r.action,
+                        r.applies_to,
+                        r.category,
+                        by,
+                        int(r.masks),
+                        int(r.forms),
+                    )
                     for r in config.rules
                 ],
             )

@@ -18,7 +18,13 @@ from discord.utils import escape_markdown
 from inkwell.bot.records.filters import AuditEntry, FilterConfig, RuleRecord
 from inkwell.bot.services.filters.dry_run import DryOutcome, DryRun
 from inkwell.bot.services.filters.presets import PRESETS
-from inkwell.bot.services.filters.rules import MAX_ALLOWED, MAX_KEYWORDS, MAX_REGEXES, Rule
+from inkwell.bot.services.filters.rules import (
+    MAX_ALLOWED,
+    MAX_KEYWORDS,
+    MAX_REGEXES,
+    Rule,
+    chosen_options,
+)
 from inkwell.bot.ui.replies import NO_PINGS
 
 log = logging.getLogger(__name__)
@@ -35,10 +41,16 @@ def hidden(text: str, limit: int = 120) -> str:
     return f"||{escape_markdown(shortened)}||"
 
 
+def rule_options(record: RuleRecord) -> str:
+    """``" · masks · word forms"``: what the rule catches besides its word; empty if nothing."""
+    chosen = chosen_options(masks=record.masks, forms=record.forms)
+    return "".join(f" · {name}" for name in chosen)
+
+
 def rule_line(record: RuleRecord) -> str:
     return (
         f"`#{record.id}` **{record.kind}** {hidden(record.pattern)} → {record.action}"
-        f" · {record.applies_to} · *{escape_markdown(record.category)}*"
+        f" · {record.applies_to} · *{escape_markdown(record.category)}*{rule_options(record)}"
     )
 
 

@@ -191,6 +191,36 @@ async def test_add_list_and_remove_a_rule(
     assert (await services.filters.config(inkwell.guild.id)).rules == ()
 
 
+async def test_masks_and_word_forms_are_options_of_add(
+    inkwell: Harness, services: Services, mod: FakeUser
+) -> None:
+    events = await inkwell.run_slash("filters add", user=mod, pattern="shit", masks=True)
+    assert "||shit|| · masks → block on both" in (events.last_content() or "")
+    both = await inkwell.run_slash("filters add", user=mod, pattern="dumb", masks=True, forms=True)
+    assert "||dumb|| · masks · word forms → block" in (both.last_content() or "")
+    await inkwell.run_slash("filters add", user=mod, pattern="heck")
+    listed = await inkwell.run_slash("filters list", user=mod)
+    description = listed.first("response").embeds[0]["description"]
+    assert "**word** ||shit|| → block · both · *server rules* · masks\n" in description
+    assert "*server rules* · masks · word forms\n" in description
+    assert description.rstrip().endswith("||heck|| → block · both · *server rules*")
+    rules = (await services.filters.config(inkwell.guild.id)).rules
+    assert [(r.masks, r.forms) for r in rules] == [(True, False), (True, True), (False, False)]
+
+
+async def test_masks_on_a_regex_are_refused_with_a_sentence(
+    inkwell: Harness, services: Services, mod: FakeUser
+) -> None:
+    events = await inkwell.run_slash(
+        "filters add", user=mod, pattern=r"sh.t", kind="regex", masks=True
+    )
+    assert events.ephemeral()
+    assert "Only a word rule can catch masks; this is a regex rule." in (
+        events.last_content() or ""
+    )
+    assert (await services.filters.config(inkwell.guild.id)).rules == ()
+
+
 async def test_a_bad_pattern_is_shown_its_error(inkwell: Harness, mod: FakeUser) -> None:
     events = await inkwell.run_slash("filters add", user=mod, pattern="(unclosed", kind="regex")
     assert events.ephemeral()
@@ -395,6 +425,45 @@ async def test_test_is_a_dry_run(inkwell: Harness, services: Services, mod: Fake
     assert "matched ||G.R.I.M.O.I.R.E||" in fields["Matching rules"]
     assert "**blocked** — the member reads “spoilers”" in fields["As a prompt"]
     assert await services.filters.audit_trail.count(inkwell.guild.id) == 0
+
+
+@pytest.mark.parametrize(
+    ("masks", "shown"),
+    [
+        pytest.param(True, "“Oh ███,” said the knight, “a ███ dragon.”", id="masks-on"),
+        pytest.param(False, "“Oh sh*t,” said the knight, “a sh@t dragon.”", id="masks-off"),
+    ],
+)
+async def test_a_rule_with_masks_redacts_them_in_a_story(
+    inkwell: Harness, backend: ScriptedBackend, mod: FakeUser, masks: bool, shown: str
+) -> None:
+    await inkwell.run_slash("filters add", user=mod, pattern="shit", action="redact", masks=masks)
+    backend.script = ["“Oh sh", "*t,” said ", "the knight, ", "“a sh@", "t dragon.”"]
+    events = await inkwell.run_slash("story", prompt="a knight")
+    assert events.last_content() == shown
+
+
+async def test_a_rule_with_masks_blocks_a_story_and_never_shows_the_mask(
+    inkwell: Harness, backend: ScriptedBackend, mod: FakeUser, every_edit: None
+) -> None:
+    await inkwell.run_slash("filters add", user=mod, pattern="fuck", masks=True)
+    backend.script = ["The ", "troll ", "said ", "f", "*", "*", "k ", "twice."]
+    events = await inkwell.run_slash("story", prompt="a troll")
+    assert not any("f**k" in text or "f*" in text for text in everything_shown(events))
+    assert "withheld by the server's content filter (server rules)" in (events.last_content() or "")
+
+
+async def test_test_honours_masks_and_word_forms(inkwell: Harness, mod: FakeUser) -> None:
+    await inkwell.run_slash("filters add", user=mod, pattern="dumb", forms=True)
+    await inkwell.run_slash("filters add", user=mod, pattern="shit", masks=True)
+    events = await inkwell.run_slash("filters test", user=mod, text="what a dumbass, oh sh#t")
+    fields = {f["name"]: f["value"] for f in events.first("response").embeds[0]["fields"]}
+    assert "matched ||dumbass||" in fields["Matching rules"]
+    assert "matched ||sh#t||" in fields["Matching rules"]
+    plain = await inkwell.run_slash("filters test", user=mod, text="dumb luck, d*mb luck")
+    plain_fields = {f["name"]: f["value"] for f in plain.first("response").embeds[0]["fields"]}
+    assert "matched ||dumb||" in plain_fields["Matching rules"]
+    assert "d*mb" not in plain_fields["Matching rules"]
 
 
 async def test_settings_and_the_model_stage(inkwell: Harness, mod: FakeUser) -> None:

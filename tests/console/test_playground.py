@@ -301,6 +301,24 @@ async def test_filters_added_in_the_playground_apply_to_what_the_model_writes(
     assert "! " not in output
 
 
+async def test_playground_rules_may_catch_masks_and_word_forms(services: Services) -> None:
+    output = await play(
+        services,
+        "/filters add pattern:pine action:redact masks:yes forms:yes",
+        "/filters add pattern:snow masks:maybe",
+        "/filters add pattern:snow on kind:phrase forms:yes",
+        "/filters list",
+        "/filters test text:p*ne and p@ne needles, pinecones",
+    )
+
+    assert "Added rule #1: word “pine” · masks · word forms → redact on both" in output
+    assert "! masks must be yes or no, not “maybe”." in output
+    assert "! Only a word rule can catch word forms; this is a phrase rule." in output
+    assert "#1 word “pine” · masks · word forms → redact on both" in output
+    assert "As the model's text: ███ and ███ needles, ███" in output
+    assert "#2" not in output
+
+
 async def test_help_lists_exactly_the_commands_that_work(services: Services) -> None:
     output = await play(services, "/help")
     from inkwell.bot.console.commands import COMMANDS

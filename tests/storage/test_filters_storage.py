@@ -3,6 +3,7 @@ replacement in one piece, and an audit trail that keeps its newest events."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from inkwell.bot.errors import StorageUnavailable
 from inkwell.bot.records.filters import FilterConfig, FilterEvent, PresetRecord, RuleRecord
-from inkwell.bot.storage.database import Database
+from inkwell.bot.storage.database import Database, load_migrations
 from inkwell.bot.storage.filters import FilterRepository, LimitReached
 
 GUILD = 1
@@ -93,6 +94,59 @@ async def test_capacity_is_checked_per_kind_inside_the_transaction(
         await add(repository, "r2", kind="regex")
     with pytest.raises(LimitReached, match="allowed"):
         await repository.allow(GUILD, "one", 9, limit=0)
+
+
+async def test_masks_and_forms_are_kept_with_the_rule(repository: FilterRepository) -> None:
+    plain = await add(repository, "alpha")
+    chosen = await repository.add_rule(
+        GUILD,
+        kind="word",
+        pattern="beta",
+        action="block",
+        applies_to="both",
+        category="test",
+        created_by=9,
+        max_keywords=2,
+        max_regexes=1,
+        masks=True,
+        forms=True,
+    )
+    assert plain is not None
+    assert chosen is not None
+    assert ((plain.masks, plain.forms), (chosen.masks, chosen.forms)) == (
+        (False, False),
+        (True, True),
+    )
+    assert (await repository.config(GUILD)).rules == (plain, chosen)
+    await repository.replace(
+        FilterConfig(
+            GUILD, rules=(RuleRecord(0, "word", "gamma", "block", "both", "t", forms=True),)
+        ),
+        by=9,
+    )
+    (kept,) = (await repository.config(GUILD)).rules
+    assert (kept.pattern, kept.masks, kept.forms) == ("gamma", False, True)
+
+
+async def test_rules_kept_before_the_options_existed_read_without_them(tmp_path: Path) -> None:
+    path = tmp_path / "inkwell.sqlite3"
+    before = next(v for v, name, _ in load_migrations() if "filter_rule_options" in name) - 1
+    with sqlite3.connect(path) as connection:
+        for _, _, sql in load_migrations()[:before]:
+            connection.executescript(sql)
+        connection.execute(f"PRAGMA user_version = {before}")
+        connection.execute(
+            "INSERT INTO filter_rules (guild_id, kind, pattern, action, applies_to, category)"
+            " VALUES (1, 'word', 'shit', 'block', 'both', 'old')"
+        )
+    connection.close()
+    database = Database(path)
+    await database.open()
+    try:
+        (rule,) = (await FilterRepository(database).config(GUILD)).rules
+    finally:
+        await database.close()
+    assert (rule.pattern, rule.masks, rule.forms) == ("shit", False, False)
 
 
 async def test_removing_a_rule_returns_it_once(repository: FilterRepository) -> None:

@@ -34,6 +34,8 @@ def rule_of(record: RuleRecord) -> Rule:
         parse_action(record.action),
         parse_applies_to(record.applies_to),
         record.category,
+        forms=record.forms,
+        masks=record.masks,
     )
 
 

@@ -35,6 +35,7 @@ from inkwell.bot.services.filters.rules import (
     Kind,
     check_allowed,
     check_category,
+    check_options,
     check_pattern,
     keyword_of,
 )
@@ -72,12 +73,16 @@ class RuleEntry(_Strict):
     action: Action = "block"
     applies_to: AppliesTo = "both"
     category: str | None = None
+    # Files from before these options read as a rule without them.
+    masks: bool = False
+    forms: bool = False
 
     @model_validator(mode="after")
     def _pattern_works(self) -> RuleEntry:
         try:
             pattern = check_pattern(self.kind, self.pattern)
             category = check_category(self.category)
+            check_options(self.kind, masks=self.masks, forms=self.forms)
         except InvalidInput as error:
             raise ValueError(str(error)) from error
         object.__setattr__(self, "pattern", pattern)
@@ -168,6 +173,8 @@ def to_file(config: FilterConfig) -> FilterFile:
                     "action": rule.action,
                     "applies_to": rule.applies_to,
                     "category": rule.category,
+                    "masks": rule.masks,
+                    "forms": rule.forms,
                 }
                 for rule in config.rules
             ],
@@ -197,7 +204,16 @@ def to_config(guild_id: int, file: FilterFile) -> FilterConfig:
     return FilterConfig(
         guild_id=guild_id,
         rules=tuple(
-            RuleRecord(0, r.kind, r.pattern, r.action, r.applies_to, r.category or "")
+            RuleRecord(
+                0,
+                r.kind,
+                r.pattern,
+                r.action,
+                r.applies_to,
+                r.category or "",
+                masks=r.masks,
+                forms=r.forms,
+            )
             for r in file.rules
         ),
         allowed=tuple(dict.fromkeys(file.allowed)),

@@ -17,6 +17,7 @@ dropped — the allow-list wins.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
@@ -47,6 +48,8 @@ from inkwell.bot.services.filters.views import Skeleton
 # more i's and l's than this get the extra readings on their first few only.
 _MAX_AMBIGUOUS_LETTERS: Final = 5
 _ALLOWED: Final = -1
+# What follows the user part of an e-mail address or a host name: a dot, then more name.
+_DOMAIN_DOT: Final = re.compile(r"\.\w")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +79,8 @@ class _Entry:
     # A broken form (joins.py): where the fragments meet in the key, and the fragments.
     breaks: tuple[Break, ...] = ()
     # A masked form: where the mask sits in the key (the letter before it for "*", which
-    # the skeleton drops inside a word; the space it became for "#"), and the mask itself.
+    # the skeleton drops inside a word; the space it became for "#", the "a" for "@"), and
+    # the mask itself.
     mask_at: int = 0
     mask: str = ""
 
@@ -189,12 +193,19 @@ class RuleMatcher:
 
     @staticmethod
     def _add_masked(keys: dict[str, list[_Entry]], core: str, index: int) -> None:
-        """``b*d``, ``f**k``, ``sh#t``: inner letters masked, the first and last kept."""
+        """``b*d``, ``f**k``, ``sh#t``, ``sh@t``: inner letters masked, the first and last
+        kept."""
         for start in range(1, len(core) - 1):
             for end in range(start + 1, len(core)):
                 if len(core) - (end - start) < 2 or " " in core[start:end]:
                     continue
-                for char, gap in (("*", ""), ("#", " ")):
+                masks = [("*", ""), ("#", " ")]
+                # The skeleton reads "@" as leet for "a", so its mask is a run of "a": not
+                # where that run would merge with an "a" beside it, nor where it only says
+                # the word ("b@d" is leet already).
+                if "a" not in (core[start - 1], core[end]) and set(core[start:end]) != {"a"}:
+                    masks.append(("@", "a" * (end - start)))
+                for char, gap in masks:
                     padded = f" {core[:start]}{gap}{core[end:]} "
                     key, runs = collapse(padded)
                     at = len(collapse(padded[: start + 1])[0]) - (1 if gap == "" else 0)
@@ -213,6 +224,10 @@ class RuleMatcher:
             else:
                 hidden = original[skel.starts[at] : skel.ends[at]]
             if hidden != entry.mask:
+                return False
+            # "sh@t.com" is an address, not a mask.
+            last = begin + len(entry.runs) - 2
+            if entry.mask[0] == "@" and _DOMAIN_DOT.match(original, skel.ends[last]):
                 return False
         if not entry.breaks:
             return all(runs[begin + k] >= need for k, need in enumerate(entry.runs))

@@ -20,6 +20,7 @@ from inkwell.bot.services.filters.rules import (
     Kind,
     check_allowed,
     check_category,
+    check_options,
     check_pattern,
     keyword_of,
 )
@@ -43,8 +44,11 @@ class RuleBook:
         action: Action,
         applies_to: AppliesTo,
         category: str | None = None,
+        masks: bool = False,
+        forms: bool = False,
     ) -> RuleRecord:
         stored = check_pattern(kind, pattern)
+        check_options(kind, masks=masks, forms=forms)
         label = check_category(category)
         filters = await self._cache.get(guild_id)
         existing = filters.identities.get(rule_identity(kind, stored))
@@ -61,6 +65,8 @@ class RuleBook:
                 created_by=moderator_id,
                 max_keywords=MAX_KEYWORDS,
                 max_regexes=MAX_REGEXES,
+                masks=masks,
+                forms=forms,
             )
         except LimitReached as error:
             what = "regex rules" if error.what == "regexes" else "keyword rules"

@@ -79,7 +79,7 @@ class Rule:
     # a part of a compound (``*hole``, ``dumb*``); the allow-list still wins.
     forms: bool = False
     # Masks (a moderator's choice: it has false positives): ``b*d``, ``f**k``, ``sh#t``,
-    # letters inside the word replaced one for one by ``*`` or ``#``.
+    # ``sh@t``, letters inside the word replaced one for one by ``*``, ``#`` or ``@``.
     masks: bool = False
 
     def applies(self, stage: Stage) -> bool:
@@ -197,6 +197,18 @@ def check_pattern(kind: Kind, pattern: str) -> str:
         return pattern
     keyword_of(kind, pattern)
     return _clean(pattern)
+
+
+def chosen_options(*, masks: bool, forms: bool) -> list[str]:
+    """What a rule catches besides its word, as ``/filters`` names it."""
+    return [name for name, on in (("masks", masks), ("word forms", forms)) if on]
+
+
+def check_options(kind: Kind, *, masks: bool, forms: bool) -> None:
+    """Masks and word forms read a single word, so only a word rule may have them."""
+    chosen = " and ".join(chosen_options(masks=masks, forms=forms))
+    if chosen and kind != "word":
+        raise InvalidInput(f"Only a word rule can catch {chosen}; this is a {kind} rule.")
 
 
 def check_category(category: str | None) -> str:

@@ -25,6 +25,8 @@ async def add(
     action: Action = "block",
     applies_to: AppliesTo = "both",
     category: str | None = None,
+    masks: bool = False,
+    forms: bool = False,
 ) -> int:
     record = await filters.rules.add_rule(
         GUILD,
@@ -34,6 +36,8 @@ async def add(
         action=action,
         applies_to=applies_to,
         category=category,
+        masks=masks,
+        forms=forms,
     )
     return record.id
 
@@ -271,6 +275,51 @@ async def test_rules_are_removed_by_number_or_pattern(filters: FilterService) ->
         await filters.rules.remove_rule(GUILD, "gamma")
 
 
+async def test_masks_and_word_forms_are_choices_of_a_word_rule(filters: FilterService) -> None:
+    await add(filters, "shit", masks=True)
+    await add(filters, "dumb", forms=True)
+    assert (await filters.check_prompt("oh sh*t", MEMBER)).blocked
+    assert (await filters.check_prompt("oh sh@t", MEMBER)).blocked
+    assert (await filters.check_prompt("what a dumbass", MEMBER)).blocked
+    assert not (await filters.check_prompt("oh d*mb", MEMBER)).blocked  # forms only
+    assert not (await filters.check_prompt("shitty", MEMBER)).blocked  # masks only
+    rules = (await filters.config(GUILD)).rules
+    assert [(r.pattern, r.masks, r.forms) for r in rules] == [
+        ("shit", True, False),
+        ("dumb", False, True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "pattern", "options", "message"),
+    [
+        pytest.param(
+            "regex", r"\bsh.t\b", {"masks": True}, "Only a word rule can catch masks", id="regex"
+        ),
+        pytest.param(
+            "phrase",
+            "bad day",
+            {"forms": True},
+            "Only a word rule can catch word forms; this is a phrase rule.",
+            id="phrase",
+        ),
+        pytest.param(
+            "wildcard",
+            "bad*",
+            {"masks": True, "forms": True},
+            "Only a word rule can catch masks and word forms; this is a wildcard rule.",
+            id="wildcard",
+        ),
+    ],
+)
+async def test_masks_and_forms_on_another_kind_are_refused_with_a_sentence(
+    filters: FilterService, kind: Kind, pattern: str, options: dict[str, bool], message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        await add(filters, pattern, kind=kind, **options)
+    assert (await filters.config(GUILD)).rules == ()
+
+
 async def test_capacity_is_1000_keywords_and_10_regexes(filters: FilterService) -> None:
     rules = [{"kind": "word", "pattern": f"kw{n:04d}"} for n in range(MAX_KEYWORDS)]
     rules += [{"kind": "regex", "pattern": f"re{n}\\d"} for n in range(MAX_REGEXES)]
@@ -369,6 +418,30 @@ async def test_export_then_import_restores_everything(filters: FilterService) ->
     assert b'"log_channel_id": "900"' in exported  # ids as strings, like Discord's API
 
 
+async def test_masks_and_forms_travel_in_the_file(filters: FilterService) -> None:
+    await add(filters, "shit", masks=True, forms=True)
+    await add(filters, "heck")
+    exported = await filters.transfer.export(GUILD)
+    await filters.transfer.import_file(GUILD + 1, MOD, exported)
+    rules = (await filters.config(GUILD + 1)).rules
+    assert [(r.pattern, r.masks, r.forms) for r in rules] == [
+        ("shit", True, True),
+        ("heck", False, False),
+    ]
+
+
+async def test_a_file_from_before_masks_and_forms_imports_without_them(
+    filters: FilterService,
+) -> None:
+    await filters.transfer.import_file(
+        GUILD, MOD, _file(rules=[{"kind": "word", "pattern": "shit"}])
+    )
+    (rule,) = (await filters.config(GUILD)).rules
+    assert (rule.masks, rule.forms) == (False, False)
+    assert (await filters.check_prompt("oh shit", MEMBER)).blocked
+    assert not (await filters.check_prompt("oh sh*t", MEMBER)).blocked
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -382,6 +455,16 @@ async def test_export_then_import_restores_everything(filters: FilterService) ->
         ),
         pytest.param(
             _file(rules=[{"kind": "glob", "pattern": "x"}]), "rules[1].kind", id="bad-kind"
+        ),
+        pytest.param(
+            _file(rules=[{"kind": "regex", "pattern": "b.d", "masks": True}]),
+            "rules[1]: Only a word rule can catch masks",
+            id="masks-on-a-regex",
+        ),
+        pytest.param(
+            _file(rules=[{"kind": "word", "pattern": "bad", "forms": "maybe"}]),
+            "rules[1].forms",
+            id="forms-not-a-boolean",
         ),
         pytest.param(
             _file(rules=[{"kind": "word", "pattern": "same"}, {"kind": "word", "pattern": "SAME"}]),

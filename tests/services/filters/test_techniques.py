@@ -113,6 +113,14 @@ MASKS = RuleMatcher(
         pytest.param("f*** it", None, id="the-last-letter-stays"),
         pytest.param("a *bold* move", None, id="markdown-is-no-mask"),
         pytest.param("that was b*d", None, id="masks-are-off-by-default"),
+        pytest.param("oh sh@t", "sh@t", id="at-sign"),
+        pytest.param("what the f@@k", "f@@k", id="two-at-signs"),
+        pytest.param("f@ck, again", "f@ck", id="at-sign-after-the-first-letter"),
+        pytest.param("she shat herself", None, id="the-a-an-at-sign-reads-as-is-a-real-word"),
+        pytest.param("oh sh@@t", None, id="more-at-signs-than-letters"),
+        pytest.param("write to sh@t.example.org", None, id="an-address-is-no-mask"),
+        pytest.param("@everyone shut it", None, id="a-mention-is-no-mask"),
+        pytest.param("that was b@d", "b@d", id="at-sign-is-still-leet-for-a"),
     ],
 )
 def test_masks_are_a_rule_choice_and_mask_exactly_the_masked_word(
