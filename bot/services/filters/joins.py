@@ -2,9 +2,11 @@
 and a phrase written without its space (``killyourself``, ``#KillYourself``).
 
 The skeleton keeps every fragment as a word of its own, so the matcher adds keys for the
-broken forms of each word rule: the word cut once, at each place, into two fragments. Such
-a hit counts only where the fragments repeat no letter more than the rule does (``shh it``
-is not ``shit``), stand at most :data:`MAX_SEPARATOR` characters apart, and are not an
+broken forms of each word rule: the word cut, at any places, into two or three fragments
+(``sh it``, ``s h it``, ``f-uc-k``; a word of a phrase into two). Such a hit counts only
+where the fragments repeat no letter more than the rule does (``shh it`` is not ``shit``),
+stand at most :data:`MAX_SEPARATOR` characters apart (markdown not counted: ``||sh|| ||it||``),
+are not split by the end of a clause (``sh, it is late``, ``Sh. It was``) and are not an
 ordinary contraction (``he'll``, ``we'd``, ``band's hit``): joining neighbours only when the
 join makes a rule's word keeps everyday text passing.
 """
@@ -12,13 +14,19 @@ join makes a rule's word keeps everyday text passing.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import product
+from itertools import combinations, pairwise, product
 from typing import Final, NamedTuple
 
 # Phrases of more words than this get no broken forms (their number multiplies).
 _MAX_BROKEN_WORDS: Final = 3
-# Fragments further apart than this (in original characters) are separate words.
+# A word rule (alone, not in a phrase) may be cut in this many places.
+_MAX_CUTS: Final = 2
+# Fragments further apart than this (in original characters, markdown aside) are separate
+# words.
 MAX_SEPARATOR: Final = 3
+_MARKDOWN: Final = str.maketrans("", "", "*_~`|")
+# Punctuation that ends a clause: followed by whitespace it separates words.
+_CLAUSE_ENDS: Final = frozenset(",.;:!?")
 # The fragment before 'd 'll 're 've 'm in an everyday contraction.
 _PRONOUNS: Final = frozenset((
     "i", "you", "he", "she", "it", "we", "they", "who", "what", "that", "there", "here",
@@ -29,8 +37,9 @@ _CONTRACTION_ENDS: Final = frozenset(("d", "ll", "re", "ve", "m"))
 
 
 class Break(NamedTuple):
-    """A word of a rule cut in two, in a key: where the cut's space and the space before
-    the word are (offsets in the key), and the two fragments."""
+    """A cut in a word of a rule, in a key: where the cut's space is and, for a word's first
+    cut, where the space before the word is (offsets in the key; -1 for a later cut), and
+    the fragments on either side of the cut."""
 
     at: int
     before: int
@@ -38,27 +47,38 @@ class Break(NamedTuple):
     right: str
 
 
+def _cuts(word: str, most: int) -> list[tuple[int, ...]]:
+    """The ways to cut ``word`` (three letters or more) in at most ``most`` places."""
+    if len(word) < 3:
+        return [()]
+    return [cut for count in range(most + 1) for cut in combinations(range(1, len(word)), count)]
+
+
 def broken_forms(core: str) -> Iterator[tuple[str, tuple[Break, ...]]]:
     """``core`` (padded with spaces) with each of its words of three letters or more either
-    whole or cut once, at least one cut: ``(" ba d ", (Break(3, 0, "ba", "d"),))`` …
+    whole or cut, at least one cut: ``(" ba d ", (Break(3, 0, "ba", "d"),))`` …
     Offsets are those of the padded text; the caller maps them to the collapsed key."""
     words = core.split(" ")
     if len(words) > _MAX_BROKEN_WORDS:
         return
-    choices = [[0, *range(1, len(word))] if len(word) >= 3 else [0] for word in words]
+    most = _MAX_CUTS if len(words) == 1 else 1
+    choices = [_cuts(word, most) for word in words]
     for cuts in product(*choices):
         if not any(cuts):
             continue
         text = ""
         breaks: list[Break] = []
-        for word, cut in zip(words, cuts, strict=True):
+        for word, word_cuts in zip(words, cuts, strict=True):
             before = len(text)
             text += " "
-            if cut:
-                breaks.append(Break(len(text) + cut, before, word[:cut], word[cut:]))
-                text += f"{word[:cut]} {word[cut:]}"
-            else:
-                text += word
+            previous = 0
+            ends = (*word_cuts[1:], len(word)) if word_cuts else ()
+            for cut, after in zip(word_cuts, ends, strict=True):
+                text += word[previous:cut]
+                breaks.append(Break(len(text), before, word[previous:cut], word[cut:after]))
+                text += " "
+                before, previous = -1, cut
+            text += word[previous:]
         yield text + " ", tuple(breaks)
 
 
@@ -86,5 +106,9 @@ def is_contraction_tail(fragment: str, separator_before: str) -> bool:
 
 
 def separates(separator: str) -> bool:
-    """Whether fragments this far apart are separate words anyway."""
-    return len(separator) > MAX_SEPARATOR or separator.count("\n") > 1
+    """Whether fragments this far apart, or split so, are separate words anyway."""
+    if len(separator.translate(_MARKDOWN)) > MAX_SEPARATOR or separator.count("\n") > 1:
+        return True
+    return any(
+        char in _CLAUSE_ENDS and following.isspace() for char, following in pairwise(separator)
+    )

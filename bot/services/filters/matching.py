@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any, Final
 
 import ahocorasick
@@ -175,13 +175,22 @@ class RuleMatcher:
     def _add_broken(keys: dict[str, list[_Entry]], core: str, index: int) -> None:
         # Only the plain reading gets broken forms: with the 1-for-i/l readings too they
         # multiply the keys (and the compile time) for a combination nobody writes.
+        # Most words repeat no letter: then every form is its own key, offsets unchanged.
+        plain = not any(a == b != " " for a, b in pairwise(core))
         for padded, breaks in broken_forms(core):
-            key, runs = collapse(padded)
-
-            def at(offset: int, padded: str = padded) -> int:
-                return len(collapse(padded[:offset])[0])
-
-            moved = tuple(Break(at(b.at), at(b.before), b.left, b.right) for b in breaks)
+            if plain:
+                key, runs, moved = padded, (1,) * len(padded), breaks
+            else:
+                key, runs = collapse(padded)
+                # at[offset]: where padded[offset] is in the key (its collapsed prefix's length)
+                at = [0]
+                for offset, char in enumerate(padded):
+                    kept = offset == 0 or char == " " or char != padded[offset - 1]
+                    at.append(at[-1] + kept)
+                moved = tuple(
+                    Break(at[b.at], at[b.before] if b.before >= 0 else -1, b.left, b.right)
+                    for b in breaks
+                )
             entry = _Entry(index, runs, 1, 1, moved)
             bucket = keys.setdefault(key, [])
             if entry not in bucket:
@@ -221,13 +230,12 @@ class RuleMatcher:
         starts, ends = skel.starts, skel.ends
         for cut in entry.breaks:
             separator = original[starts[begin + cut.at] : ends[begin + cut.at]]
-            before = original[starts[begin + cut.before] : ends[begin + cut.before]]
-            if (
-                separates(separator)
-                or is_contraction(cut.left, cut.right, separator)
-                or is_contraction_tail(cut.left, before)
-            ):
+            if separates(separator) or is_contraction(cut.left, cut.right, separator):
                 return False
+            if cut.before >= 0:
+                before = original[starts[begin + cut.before] : ends[begin + cut.before]]
+                if is_contraction_tail(cut.left, before):
+                    return False
         return True
 
     @property

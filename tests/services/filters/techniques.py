@@ -45,13 +45,27 @@ CASES = [
     ),
     *_cases(
         "spaced letters",
-        ["it was b a d", "B.A.D.", "s-h-i-t happens", "so b . a . d"],
+        [
+            "it was b a d",
+            "B.A.D.",
+            "s-h-i-t happens",
+            "so b . a . d",
+            "oh s\nh\ni\nt",  # one letter a line
+            "it was b\r\na\r\nd",
+            "oh 5 h 1 7",  # leet among the letters
+            "oh $.h.!.t",
+            "it was b 4 d",
+        ],
         [
             "the badge read B A D G E",
             "H E L L O there",
             "the B.A.S.S. fishing tour",
             "a b c",
             "I am a cat",
+            "b\n\na\n\nd",  # a paragraph apart
+            "the badge read\nB\nA\nD\nG\nE",
+            "1 2 3 4, $ 5 0",
+            "at 3 a.m.",
         ],
     ),
     *_cases(
@@ -100,6 +114,11 @@ CASES = [
             "just k ill yourse lf",
             "oh s h i t, I forgot",
             "you are a b a d one",
+            "what a s h it show",  # cut twice
+            "oh sh i t",
+            "oh s-hi-t",
+            "oh sh'i't",
+            "oh ||sh|| ||it||",  # markdown is not distance
         ],
         [
             "he'll be fine",
@@ -117,6 +136,9 @@ CASES = [
             "iPhone, McDonald, YouTube",
             "we camped at #HellCreek",
             "ba\n\n\nd",
+            "sh, it is late",  # the end of a clause separates
+            "Sh. It was late.",
+            "I said sh; it woke her",
         ],
     ),
     *_cases(
