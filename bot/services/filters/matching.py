@@ -46,6 +46,9 @@ from inkwell.bot.services.filters.views import Skeleton
 # "1" in a word may be an i or an l: each i/l of a pattern also matches a "1". Patterns with
 # more i's and l's than this get the extra readings on their first few only.
 _MAX_AMBIGUOUS_LETTERS: Final = 5
+# A u written v and an f written ph: on the first few of a pattern's u's and f's.
+_RESPELLED: Final = {"u": "v", "f": "ph"}
+_MAX_RESPELLED_LETTERS: Final = 2
 _ALLOWED: Final = -1
 
 
@@ -95,15 +98,23 @@ def collapse(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 def readings(core: str) -> set[str]:
-    """``core`` with every choice of its first i/l letters written as the ambiguous ``1``."""
-    positions = [i for i, char in enumerate(core) if char in "il"][:_MAX_AMBIGUOUS_LETTERS]
+    """``core`` with every choice of its first i/l letters written as the ambiguous ``1``,
+    and of its first u and f letters written as people spell them to dodge a filter
+    (``fvck``, ``phuck``)."""
+    chars = list(core)
+    choices: list[tuple[int, str]] = [
+        (i, AMBIGUOUS) for i, char in enumerate(chars) if char in "il"
+    ][:_MAX_AMBIGUOUS_LETTERS]
+    choices += [(i, _RESPELLED[char]) for i, char in enumerate(chars) if char in _RESPELLED][
+        :_MAX_RESPELLED_LETTERS
+    ]
     found = {core}
-    for count in range(1, len(positions) + 1):
-        for chosen in combinations(positions, count):
-            chars = list(core)
-            for position in chosen:
-                chars[position] = AMBIGUOUS
-            found.add("".join(chars))
+    for count in range(1, len(choices) + 1):
+        for chosen in combinations(choices, count):
+            respelled = chars.copy()
+            for position, written in chosen:
+                respelled[position] = written
+            found.add("".join(respelled))
     return found
 
 

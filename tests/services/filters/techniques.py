@@ -150,6 +150,10 @@ CASES = [
             "what the f|_|(k",
             "go to hel|",
             "oh \\/\\/ell, |3/\\|)",
+            "oh s]-[it",
+            "what the fu<k",
+            "what the fu{k",
+            "what the fuc|{",
         ],
         [
             "a | b | c",
@@ -159,7 +163,14 @@ CASES = [
             "(ad) news",
             "hello (world)",
             "he said || nothing",
+            "if a<b and c{d} then",
+            "<3 you, a < b",
         ],
+    ),
+    *_cases(
+        "leet and respellings",
+        ["that was 8ad", "oh 5h17", "what the fvck", "what the phuck", "you @ss"],
+        ["gr8 m8, h8 it", "8ball and the 4th", "a fvnky phase", "it was 2024", "$5 and 10%"],
     ),
     *_cases(
         "look-alikes",
@@ -179,6 +190,12 @@ CASES = [
             "oh ѕһіт",  # Cyrillic only, in an English sentence
             "that was bаd",  # one Cyrillic a
             "go to ｈｅｌｌ",  # fullwidth
+            "oh ᔕᕼᓰᖶ",  # Canadian syllabics of fancy-text generators
+            "that was ᗷᗩᗪ",
+            "oh 丂卄丨ㄒ",  # CJK strokes
+            "oh ʂɦɨƭ",  # hooked letters
+            "oh ₴Ⱨ丨₮",  # currency signs
+            "go to ɦɛɬɬ",
         ],
         [
             "Привет, как дела? Всё хорошо.",
@@ -186,6 +203,9 @@ CASES = [
             "Բարեւ, ինչպես ես",
             "naïve café déjà vu",
             "ⓗⓔⓛⓛⓞ friend",
+            "สวัสดีครับ ผมชื่อสมชาย",
+            "我不知道，你好吗？",
+            "שלום עולם, מה שלומך",
         ],
     ),
 ]
