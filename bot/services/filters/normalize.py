@@ -109,7 +109,9 @@ def fold_char(char: str) -> str:
     for part in unicodedata.normalize("NFKD", char):
         if unicodedata.category(part).startswith("M"):
             continue
-        out.append(lookalike(part) or part.casefold())
+        # Some small letters fold to capitals (Cherokee): the look-alike may be the folded one.
+        folded = part.casefold()
+        out.append(lookalike(part) or (len(folded) == 1 and lookalike(folded)) or folded)
     return "".join(out)
 
 
@@ -149,6 +151,8 @@ def fold(text: str) -> Folded:
         elif char == _RTL_OVERRIDE and override is None:
             override, open_override = len(pieces), index
         piece = fold_native(char) if index in native else fold_char(char)
+        if char == "ß" and not (pieces and pieces[-1].isalpha()):
+            piece = "b"  # no word begins with an eszett: "ßitch" is a b
         if not piece:
             # A combining mark belongs to the letter before it: masking that letter masks
             # the mark too, so no accent is left dangling after "███".

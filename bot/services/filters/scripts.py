@@ -46,6 +46,12 @@ CONFUSABLES: Final[dict[str, str]] = {
     "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v",
     "ᴡ": "w", "ʏ": "y", "ᴢ": "z", "ꓲ": "i", "П": "n", "Λ": "a", "Σ": "e", "Ө": "o",
     "Є": "e", "є": "e", "Ф": "o", "ժ": "d", "ց": "g", "ֆ": "s", "Ŧ": "f", "ς": "c",
+    "ƒ": "f", "ĸ": "k", "ɭ": "l", "ƞ": "n", "ɵ": "o", "ƥ": "p", "ɾ": "r", "ƫ": "t",
+    "ʉ": "u", "ȥ": "z", "ȷ": "j", "ƨ": "s", "ɕ": "c", "Ғ": "f", "ғ": "f",
+    # Cherokee letters of fancy-text alphabets that Unicode's data leaves out
+    "Ꮖ": "i", "Ꮎ": "o", "Ᏸ": "b", "Ꮦ": "t", "Ꮸ": "c",
+    # Symbols that stand for letters: the cent sign, the partial-differential d
+    "¢": "c", "∂": "d",
 }  # fmt: skip
 # Letters a…z of the alphabets fancy-text generators offer, where neither Unicode's data
 # nor NFKD reads them so ("." where the alphabet has a letter read already).

@@ -196,6 +196,9 @@ CASES = [
             "oh ʂɦɨƭ",  # hooked letters
             "oh ₴Ⱨ丨₮",  # currency signs
             "go to ɦɛɬɬ",
+            "what the ƒυ¢к",  # f with a hook, the cent sign
+            "that was ß4∂",  # an eszett beginning a word
+            "oh ꮪꮋꮖꮦ",  # Cherokee small letters
         ],
         [
             "Привет, как дела? Всё хорошо.",
@@ -206,6 +209,8 @@ CASES = [
             "สวัสดีครับ ผมชื่อสมชาย",
             "我不知道，你好吗？",
             "שלום עולם, מה שלומך",
+            "Grüße aus der Straße",
+            "10¢ each and ∂f/∂x",
         ],
     ),
 ]
