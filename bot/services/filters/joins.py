@@ -3,7 +3,7 @@ and a phrase written without its space (``killyourself``, ``#KillYourself``).
 
 The skeleton keeps every fragment as a word of its own, so the matcher adds keys for the
 broken forms of each word rule: the word cut, at any places, into two or three fragments
-(``sh it``, ``s h it``, ``f-uc-k``; a word of a phrase into two). Such a hit counts only
+(``sh it``, ``s h it``, ``f-uc-k``, ``k i ll yourself``). Such a hit counts only
 where the fragments repeat no letter more than the rule does (``shh it`` is not ``shit``),
 stand at most :data:`MAX_SEPARATOR` characters apart (markdown not counted: ``||sh|| ||it||``),
 are not split by the end of a clause (``sh, it is late``, ``Sh. It was``) and are not an
@@ -14,12 +14,12 @@ join makes a rule's word keeps everyday text passing.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import combinations, pairwise, product
+from itertools import combinations, pairwise
 from typing import Final, NamedTuple
 
 # Phrases of more words than this get no broken forms (their number multiplies).
 _MAX_BROKEN_WORDS: Final = 3
-# A word rule (alone, not in a phrase) may be cut in this many places.
+# A word may be cut in this many places (and a phrase in as many, or once a word).
 _MAX_CUTS: Final = 2
 # Fragments further apart than this (in original characters, markdown aside) are separate
 # words.
@@ -47,39 +47,51 @@ class Break(NamedTuple):
     right: str
 
 
-def _cuts(word: str, most: int) -> list[tuple[int, ...]]:
-    """The ways to cut ``word`` (three letters or more) in at most ``most`` places."""
-    if len(word) < 3:
-        return [()]
-    return [cut for count in range(most + 1) for cut in combinations(range(1, len(word)), count)]
-
-
 def broken_forms(core: str) -> Iterator[tuple[str, tuple[Break, ...]]]:
-    """``core`` (padded with spaces) with each of its words of three letters or more either
-    whole or cut, at least one cut: ``(" ba d ", (Break(3, 0, "ba", "d"),))`` …
+    """``core`` (padded with spaces) with its words of three letters or more cut, each in
+    at most :data:`_MAX_CUTS` places, in all at least once and at most in :data:`_MAX_CUTS`
+    places or once a word: ``(" ba d ", (Break(3, 0, "ba", "d"),))`` …
     Offsets are those of the padded text; the caller maps them to the collapsed key."""
     words = core.split(" ")
     if len(words) > _MAX_BROKEN_WORDS:
         return
-    most = _MAX_CUTS if len(words) == 1 else 1
-    choices = [_cuts(word, most) for word in words]
-    for cuts in product(*choices):
-        if not any(cuts):
+    places = [
+        (w, cut) for w, word in enumerate(words) if len(word) >= 3 for cut in range(1, len(word))
+    ]
+    for count in range(1, _MAX_CUTS * len(words) + 1):
+        for chosen in combinations(places, count):
+            cuts: list[list[int]] = [[] for _ in words]
+            for w, cut in chosen:
+                cuts[w].append(cut)
+            if any(len(word_cuts) > _MAX_CUTS for word_cuts in cuts):
+                continue
+            yield _cut_text(words, cuts)
+
+
+def _cut_text(words: list[str], cuts: list[list[int]]) -> tuple[str, tuple[Break, ...]]:
+    pieces: list[str] = []
+    breaks: list[Break] = []
+    length = 0
+    for word, word_cuts in zip(words, cuts, strict=True):
+        if not word_cuts:
+            pieces.append(" " + word)
+            length += len(word) + 1
             continue
-        text = ""
-        breaks: list[Break] = []
-        for word, word_cuts in zip(words, cuts, strict=True):
-            before = len(text)
-            text += " "
-            previous = 0
-            ends = (*word_cuts[1:], len(word)) if word_cuts else ()
-            for cut, after in zip(word_cuts, ends, strict=True):
-                text += word[previous:cut]
-                breaks.append(Break(len(text), before, word[previous:cut], word[cut:after]))
-                text += " "
-                before, previous = -1, cut
-            text += word[previous:]
-        yield text + " ", tuple(breaks)
+        before, previous = length, 0
+        length += 1
+        pieces.append(" ")
+        ends = [*word_cuts[1:], len(word)]
+        for cut, after in zip(word_cuts, ends, strict=True):
+            left = word[previous:cut]
+            length += len(left)
+            breaks.append(Break(length, before, left, word[cut:after]))
+            pieces.append(left + " ")
+            length += 1
+            before, previous = -1, cut
+        pieces.append(word[previous:])
+        length += len(word) - previous
+    pieces.append(" ")
+    return "".join(pieces), tuple(breaks)
 
 
 def joined_phrase(core: str) -> str | None:
