@@ -10,8 +10,10 @@ characters whose name says they are a Latin letter in a frame (``NEGATIVE SQUARE
 CAPITAL LETTER B`` 🅱, ``NEGATIVE CIRCLED CAPITAL LETTER B`` 🅑), which NFKD leaves alone.
 
 A word written wholly in Cyrillic, Greek, Armenian, Thai, Hebrew or CJK next to another such
-word is a real word of that script, not an evasion (``как дела``): :func:`native_words`
-finds those, and they are folded without the Latin readings.
+word is a real word of that script, not an evasion (``как дела``), if it has a letter that
+looks like no Latin one (``д``, ``л``): :func:`native_words` finds those, and they are
+folded without the Latin readings. A word wholly of look-alikes (``ѕһіт``) is read as Latin
+even among other Cyrillic words.
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ FANCY: Final[dict[str, str]] = {
     for index, char in enumerate(alphabet)
     if char != "."
 }
+# Small Cyrillic letters drawn like Latin small capitals (ᴛ ᴋ ᴍ ʜ ʙ).
+_SMALL_CAPITAL_SHAPES: Final = frozenset("ткмнв")
 _FRAMED: Final = re.compile(r"\bLETTER ([A-Z])$")
 _REAL_SCRIPTS: Final = frozenset(("CYRILLIC", "GREEK", "ARMENIAN", "THAI", "HEBREW", "CJK"))
 _WORD: Final = re.compile(r"[^\W\d_]{2,}")
@@ -120,9 +124,21 @@ def native_words(text: str) -> set[int]:
         words.append((match.start(), match.end(), script))
     native: set[int] = set()
     for index, (start, end, script) in enumerate(words):
-        if script not in _REAL_SCRIPTS:
+        if script not in _REAL_SCRIPTS or all(map(looks_latin, text[start:end])):
             continue
         neighbours = words[max(0, index - 1) : index] + words[index + 1 : index + 2]
         if any(other == script for _, _, other in neighbours):
             native.update(range(start, end))
     return native
+
+
+@lru_cache(maxsize=8192)
+def looks_latin(char: str) -> bool:
+    """Whether ``char`` (or its letter without accents) looks like a Latin letter in
+    ordinary fonts: Unicode's confusables, and Cyrillic letters shaped like small capitals.
+    (The hand-written table's ``п`` for n or ``и`` for u are letters of real words.)"""
+    base = unicodedata.normalize("NFKD", char)[:1]
+    table = unicode_confusables()
+    return any(
+        part.isascii() or part in table or part in _SMALL_CAPITAL_SHAPES for part in {char, base}
+    )

@@ -199,6 +199,8 @@ CASES = [
             "what the ƒυ¢к",  # f with a hook, the cent sign
             "that was ß4∂",  # an eszett beginning a word
             "oh ꮪꮋꮖꮦ",  # Cherokee small letters
+            "оһ ѕһіт",  # wholly Cyrillic, every letter a look-alike
+            "ΒΑΔ ΒΑΔ".replace("Δ", "D"),  # Greek capitals with a Latin D
         ],
         [
             "Привет, как дела? Всё хорошо.",
@@ -210,6 +212,8 @@ CASES = [
             "我不知道，你好吗？",
             "שלום עולם, מה שלומך",
             "Grüße aus der Straße",
+            "вот это да, кот тут",  # Russian words of look-alikes only, beside real ones
+            "Я не знаю, что сказать",
             "10¢ each and ∂f/∂x",
         ],
     ),
