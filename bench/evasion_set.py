@@ -123,6 +123,35 @@ TECHNIQUES: dict[str, Callable[[str], str]] = {
     "spoiler inside": lambda w: w[:2] + "||" + w[2:-1] + "||" + w[-1],
     "bold inside": lambda w: w[:1] + "**" + w[1:3] + "**" + w[3:],
     "spaced look-alikes": lambda w: " ".join(_letters({"s": "ѕ", "i": "і", "a": "а", "o": "о"})(w)),
+    "letters one a line": _between("\n"),
+    "letters one a windows line": _between("\r\n"),
+    "cut twice": lambda w: f"{w[:1]} {w[1:2]} {w[2:]}",
+    "cut twice with dashes": lambda w: f"{w[:1]}-{w[1:3]}-{w[3:]}",
+    "split spoilers": lambda w: f"||{w[:2]}|| ||{w[2:]}||",
+    "spaced leet": lambda w: " ".join(_letters({"a": "4", "i": "1", "s": "5", "t": "7"})(w)),
+    "dotted symbol leet": lambda w: ".".join(_letters({"s": "$", "i": "!", "a": "@"})(w)),
+    "more drawn letters": _letters({"a": "/\\", "c": "<", "h": "]-[", "k": "|{"}),
+    "respellings": _letters({"f": "ph", "u": "v", "b": "8", "i": "!", "s": "5"}),
+    "fancy syllabics": _letters(
+        {"s": "ᔕ", "h": "ᕼ", "i": "ᓰ", "t": "ᖶ", "f": "ᖴ", "u": "ᑌ", "c": "ᑕ", "k": "ᛕ"}
+        | {"b": "ᗷ", "a": "ᗩ", "r": "ᖇ", "d": "ᗪ", "l": "ᒪ", "y": "ᖻ", "o": "ᝪ", "e": "ᗴ"}
+    ),
+    "hooked letters": _letters(
+        {"s": "ʂ", "h": "ɦ", "i": "ɨ", "t": "ƭ", "f": "ʄ", "u": "ʊ", "c": "ƈ", "k": "ƙ"}
+        | {"b": "ɓ", "a": "ą", "r": "ŗ", "d": "ɖ", "l": "ɬ", "y": "ყ", "o": "σ", "e": "ɛ"}
+    ),
+    "currency signs": _letters(
+        {"s": "₴", "h": "Ⱨ", "t": "₮", "f": "₣", "u": "Ʉ", "c": "₵", "k": "₭", "b": "฿"}
+        | {"a": "₳", "r": "Ɽ", "d": "Đ", "l": "Ⱡ", "y": "Ɏ", "o": "Ø", "e": "Ɇ"}
+    ),
+    "cjk strokes": _letters(
+        {"s": "丂", "h": "卄", "i": "丨", "t": "ㄒ", "f": "千", "u": "ㄩ", "c": "匚", "k": "Ҝ"}
+        | {"b": "乃", "a": "卂", "r": "尺", "d": "ᗪ", "l": "ㄥ", "y": "ㄚ", "o": "ㄖ", "e": "乇"}
+    ),
+    "mixed fancy letters": _letters(
+        {"f": "ƒ", "c": "¢", "d": "∂", "t": "т", "i": "ι", "s": "ѕ", "a": "α", "h": "н"}
+        | {"b": "в", "u": "υ", "k": "к", "r": "я", "l": "ℓ", "y": "у", "o": "σ", "e": "є"}
+    ),
 }
 PHRASE_TECHNIQUES: dict[str, Callable[[str], str]] = {
     "phrase without its space": lambda p: p.replace(" ", ""),
@@ -131,6 +160,9 @@ PHRASE_TECHNIQUES: dict[str, Callable[[str], str]] = {
     "phrase with a hangul filler": lambda p: p.replace(" ", "\u3164"),
     "phrase in CamelCase": lambda p: p.title().replace(" ", ""),
     "phrase as a hashtag": lambda p: "#" + p.title().replace(" ", ""),
+    "phrase a word a line": lambda p: p.replace(" ", "\n"),
+    "phrase with a dot": lambda p: p.replace(" ", "."),
+    "phrase with an underscore": lambda p: p.replace(" ", "_"),
 }
 INNOCENT = [
     "I grew up in Scunthorpe, near the river.",
@@ -178,6 +210,21 @@ INNOCENT = [
     "Sit, hit, knit, spit: verbs for the class.",
     "The fox ate the peach in the beach hut.",
     "Batch, hutch, Dutch, clutch: words that rhyme.",
+    "Sh, it is late; shh. It was a long day.",
+    "Sh. It was late, she said.",
+    "The list:\nA\nB\nC\nand the answer was B.",
+    "The poem spells\nS\nH\nI\nP\ndown its side.",
+    "Vote 1 2 3, pay $ 5 0, at 3 a.m. on the 4th.",
+    "gr8 m8, h8 that 8ball, see you l8r.",
+    "A fvnky phase with phat beats.",
+    "In code a<b and c{d} and x]-[y are fine.",
+    "สวัสดีครับ ผมชื่อสมชาย ยินดีที่ได้รู้จัก",
+    "我不知道，你好吗？今天天气很好。",
+    "שלום עולם, מה שלומך היום",
+    "Grüße aus der Straße, sagte sie.",
+    "It costs 10¢ each, and ∂f/∂x is a derivative.",
+    "Type F U N, then B I T E, then S H I P.",
+    "Ｓｈｉｐ ｔｈｅ ｂｏｘ ｔｏｄａｙ",
 ]
 INNOCENT_VARIANTS: dict[str, Callable[[str], str]] = {
     "innocent": lambda t: t,

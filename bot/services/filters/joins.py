@@ -2,9 +2,11 @@
 and a phrase written without its space (``killyourself``, ``#KillYourself``).
 
 The skeleton keeps every fragment as a word of its own, so the matcher adds keys for the
-broken forms of each word rule: the word cut once, at each place, into two fragments. Such
-a hit counts only where the fragments repeat no letter more than the rule does (``shh it``
-is not ``shit``), stand at most :data:`MAX_SEPARATOR` characters apart, and are not an
+broken forms of each word rule: the word cut, at any places, into two or three fragments
+(``sh it``, ``s h it``, ``f-uc-k``, ``k i ll yourself``). Such a hit counts only
+where the fragments repeat no letter more than the rule does (``shh it`` is not ``shit``),
+stand at most :data:`MAX_SEPARATOR` characters apart (markdown not counted: ``||sh|| ||it||``),
+are not split by the end of a clause (``sh, it is late``, ``Sh. It was``) and are not an
 ordinary contraction (``he'll``, ``we'd``, ``band's hit``): joining neighbours only when the
 join makes a rule's word keeps everyday text passing.
 """
@@ -12,13 +14,19 @@ join makes a rule's word keeps everyday text passing.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import product
+from itertools import combinations, pairwise
 from typing import Final, NamedTuple
 
 # Phrases of more words than this get no broken forms (their number multiplies).
 _MAX_BROKEN_WORDS: Final = 3
-# Fragments further apart than this (in original characters) are separate words.
+# A word may be cut in this many places (and a phrase in as many, or once a word).
+_MAX_CUTS: Final = 2
+# Fragments further apart than this (in original characters, markdown aside) are separate
+# words.
 MAX_SEPARATOR: Final = 3
+_MARKDOWN: Final = str.maketrans("", "", "*_~`|")
+# Punctuation that ends a clause: followed by whitespace it separates words.
+_CLAUSE_ENDS: Final = frozenset(",.;:!?")
 # The fragment before 'd 'll 're 've 'm in an everyday contraction.
 _PRONOUNS: Final = frozenset((
     "i", "you", "he", "she", "it", "we", "they", "who", "what", "that", "there", "here",
@@ -29,8 +37,9 @@ _CONTRACTION_ENDS: Final = frozenset(("d", "ll", "re", "ve", "m"))
 
 
 class Break(NamedTuple):
-    """A word of a rule cut in two, in a key: where the cut's space and the space before
-    the word are (offsets in the key), and the two fragments."""
+    """A cut in a word of a rule, in a key: where the cut's space is and, for a word's first
+    cut, where the space before the word is (offsets in the key; -1 for a later cut), and
+    the fragments on either side of the cut."""
 
     at: int
     before: int
@@ -39,27 +48,50 @@ class Break(NamedTuple):
 
 
 def broken_forms(core: str) -> Iterator[tuple[str, tuple[Break, ...]]]:
-    """``core`` (padded with spaces) with each of its words of three letters or more either
-    whole or cut once, at least one cut: ``(" ba d ", (Break(3, 0, "ba", "d"),))`` …
+    """``core`` (padded with spaces) with its words of three letters or more cut, each in
+    at most :data:`_MAX_CUTS` places, in all at least once and at most in :data:`_MAX_CUTS`
+    places or once a word: ``(" ba d ", (Break(3, 0, "ba", "d"),))`` …
     Offsets are those of the padded text; the caller maps them to the collapsed key."""
     words = core.split(" ")
     if len(words) > _MAX_BROKEN_WORDS:
         return
-    choices = [[0, *range(1, len(word))] if len(word) >= 3 else [0] for word in words]
-    for cuts in product(*choices):
-        if not any(cuts):
+    places = [
+        (w, cut) for w, word in enumerate(words) if len(word) >= 3 for cut in range(1, len(word))
+    ]
+    for count in range(1, _MAX_CUTS * len(words) + 1):
+        for chosen in combinations(places, count):
+            cuts: list[list[int]] = [[] for _ in words]
+            for w, cut in chosen:
+                cuts[w].append(cut)
+            if any(len(word_cuts) > _MAX_CUTS for word_cuts in cuts):
+                continue
+            yield _cut_text(words, cuts)
+
+
+def _cut_text(words: list[str], cuts: list[list[int]]) -> tuple[str, tuple[Break, ...]]:
+    pieces: list[str] = []
+    breaks: list[Break] = []
+    length = 0
+    for word, word_cuts in zip(words, cuts, strict=True):
+        if not word_cuts:
+            pieces.append(" " + word)
+            length += len(word) + 1
             continue
-        text = ""
-        breaks: list[Break] = []
-        for word, cut in zip(words, cuts, strict=True):
-            before = len(text)
-            text += " "
-            if cut:
-                breaks.append(Break(len(text) + cut, before, word[:cut], word[cut:]))
-                text += f"{word[:cut]} {word[cut:]}"
-            else:
-                text += word
-        yield text + " ", tuple(breaks)
+        before, previous = length, 0
+        length += 1
+        pieces.append(" ")
+        ends = [*word_cuts[1:], len(word)]
+        for cut, after in zip(word_cuts, ends, strict=True):
+            left = word[previous:cut]
+            length += len(left)
+            breaks.append(Break(length, before, left, word[cut:after]))
+            pieces.append(left + " ")
+            length += 1
+            before, previous = -1, cut
+        pieces.append(word[previous:])
+        length += len(word) - previous
+    pieces.append(" ")
+    return "".join(pieces), tuple(breaks)
 
 
 def joined_phrase(core: str) -> str | None:
@@ -86,5 +118,9 @@ def is_contraction_tail(fragment: str, separator_before: str) -> bool:
 
 
 def separates(separator: str) -> bool:
-    """Whether fragments this far apart are separate words anyway."""
-    return len(separator) > MAX_SEPARATOR or separator.count("\n") > 1
+    """Whether fragments this far apart, or split so, are separate words anyway."""
+    if len(separator.translate(_MARKDOWN)) > MAX_SEPARATOR or separator.count("\n") > 1:
+        return True
+    return any(
+        char in _CLAUSE_ENDS and following.isspace() for char, following in pairwise(separator)
+    )

@@ -1,10 +1,12 @@
-"""Letters drawn with several symbols: ``|3`` b, ``|)`` d, ``(`` c, ``|-|`` h, ``|_|`` u,
-``|\\|`` n, ``/\\`` a, ``\\/`` v, ``\\/\\/`` w, ``|<`` k, and ``|`` ending a word as l
-(``he||`` stays a spoiler's end).
+"""Letters drawn with several symbols: ``|3`` b, ``|)`` d, ``(``, ``<`` or ``{`` c,
+``|-|`` or ``]-[`` h, ``|_|`` u, ``|\\|`` or ``/\\/`` n, ``|\\/|`` or ``/\\/\\`` m, ``/\\``
+a, ``\\/`` v, ``\\/\\/`` w, ``|<`` or ``|{`` k, and ``|`` ending a word as l (``he||``
+stays a spoiler's end).
 
 They are read only where they touch a letter (or another drawn letter) of the same word, so
 a smiley, a path or a table (``a | b``, ``:)``, ``C:\\\\temp``) stays what it is; a lone
-``(`` is a c only between two letters (``fu(k``), never an opening parenthesis.
+``(``, ``<`` or ``{`` is a c only between two letters (``fu(k``, ``fu<k``), never an
+opening parenthesis.
 """
 
 from __future__ import annotations
@@ -16,8 +18,13 @@ from inkwell.bot.services.filters.views import Folded
 
 _DRAWN: Final = {
     "\\/\\/": "w",
+    "|\\/|": "m",
+    "/\\/\\": "m",
     "|\\|": "n",
+    "/\\/": "n",
     "|-|": "h",
+    "]-[": "h",
+    "|{": "k",
     "|_|": "u",
     "|3": "b",
     "|)": "d",
@@ -26,9 +33,9 @@ _DRAWN: Final = {
     "\\/": "v",
 }
 _SEQUENCES: Final = re.compile("|".join(re.escape(drawn) for drawn in _DRAWN))
-_INNER_C: Final = re.compile(r"(?<=[a-z])\((?=[a-z])")
+_INNER_C: Final = re.compile(r"(?<=[a-z])[(<{](?=[a-z])")
 _FINAL_L: Final = re.compile(r"(?<=[a-z])\|(?![\w|\\/<)3_-])")
-_SYMBOLS: Final = frozenset("|/\\(")
+_SYMBOLS: Final = frozenset("|/\\(<{]")
 
 
 def read_drawn_letters(folded: Folded) -> Folded:

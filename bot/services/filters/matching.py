@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any, Final
 
 import ahocorasick
@@ -47,6 +47,9 @@ from inkwell.bot.services.filters.views import Skeleton
 # "1" in a word may be an i or an l: each i/l of a pattern also matches a "1". Patterns with
 # more i's and l's than this get the extra readings on their first few only.
 _MAX_AMBIGUOUS_LETTERS: Final = 5
+# A u written v and an f written ph: on the first few of a pattern's u's and f's.
+_RESPELLED: Final = {"u": "v", "f": "ph"}
+_MAX_RESPELLED_LETTERS: Final = 2
 _ALLOWED: Final = -1
 # What follows the user part of an e-mail address or a host name: a dot, then more name.
 _DOMAIN_DOT: Final = re.compile(r"\.\w")
@@ -99,15 +102,23 @@ def collapse(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 def readings(core: str) -> set[str]:
-    """``core`` with every choice of its first i/l letters written as the ambiguous ``1``."""
-    positions = [i for i, char in enumerate(core) if char in "il"][:_MAX_AMBIGUOUS_LETTERS]
+    """``core`` with every choice of its first i/l letters written as the ambiguous ``1``,
+    and of its first u and f letters written as people spell them to dodge a filter
+    (``fvck``, ``phuck``)."""
+    chars = list(core)
+    choices: list[tuple[int, str]] = [
+        (i, AMBIGUOUS) for i, char in enumerate(chars) if char in "il"
+    ][:_MAX_AMBIGUOUS_LETTERS]
+    choices += [(i, _RESPELLED[char]) for i, char in enumerate(chars) if char in _RESPELLED][
+        :_MAX_RESPELLED_LETTERS
+    ]
     found = {core}
-    for count in range(1, len(positions) + 1):
-        for chosen in combinations(positions, count):
-            chars = list(core)
-            for position in chosen:
-                chars[position] = AMBIGUOUS
-            found.add("".join(chars))
+    for count in range(1, len(choices) + 1):
+        for chosen in combinations(choices, count):
+            respelled = chars.copy()
+            for position, written in chosen:
+                respelled[position] = written
+            found.add("".join(respelled))
     return found
 
 
@@ -179,13 +190,22 @@ class RuleMatcher:
     def _add_broken(keys: dict[str, list[_Entry]], core: str, index: int) -> None:
         # Only the plain reading gets broken forms: with the 1-for-i/l readings too they
         # multiply the keys (and the compile time) for a combination nobody writes.
+        # Most words repeat no letter: then every form is its own key, offsets unchanged.
+        plain = not any(a == b != " " for a, b in pairwise(core))
         for padded, breaks in broken_forms(core):
-            key, runs = collapse(padded)
-
-            def at(offset: int, padded: str = padded) -> int:
-                return len(collapse(padded[:offset])[0])
-
-            moved = tuple(Break(at(b.at), at(b.before), b.left, b.right) for b in breaks)
+            if plain:
+                key, runs, moved = padded, (1,) * len(padded), breaks
+            else:
+                key, runs = collapse(padded)
+                # at[offset]: where padded[offset] is in the key (its collapsed prefix's length)
+                at = [0]
+                for offset, char in enumerate(padded):
+                    kept = offset == 0 or char == " " or char != padded[offset - 1]
+                    at.append(at[-1] + kept)
+                moved = tuple(
+                    Break(at[b.at], at[b.before] if b.before >= 0 else -1, b.left, b.right)
+                    for b in breaks
+                )
             entry = _Entry(index, runs, 1, 1, moved)
             bucket = keys.setdefault(key, [])
             if entry not in bucket:
@@ -236,13 +256,12 @@ class RuleMatcher:
         starts, ends = skel.starts, skel.ends
         for cut in entry.breaks:
             separator = original[starts[begin + cut.at] : ends[begin + cut.at]]
-            before = original[starts[begin + cut.before] : ends[begin + cut.before]]
-            if (
-                separates(separator)
-                or is_contraction(cut.left, cut.right, separator)
-                or is_contraction_tail(cut.left, before)
-            ):
+            if separates(separator) or is_contraction(cut.left, cut.right, separator):
                 return False
+            if cut.before >= 0:
+                before = original[starts[begin + cut.before] : ends[begin + cut.before]]
+                if is_contraction_tail(cut.left, before):
+                    return False
         return True
 
     @property

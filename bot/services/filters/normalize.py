@@ -19,7 +19,8 @@ original it came from, so a match can be masked in the original exactly.
 * :func:`skeleton` — the view keyword rules run on, built from the folded view: Discord
   markdown inside a word removed (``b**a**d``), leetspeak read as letters inside words that
   have letters (``5h1t``; ``2024`` stays a number), single letters spaced out joined
-  (``b.a.d``, ``b a d``, ``b-a-d``), every run of other characters turned into one space,
+  (``b.a.d``, ``b a d``, ``b-a-d``, one a line, and leet among them: ``5 h 1 7``,
+  ``$.h.!.t``), every run of other characters turned into one space,
   and runs of a repeated letter collapsed to one letter that remembers its run length.
 
 ``1``, ``!`` and ``|`` inside a word may stand for ``i`` or ``l``; the skeleton keeps them
@@ -47,6 +48,7 @@ LEET: Final = {
     "0": "o",
     "5": "s",
     "7": "t",
+    "8": "b",
     "$": "s",
     "@": "a",
     "1": "1",
@@ -58,6 +60,9 @@ LEET: Final = {
 _EDGE_PUNCTUATION: Final = frozenset("@!|")
 _LEET_SYMBOLS: Final = frozenset("$@!|")
 AMBIGUOUS: Final = "1"
+# Leet characters that may stand alone among spaced letters ("5 h 1 7"); "|" there is a
+# table's or a spoiler's bar.
+_LONE_LEET: Final = frozenset(LEET) - {"|"}
 
 # Characters of Discord markdown: inside a word they are removed, elsewhere they separate.
 _MARKDOWN: Final = frozenset("*_~`|\\")
@@ -72,7 +77,8 @@ _BLANK_LETTERS: Final = frozenset("\u3164\uffa0\u115f\u1160\u2800")
 _RTL_OVERRIDE: Final = "\u202e"
 _OVERRIDE_ENDS: Final = frozenset("\u202c\n")
 
-# A gap of at most this many characters (no line break) joins spaced-out single letters.
+# A gap of at most this many characters (one line break at most) joins spaced-out single
+# letters.
 _MAX_LETTER_GAP: Final = 3
 # English words of one letter: at the end of a run of spaced letters they may stand apart.
 _ONE_LETTER_WORDS: Final = frozenset("ai")
@@ -103,7 +109,9 @@ def fold_char(char: str) -> str:
     for part in unicodedata.normalize("NFKD", char):
         if unicodedata.category(part).startswith("M"):
             continue
-        out.append(lookalike(part) or part.casefold())
+        # Some small letters fold to capitals (Cherokee): the look-alike may be the folded one.
+        folded = part.casefold()
+        out.append(lookalike(part) or (len(folded) == 1 and lookalike(folded)) or folded)
     return "".join(out)
 
 
@@ -143,6 +151,8 @@ def fold(text: str) -> Folded:
         elif char == _RTL_OVERRIDE and override is None:
             override, open_override = len(pieces), index
         piece = fold_native(char) if index in native else fold_char(char)
+        if char == "ß" and not (pieces and pieces[-1].isalpha()):
+            piece = "b"  # no word begins with an eszett: "ßitch" is a b
         if not piece:
             # A combining mark belongs to the letter before it: masking that letter masks
             # the mark too, so no accent is left dangling after "███".
@@ -199,7 +209,9 @@ class _Token:
     text: str
     positions: Sequence[int]  # a range when the word is one contiguous piece of the text
     gap_before: int = 0  # folded characters since the previous word
-    break_before: bool = False  # a line break since the previous word
+    lines_before: int = 0  # line breaks since the previous word
+    # A lone leet character ("5", "$"): the letter it reads as among spaced letters.
+    leet: str | None = None
 
 
 def _classify(stretch: str) -> list[tuple[str, int, int]]:
@@ -240,6 +252,9 @@ def _classify(stretch: str) -> list[tuple[str, int, int]]:
 def _read_word(word: list[tuple[str, int, int]], offset: int) -> _Token | None:
     """One word of a stretch with leetspeak read (only if it has a letter: "2024" stays)."""
     has_letter = any(c.isalpha() for c, _, _ in word)
+    if len(word) == 1 and word[0][0] in _LONE_LEET:
+        char, _, position = word[0]
+        return _Token(char, [position + offset], leet=LEET[char])
     # "Great!!", "me@", "!important": those symbols are punctuation at a word's edge.
     first, last = 0, len(word)
     while last > first and word[last - 1][0] in _EDGE_PUNCTUATION:
@@ -286,14 +301,15 @@ def _tokens(folded: str) -> list[_Token]:
         stretch = match.group()
         if stretch.isalpha() or stretch.isdigit():
             # Most words: plain letters (or a plain number), one contiguous piece.
-            found = [_Token(stretch, range(start, end))]
+            leet = LEET.get(stretch) if len(stretch) == 1 else None
+            found = [_Token(stretch, range(start, end), leet=leet)]
         else:
             found = _words_of(stretch, start)
         for token in found:
             first = token.positions[0]
             if last >= 0:
                 token.gap_before = first - last - 1
-                token.break_before = "\n" in folded[last + 1 : first]
+                token.lines_before = folded.count("\n", last + 1, first)
             tokens.append(token)
             last = token.positions[-1]
     return tokens
@@ -302,66 +318,64 @@ def _tokens(folded: str) -> list[_Token]:
 def _join_spaced_letters(tokens: list[_Token], trim: bool = False) -> tuple[list[_Token], bool]:
     """``b.a.d`` → ``bad``: three or more single letters with short gaps become one word.
 
-    With ``trim``, a one-letter word at either end of a run stands apart when three letters
-    remain: ``a b i t c h`` → ``a bitch``, ``s h i t, I`` → ``shit i``. Also says whether
-    some run had such an end.
+    With ``trim``, a one-letter word at either end of a run stands apart: ``a b i t c h`` →
+    ``a bitch``, ``s h i t, I`` → ``shit i``, ``a s h it`` → ``a s h it`` (two letters left
+    are fragments, see ``joins.py``). Also says whether some run had such an end.
     """
     joined: list[_Token] = []
     edges = False
     index = 0
     while index < len(tokens):
         end = index + 1
-        if len(tokens[index].text) == 1 and not tokens[index].text.isdigit():
-            while (
-                end < len(tokens)
-                and len(tokens[end].text) == 1
-                and not tokens[end].text.isdigit()
-                and not tokens[end].break_before
-                and tokens[end].gap_before <= _MAX_LETTER_GAP
-            ):
+        if _spaced(tokens[index]):
+            while end < len(tokens) and _spaced(tokens[end]) and _close(tokens[end]):
                 end += 1
+            if not any(token.leet is None for token in tokens[index:end]):
+                end = index + 1  # "1 2 3", "$ 5 0": no letter, no word
         tail: list[_Token] = []
-        if trim and end - index > _MIN_SPACED_LETTERS:
+        if trim and end - index >= _MIN_SPACED_LETTERS:
             if tokens[index].text in _ONE_LETTER_WORDS:
                 joined.append(tokens[index])
                 index += 1
-            if end - index > _MIN_SPACED_LETTERS and tokens[end - 1].text in _ONE_LETTER_WORDS:
+            if end - index >= _MIN_SPACED_LETTERS and tokens[end - 1].text in _ONE_LETTER_WORDS:
                 end -= 1
                 tail = [tokens[end]]
-        if end - index > _MIN_SPACED_LETTERS and not trim:
+        if end - index >= _MIN_SPACED_LETTERS and not trim:
             edges = edges or any(tokens[k].text in _ONE_LETTER_WORDS for k in (index, end - 1))
         if end - index >= _MIN_SPACED_LETTERS:
             first = tokens[index]
             run = tokens[index:end]
             positions = [position for token in run for position in token.positions]
-            text = "".join(token.text for token in run)
-            joined.append(_Token(text, positions, first.gap_before, first.break_before))
+            text = "".join(token.leet or token.text for token in run)
+            joined.append(_Token(text, positions, first.gap_before, first.lines_before))
         else:
             joined.extend(tokens[index:end])
         joined.extend(tail)
         index = end + len(tail)
-    return joined, edges
+    # A lone leet symbol outside a run of letters is punctuation ("$ 5", "wow !").
+    return [token for token in joined if token.text[0] not in _LEET_SYMBOLS], edges
 
 
-def _single_letter(token: _Token) -> bool:
-    return len(token.text) == 1 and not token.text.isdigit()
+def _spaced(token: _Token) -> bool:
+    """Whether ``token`` may be one of a run of spaced-out letters."""
+    return len(token.text) == 1 and (token.text.isalpha() or token.leet is not None)
+
+
+def _close(token: _Token) -> bool:
+    """Whether ``token`` is near enough to the word before it to join a run of letters."""
+    return token.lines_before <= 1 and token.gap_before <= _MAX_LETTER_GAP
 
 
 def _open_letters(tokens: list[_Token], folded: str) -> int | None:
     """The folded position where a trailing run of single letters begins, if letters
     appended later would join it (``B A D`` may still become ``B A D G E``)."""
-    if not tokens or not _single_letter(tokens[-1]):
+    if not tokens or not _spaced(tokens[-1]):
         return None
     after = folded[tokens[-1].positions[-1] + 1 :]
-    if "\n" in after or len(after) > _MAX_LETTER_GAP:
+    if after.count("\n") > 1 or len(after) > _MAX_LETTER_GAP:
         return None
     first = len(tokens) - 1
-    while (
-        first > 0
-        and _single_letter(tokens[first - 1])
-        and not tokens[first].break_before
-        and tokens[first].gap_before <= _MAX_LETTER_GAP
-    ):
+    while first > 0 and _spaced(tokens[first - 1]) and _close(tokens[first]):
         first -= 1
     return tokens[first].positions[0]
 

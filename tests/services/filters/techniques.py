@@ -45,13 +45,27 @@ CASES = [
     ),
     *_cases(
         "spaced letters",
-        ["it was b a d", "B.A.D.", "s-h-i-t happens", "so b . a . d"],
+        [
+            "it was b a d",
+            "B.A.D.",
+            "s-h-i-t happens",
+            "so b . a . d",
+            "oh s\nh\ni\nt",  # one letter a line
+            "it was b\r\na\r\nd",
+            "oh 5 h 1 7",  # leet among the letters
+            "oh $.h.!.t",
+            "it was b 4 d",
+        ],
         [
             "the badge read B A D G E",
             "H E L L O there",
             "the B.A.S.S. fishing tour",
             "a b c",
             "I am a cat",
+            "b\n\na\n\nd",  # a paragraph apart
+            "the badge read\nB\nA\nD\nG\nE",
+            "1 2 3 4, $ 5 0",
+            "at 3 a.m.",
         ],
     ),
     *_cases(
@@ -100,6 +114,11 @@ CASES = [
             "just k ill yourse lf",
             "oh s h i t, I forgot",
             "you are a b a d one",
+            "what a s h it show",  # cut twice
+            "oh sh i t",
+            "oh s-hi-t",
+            "oh sh'i't",
+            "oh ||sh|| ||it||",  # markdown is not distance
         ],
         [
             "he'll be fine",
@@ -117,6 +136,9 @@ CASES = [
             "iPhone, McDonald, YouTube",
             "we camped at #HellCreek",
             "ba\n\n\nd",
+            "sh, it is late",  # the end of a clause separates
+            "Sh. It was late.",
+            "I said sh; it woke her",
         ],
     ),
     *_cases(
@@ -128,6 +150,10 @@ CASES = [
             "what the f|_|(k",
             "go to hel|",
             "oh \\/\\/ell, |3/\\|)",
+            "oh s]-[it",
+            "what the fu<k",
+            "what the fu{k",
+            "what the fuc|{",
         ],
         [
             "a | b | c",
@@ -137,7 +163,14 @@ CASES = [
             "(ad) news",
             "hello (world)",
             "he said || nothing",
+            "if a<b and c{d} then",
+            "<3 you, a < b",
         ],
+    ),
+    *_cases(
+        "leet and respellings",
+        ["that was 8ad", "oh 5h17", "what the fvck", "what the phuck", "you @ss"],
+        ["gr8 m8, h8 it", "8ball and the 4th", "a fvnky phase", "it was 2024", "$5 and 10%"],
     ),
     *_cases(
         "look-alikes",
@@ -157,6 +190,17 @@ CASES = [
             "oh ѕһіт",  # Cyrillic only, in an English sentence
             "that was bаd",  # one Cyrillic a
             "go to ｈｅｌｌ",  # fullwidth
+            "oh ᔕᕼᓰᖶ",  # Canadian syllabics of fancy-text generators
+            "that was ᗷᗩᗪ",
+            "oh 丂卄丨ㄒ",  # CJK strokes
+            "oh ʂɦɨƭ",  # hooked letters
+            "oh ₴Ⱨ丨₮",  # currency signs
+            "go to ɦɛɬɬ",
+            "what the ƒυ¢к",  # f with a hook, the cent sign
+            "that was ß4∂",  # an eszett beginning a word
+            "oh ꮪꮋꮖꮦ",  # Cherokee small letters
+            "оһ ѕһіт",  # wholly Cyrillic, every letter a look-alike
+            "ΒΑΔ ΒΑΔ".replace("Δ", "D"),  # Greek capitals with a Latin D
         ],
         [
             "Привет, как дела? Всё хорошо.",
@@ -164,6 +208,13 @@ CASES = [
             "Բարեւ, ինչպես ես",
             "naïve café déjà vu",
             "ⓗⓔⓛⓛⓞ friend",
+            "สวัสดีครับ ผมชื่อสมชาย",
+            "我不知道，你好吗？",
+            "שלום עולם, מה שלומך",
+            "Grüße aus der Straße",
+            "вот это да, кот тут",  # Russian words of look-alikes only, beside real ones
+            "Я не знаю, что сказать",
+            "10¢ each and ∂f/∂x",
         ],
     ),
 ]

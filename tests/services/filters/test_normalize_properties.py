@@ -13,11 +13,12 @@ from tests.services.filters.techniques import ALLOWED, CASES, RULES
 
 MATCHER = RuleMatcher(RULES, ALLOWED)
 # Pieces that exercise every technique: the table's texts, rule words, separators, marks,
-# invisible characters, overrides, leet and markdown.
+# invisible characters, overrides, leet, drawn letters, markdown and fancy-text letters.
 PIECES = sorted(
     {case.text for case in CASES}
     | {"bad", "shit", "hell", "ass", "fuck", "kill", "yourself", "damn", "b", "a", "d"}
     | set(" .-'\n_*|!@$#()/\\0134\u200b\u202e\u202c\u3164\u0301\u0336\ufe0f\u00ad")
+    | set(",;\r\t<{[]}+78ßƒ¢∂ᔕᕼᓰᖶ丂卄丨ㄒʂɦɨƭꮪꮋ")
 )
 texts = st.one_of(
     st.text(max_size=60),
