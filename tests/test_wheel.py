@@ -182,7 +182,9 @@ def test_a_host_with_its_own_bot_and_cogs_packages_loads_inkwell(
     assert result.returncode == 0, result.stderr
     loaded, closed = result.stdout.strip().splitlines()[-2:]
     assert loaded == (
-        "my-bot ['Create', 'Filters', 'Music', 'Relay', 'Style'] "
-        "['filters', 'lyrics', 'poem', 'post', 'relay', 'story', 'style']"
+        "my-bot ['Create', 'Filters', 'Lore', 'Music', 'Passages', 'Relay', 'Style'] "
+        "['Continue', 'Describe', 'Give feedback', 'Rewrite in my style', 'continue-text', "
+        "'describe', 'feedback', 'filters', 'lore', 'lyrics', 'poem', 'post', 'relay', "
+        "'rewrite', 'story', 'style']"
     )
     assert closed == "closed []"
