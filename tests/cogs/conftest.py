@@ -50,6 +50,10 @@ async def inkwell(settings: Settings, services: Services) -> AsyncIterator[Harne
     await prepare_offline(bot)
     await bot.load_extension("inkwell.cogs")
     async with Harness(bot) as harness:
+        # A new server's default filters are written and compiled on its first check, which
+        # is longer than the harness's idea of "idle"; tests that dispatch with wait=False
+        # would see nothing yet. The defaults themselves are tested in the services' tests.
+        await services.filters.config(harness.guild.id)
         yield harness
         pinging = [
             event
