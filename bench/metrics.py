@@ -28,10 +28,30 @@ def parse_metrics(text: str) -> dict[str, float]:
     return totals
 
 
-def read_metrics(root_url: str, timeout: float = 5.0) -> dict[str, float]:
+def fetch_metrics_text(root_url: str, timeout: float = 5.0) -> str:
     """``root_url`` is the server root (``http://127.0.0.1:8000``), not the ``/v1`` base."""
     with urllib.request.urlopen(f"{root_url.rstrip('/')}/metrics", timeout=timeout) as response:
-        return parse_metrics(response.read().decode("utf-8"))
+        return str(response.read().decode("utf-8"))
+
+
+def read_metrics(root_url: str, timeout: float = 5.0) -> dict[str, float]:
+    return parse_metrics(fetch_metrics_text(root_url, timeout))
+
+
+_BLOCK_SIZE = re.compile(
+    r'^vllm:cache_config_info\{[^}]*\bblock_size="(?P<size>\d+)"', re.MULTILINE
+)
+
+
+def parse_block_size(text: str) -> int | None:
+    """The KV-cache block size in tokens from ``vllm:cache_config_info``'s labels, or None
+    when the server does not say: prefix-cache hits come in multiples of it."""
+    match = _BLOCK_SIZE.search(text)
+    return int(match.group("size")) if match else None
+
+
+def read_block_size(root_url: str, timeout: float = 5.0) -> int | None:
+    return parse_block_size(fetch_metrics_text(root_url, timeout))
 
 
 def delta(before: dict[str, float], after: dict[str, float], name: str) -> float:

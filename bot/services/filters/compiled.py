@@ -8,6 +8,8 @@ the result until a moderator changes something (:meth:`FilterCache.invalidate`).
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from dataclasses import dataclass, field
 
 from inkwell.bot.records.filters import FilterConfig, RuleRecord
@@ -77,11 +79,17 @@ class GuildFilters:
 
 
 class FilterCache:
-    """Each guild's :class:`GuildFilters`, compiled on first use and kept until invalidated."""
+    """Each guild's :class:`GuildFilters`, compiled on first use and kept until invalidated.
+
+    Compiling a large configuration takes long enough (about a second for a thousand
+    keywords) to stall every stream in the bot, so it runs in a worker thread, and members
+    who need one guild's filters at once all wait for the same compile.
+    """
 
     def __init__(self, repository: FilterRepository) -> None:
         self._repository = repository
         self._compiled: dict[int, GuildFilters] = {}
+        self._loading: dict[int, asyncio.Task[GuildFilters]] = {}
         # Bumped by every change, so a compile that raced a change is not kept.
         self._versions: dict[int, int] = {}
 
@@ -89,18 +97,33 @@ class FilterCache:
         cached = self._compiled.get(guild_id)
         if cached is not None:
             return cached
+        loading = self._loading.get(guild_id)
+        if loading is None:
+            loading = asyncio.create_task(self._load(guild_id))
+            self._loading[guild_id] = loading
+            loading.add_done_callback(functools.partial(self._loaded, guild_id))
+        # Shielded: one member's cancelled command must not cancel the others' compile.
+        return await asyncio.shield(loading)
+
+    async def _load(self, guild_id: int) -> GuildFilters:
         version = self._versions.get(guild_id, 0)
         config = await self._repository.config(guild_id)
         if not config.defaults_applied:
             await self._repository.apply_defaults(guild_id, DEFAULT_PRESETS)
             config = await self._repository.config(guild_id)
-        compiled = GuildFilters.compile(config)
+        compiled = await asyncio.to_thread(GuildFilters.compile, config)
         # A change while we were reading means this is stale: use it once, don't keep it.
         if self._versions.get(guild_id, 0) == version:
             self._compiled[guild_id] = compiled
         return compiled
 
+    def _loaded(self, guild_id: int, task: asyncio.Task[GuildFilters]) -> None:
+        if self._loading.get(guild_id) is task:
+            del self._loading[guild_id]
+
     def invalidate(self, guild_id: int) -> None:
         """Forget the guild's compiled filters: its configuration has just changed."""
         self._versions[guild_id] = self._versions.get(guild_id, 0) + 1
         self._compiled.pop(guild_id, None)
+        # Whoever waits on a compile in progress gets it once; the next call reads afresh.
+        self._loading.pop(guild_id, None)
