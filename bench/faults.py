@@ -136,6 +136,9 @@ class FileNotifier:
     async def relay_ended(self, relay: Any, reason: str, *, key: Any) -> int:
         return await self._thread.post(key, "relay_ended", None)
 
+    async def steering_changed(self, relay: Any, kind: str, by: int, *, key: Any) -> int:
+        return await self._thread.post(key, f"steering_changed:{kind}", relay.turn)
+
 
 def read_lines(path: Path) -> list[dict[str, Any]]:
     """The file's JSON lines; a line cut short by a kill was never written."""

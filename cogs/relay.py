@@ -31,9 +31,9 @@ from inkwell.bot.services.relay.models import (
     TITLE_MAX,
     TURN_TEXT_MAX,
     AiTurns,
+    SteeringKind,
     TurnOrder,
 )
-from inkwell.bot.services.relay.steering import SteeringKind
 from inkwell.bot.ui.context import InkwellContext
 from inkwell.bot.ui.errors import AnswersErrors
 from inkwell.bot.ui.origin import origin_of

@@ -37,11 +37,12 @@ from inkwell.bot.services.relay.models import (
     PauseReason,
     RelayRecord,
     SkipReason,
+    SteeringKind,
     TurnOrder,
     TurnRecord,
 )
 from inkwell.bot.services.relay.notifier import NoticeKey
-from inkwell.bot.services.relay.steering import SteeringKind, confirmation
+from inkwell.bot.services.relay.steering import confirmation
 from inkwell.bot.text.durations import rough_duration
 
 Working = Callable[[str], AbstractContextManager[None]]
@@ -139,6 +140,11 @@ class ConsoleRelayNotifier:
 
     async def relay_resumed(self, relay: RelayRecord, *, key: NoticeKey) -> None:
         self._say("▶ Resumed.")
+
+    async def steering_changed(
+        self, relay: RelayRecord, kind: SteeringKind, by: int, *, key: NoticeKey
+    ) -> None:
+        """Nothing to add: the playground's one writer set it and was told so."""
 
     async def relay_ended(self, relay: RelayRecord, reason: EndReason, *, key: NoticeKey) -> None:
         self._say(f"🏁 “{relay.title}” has ended. /relay export shows the whole story.")

@@ -31,6 +31,7 @@ from inkwell.bot.services.relay.models import (
     PauseReason,
     RelayRecord,
     SkipReason,
+    SteeringKind,
     TurnRecord,
 )
 from inkwell.bot.services.relay.notifier import NoticeKey
@@ -67,6 +68,19 @@ def only(user_id: int) -> discord.AllowedMentions:
 def writer(user_id: int | None) -> str:
     """A member by mention (shown as their name; whether it pings is up to the send)."""
     return f"<@{user_id}>" if user_id is not None else "this turn's writer"
+
+
+def steering_notice(relay: RelayRecord, kind: SteeringKind, by: int) -> str:
+    """ "📌 @Ada set the memory …": who changed what the model writes by, never the text
+    itself (``/relay status`` shows it to whoever asks)."""
+    name = "memory" if kind == "memory" else "author's note"
+    text = relay.memory if kind == "memory" else relay.note
+    if not text:
+        return f"📌 {writer(by)} cleared the {name}."
+    return (
+        f"📌 {writer(by)} set the {name}; the model follows it from the next turn on "
+        "(`/relay status` shows it)."
+    )
 
 
 def sentence(text: str) -> str:
@@ -162,6 +176,11 @@ class DiscordRelayNotifier:
 
     async def relay_resumed(self, relay: RelayRecord, *, key: NoticeKey) -> int:
         return await self._send(relay, key, "▶️ The relay goes on.")
+
+    async def steering_changed(
+        self, relay: RelayRecord, kind: SteeringKind, by: int, *, key: NoticeKey
+    ) -> int:
+        return await self._send(relay, key, steering_notice(relay, kind, by))
 
     async def relay_ended(self, relay: RelayRecord, reason: EndReason, *, key: NoticeKey) -> int:
         return await self._send(

@@ -15,8 +15,8 @@ from typing import Any, Final
 import discord
 
 from inkwell.bot.errors import Blocked, InvalidInput
-from inkwell.bot.services.relay.models import MEMORY_MAX, NOTE_MAX
-from inkwell.bot.services.relay.steering import SteeringKind, confirmation
+from inkwell.bot.services.relay.models import MEMORY_MAX, NOTE_MAX, SteeringKind
+from inkwell.bot.services.relay.steering import confirmation
 from inkwell.bot.ui.errors import report_error
 from inkwell.bot.ui.origin import origin_of
 from inkwell.bot.ui.relay_views import (

@@ -650,7 +650,27 @@ async def test_the_starter_sets_the_memory_and_note_and_status_shows_them(
     assert fields["Author's note"] == "Keep it eerie."
     assert memory.pings_nobody()
     assert status.pings_nobody()
-    assert len(api.in_thread(thread)) == posted  # nothing is posted in the thread
+    # The thread hears who changed what the model writes by, never the text, and no one is pinged.
+    notices = api.in_thread(thread)[posted:]
+    assert [post.content for post in notices] == [
+        f"📌 <@{alice.id}> set the memory; the model follows it from the next turn on "
+        "(`/relay status` shows it).",
+        f"📌 <@{bob.id}> set the author's note; the model follows it from the next turn on "
+        "(`/relay status` shows it).",
+    ]
+    assert all(post.payload["allowed_mentions"] == {"parse": []} for post in notices)
+
+
+async def test_clearing_the_note_says_so_in_the_thread(
+    inkwell: Harness, api: FakeThreadApi, alice: FakeUser
+) -> None:
+    thread = await start_relay(inkwell, api)
+    await in_thread(inkwell, thread, "note", alice, text="Keep it light.")
+
+    cleared = await in_thread(inkwell, thread, "note", alice, text="clear")
+
+    assert cleared.last_content() == "Author's note cleared."
+    assert api.in_thread(thread)[-1].content == f"📌 <@{alice.id}> cleared the author's note."
 
 
 async def test_someone_not_writing_in_the_relay_may_not_set_its_memory(

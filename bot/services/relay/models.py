@@ -128,6 +128,8 @@ class Actor:
 SkipReason = Literal["passed", "timed_out", "left", "removed", "model_failed", "model_withheld"]
 PauseReason = Literal["by_request", "idle"]
 EndReason = Literal["by_request", "thread_gone"]
+# The two texts a relay's writers give the model besides the story (steering.py).
+SteeringKind = Literal["memory", "note"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from inkwell.bot.services.relay.models import (
     Recap,
     RelayRecord,
     SkipReason,
+    SteeringKind,
     TurnRecord,
 )
 
@@ -97,6 +98,13 @@ class RelayNotifier(Protocol):
     ) -> int | None: ...
 
     async def relay_resumed(self, relay: RelayRecord, *, key: NoticeKey) -> int | None: ...
+
+    async def steering_changed(
+        self, relay: RelayRecord, kind: SteeringKind, by: int, *, key: NoticeKey
+    ) -> int | None:
+        """Member ``by`` set or cleared (``relay.memory`` / ``relay.note`` as it is now) the
+        relay's memory or author's note: the model writes by it from the next turn on."""
+        ...
 
     async def relay_ended(
         self, relay: RelayRecord, reason: EndReason, *, key: NoticeKey

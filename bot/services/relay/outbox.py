@@ -27,6 +27,7 @@ from inkwell.bot.services.relay.models import (
     Recap,
     RelayRecord,
     SkipReason,
+    SteeringKind,
     TurnRecord,
 )
 from inkwell.bot.services.relay.notifier import NoticeKey, RelayNotifier
@@ -41,6 +42,7 @@ NoticeKind = Literal[
     "relay_paused",
     "relay_resumed",
     "relay_ended",
+    "steering_changed",
 ]
 NOTICE_KINDS: Final = frozenset(get_args(NoticeKind))
 
@@ -121,6 +123,10 @@ def relay_ended(relay: RelayRecord, reason: EndReason) -> Notice:
     return Notice("relay_ended", relay, reason=reason)
 
 
+def steering_changed(relay: RelayRecord, kind: SteeringKind, by: int) -> Notice:
+    return Notice("steering_changed", relay, writer_id=by, reason=kind)
+
+
 async def post(
     notifier: RelayNotifier, notice: Notice, key: NoticeKey, recap: Recap | None
 ) -> int | None:
@@ -149,3 +155,7 @@ async def post(
             return await notifier.relay_resumed(relay, key=key)
         case "relay_ended":
             return await notifier.relay_ended(relay, cast(EndReason, notice.reason), key=key)
+        case "steering_changed":
+            assert notice.writer_id is not None
+            kind = cast(SteeringKind, notice.reason)
+            return await notifier.steering_changed(relay, kind, notice.writer_id, key=key)

@@ -11,10 +11,11 @@ it is checked again inside the change; empty text or "clear" clears it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Final, Literal
+from typing import Final
 
 from inkwell.bot.services.content_policy import ContentFilter
 from inkwell.bot.services.origin import Origin
+from inkwell.bot.services.relay import outbox
 from inkwell.bot.services.relay.changes import RelayChanges
 from inkwell.bot.services.relay.errors import RelayClosed
 from inkwell.bot.services.relay.guards import check_steerer
@@ -24,11 +25,10 @@ from inkwell.bot.services.relay.models import (
     NOTE_MAX,
     Actor,
     RelayRecord,
+    SteeringKind,
     WriterRecord,
 )
 from inkwell.bot.text.cleaning import clean_text, normalize_text
-
-SteeringKind = Literal["memory", "note"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +85,15 @@ async def set_steering(
     async with changes.lock(relay.id), changes.changing(relay.id) as step:
         _check(step.relay, actor, await step.change.writers(), which.name)
         relay = step.relay
-        if which.field == "memory":
-            relay = replace(relay, memory=cleaned)
-        else:
-            relay = replace(relay, note=cleaned)
-        await step.change.save(relay)
+        before = relay.memory if which.field == "memory" else relay.note
+        if cleaned != before:
+            if which.field == "memory":
+                relay = replace(relay, memory=cleaned)
+            else:
+                relay = replace(relay, note=cleaned)
+            await step.change.save(relay)
+            # The other writers hear of it in the thread: the model writes by it from now on.
+            step.effects.notices.append(outbox.steering_changed(relay, which.field, actor.user_id))
     return cleaned
 
 

@@ -100,6 +100,11 @@ class RecordingNotifier:
     async def relay_ended(self, relay: RelayRecord, reason: str, *, key: NoticeKey) -> int:
         return self._record("relay_ended", relay, reason, key=key)
 
+    async def steering_changed(
+        self, relay: RelayRecord, kind: str, by: int, *, key: NoticeKey
+    ) -> int:
+        return self._record("steering_changed", relay, kind, by, key=key)
+
     # -- reading what happened --
 
     def events(self) -> list[str]:

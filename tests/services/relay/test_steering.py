@@ -204,6 +204,27 @@ async def test_an_ended_relay_keeps_its_memory(world: RelayWorld) -> None:
     assert (await world.relay()).memory == MEMORY
 
 
+async def test_the_thread_hears_who_changed_them_once_per_change(world: RelayWorld) -> None:
+    await world.start()
+    await world.join(BOB)
+    before = len(world.notifier.notices)
+
+    await world.service.set_memory(world.thread_id, Actor(BOB.user_id), MEMORY)
+    await world.service.set_memory(world.thread_id, Actor(ALICE.user_id), f"  {MEMORY}  ")
+    await world.service.set_note(world.thread_id, Actor(ALICE.user_id), NOTE)
+    await world.service.set_note(world.thread_id, Actor(BOB.user_id), "clear")
+    await world.service.set_note(world.thread_id, Actor(BOB.user_id), "")
+
+    heard = [(n.event, *n.details) for n in world.notifier.notices[before:]]
+    # The same memory again (once cleaned) changes nothing; clearing an empty note neither.
+    assert heard == [
+        ("steering_changed", "memory", BOB.user_id),
+        ("steering_changed", "note", ALICE.user_id),
+        ("steering_changed", "note", BOB.user_id),
+    ]
+    assert [n.relay.note for n in world.notifier.notices[before:]] == ["", NOTE, ""]
+
+
 # --- what they may hold --------------------------------------------------------------------
 
 
