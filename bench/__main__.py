@@ -7,6 +7,7 @@
     python -m bench filters                     # the content-filter benchmark
     python -m bench faults                      # SIGKILL and SIGTERM: what a crash costs
     python -m bench craft --start-server        # form, endings, artefacts: drafted vs one-shot
+    python -m bench passages                    # Rewrite, Continue, Describe, Give feedback
 
 Results are printed as Markdown tables and written as JSON (``--json``).
 """
@@ -198,6 +199,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench.lore import main as lore_main
 
         return lore_main(argv[1:])
+    if argv[:1] == ["passages"]:
+        from bench.passages import main as passages_main
+
+        return passages_main(argv[1:])
     if argv[:1] == ["craft"]:
         from bench.craft import main as craft_main
 

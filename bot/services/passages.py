@@ -7,6 +7,16 @@ Discord-free: the ``passages`` cog and the console call it alike.
 The prompt is laid out as every prompt is (:mod:`.prompts`): the shared system prompt and
 the tool's instructions (the same bytes for every member), then the member's style block,
 any lore, the passage and the request.
+
+The small model does not keep to a tool's shape by itself, so the shape is made here
+(:mod:`.passage_judging` chooses among candidates):
+
+* Describe and Give feedback are written part by part, each part's label written by the
+  code and given to the model as the start of its reply ("Sight:", then "Sound:" after the
+  chosen sight line, …), with several candidates per part;
+* Continue gives the model the passage's last paragraph as the start of its reply, so it
+  goes on with the story rather than talking about it, and keeps the best of several;
+* Rewrite asks for about the passage's length and keeps the three best distinct drafts.
 """
 
 from __future__ import annotations
@@ -29,6 +39,16 @@ from inkwell.bot.services.content_policy import (
 from inkwell.bot.services.limits import Cooldowns, GuildConcurrency
 from inkwell.bot.services.lore.source import LoreHere
 from inkwell.bot.services.origin import Origin
+from inkwell.bot.services.passage_judging import (
+    DESCRIBE_LABELS,
+    names_its_sense,
+    one_part,
+    score_feedback_part,
+    score_prose,
+    score_sense_line,
+    sentences_within,
+    without_asides,
+)
 from inkwell.bot.services.prompts import DEFAULT_PROMPTS_DIR, fill_lines
 from inkwell.bot.services.styles import StyleService
 from inkwell.bot.text.cleaning import defuse_mentions
@@ -45,14 +65,31 @@ from inkwell.serving.backend import (
 Tool = Literal["rewrite", "continue", "describe", "feedback"]
 TOOLS: Final[tuple[Tool, ...]] = ("rewrite", "continue", "describe", "feedback")
 ALTERNATIVES: Final = 3
-# Extra draws Rewrite makes when the model gives the same alternative twice.
+# Rewrite's drafts per request, of which the three best distinct are kept.
+REWRITE_DRAFTS: Final = 6
+# Extra draws Rewrite makes when too few drafts are usable and distinct.
 _MAX_REDRAWS: Final = 2
+# Candidates for each part of Describe and Give feedback, and for Continue; a Describe line
+# none of whose candidates names its sense gets one more round.
+CANDIDATES: Final = 4
+FEEDBACK_LABELS: Final[tuple[str, ...]] = ("What works", "One thing to try")
+# A Describe line and a feedback part: their words, and tokens enough for them.
+SENSE_LINE_WORDS: Final = 24
+SENSE_LINE_TOKENS: Final = 40
+FEEDBACK_PART_WORDS: Final = 50
+FEEDBACK_PART_TOKENS: Final = 80
+# Continue: "the next few sentences".
+CONTINUE_WORDS: Final = (20, 90)
+CONTINUE_SENTENCES: Final = 5
+# How much of the passage Continue hands the model as the start of its reply.
+CONTINUE_LEAD_CHARS: Final = 800
 MAX_INSTRUCTION_CHARS: Final = 200
 # The longest passage worked with (a Discord message, with Nitro); longer ones are cut.
 MAX_PASSAGE_CHARS: Final = 4000
 NO_TEXT: Final = "That message has no text to work with (only images, files or embeds)."
 CUT_NOTE: Final = "Your passage was long, so I worked with its first {chars} characters."
 UNFINISHED_NOTE: Final = "Your passage stops mid-sentence, so I finished that sentence first."
+NOTHING_USABLE: Final = "The model wrote nothing usable for that passage. Try again."
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,9 +219,13 @@ class PassageService:
         slot = self.concurrency.slot(origin.guild_id) if self.concurrency else nullcontext()
         async with slot:
             if tool == "rewrite":
-                texts = await self._alternatives(messages, origin)
+                texts = await self._alternatives(messages, passage, origin)
+            elif tool == "continue":
+                texts = (await self._continuation(messages, passage, origin),)
+            elif tool == "describe":
+                texts = (await self._labelled(tool, messages, passage, origin),)
             else:
-                texts = tuple((await self._draw(tool, messages, origin, 1))[:1])
+                texts = (await self._labelled(tool, messages, passage, origin),)
         return PassageResult(tool, texts, tuple(notes), lore.footer)
 
     def messages(
@@ -208,42 +249,141 @@ class PassageService:
         return (self.system_message(tool), ChatMessage("user", user))
 
     async def _alternatives(
-        self, messages: tuple[ChatMessage, ...], origin: Origin
+        self, messages: tuple[ChatMessage, ...], passage: str, origin: Origin
     ) -> tuple[str, ...]:
-        found: list[str] = []
+        """The three best distinct drafts of about the passage's length."""
+        length = len(passage.split())
+        low, high = max(3, int(length * 0.6)), int(length * 1.3) + 6
+        max_tokens = min(self.tool_prompts["rewrite"].max_tokens, high * 3 // 2 + 24)
+        scored: dict[str, tuple[float, str]] = {}
         for _ in range(1 + _MAX_REDRAWS):
-            for text in await self._draw("rewrite", messages, origin, ALTERNATIVES):
-                if _key(text) not in {_key(seen) for seen in found}:
-                    found.append(text)
-            if len(found) >= ALTERNATIVES:
+            drafts = await self._candidates(
+                "rewrite", messages, origin, REWRITE_DRAFTS, max_tokens=max_tokens
+            )
+            for draft in drafts:
+                text = sentences_within(
+                    cut_to_complete(_prose(draft), "sentence"), high, prose=True
+                )
+                score = score_prose(text, passage, low=low, high=high)
+                if score == float("-inf") or _key(text) in scored:
+                    continue
+                allowed = await self._allowed(text, origin)
+                if allowed is not None:
+                    scored[_key(allowed)] = (score, allowed)
+            if len(scored) >= ALTERNATIVES:
                 break
-        return tuple(found[:ALTERNATIVES])
+        if not scored:
+            raise InvalidInput(NOTHING_USABLE)
+        best = sorted(scored.values(), key=lambda item: item[0], reverse=True)
+        return tuple(text for _, text in best[:ALTERNATIVES])
 
-    async def _draw(
-        self, tool: Tool, messages: tuple[ChatMessage, ...], origin: Origin, n: int
+    async def _continuation(
+        self, messages: tuple[ChatMessage, ...], passage: str, origin: Origin
+    ) -> str:
+        """The passage's next few sentences: the model is handed its last paragraph as the
+        start of its own reply, and the best of several goings-on is kept."""
+        lead = _lead(passage, CONTINUE_LEAD_CHARS)
+        low, high = CONTINUE_WORDS
+        drafts = await self._candidates(
+            "continue", messages, origin, CANDIDATES, continue_from=lead
+        )
+        best: tuple[float, str] | None = None
+        for draft in drafts:
+            text = sentences_within(
+                _prose(draft), high, max_sentences=CONTINUE_SENTENCES, prose=True
+            )
+            score = score_prose(text, passage, low=low, high=high)
+            if score == float("-inf") or (best is not None and score <= best[0]):
+                continue
+            allowed = await self._allowed(text, origin)
+            if allowed is not None:
+                best = (score, allowed)
+        if best is None:
+            raise InvalidInput(NOTHING_USABLE)
+        return best[1]
+
+    async def _labelled(
+        self, tool: Tool, messages: tuple[ChatMessage, ...], passage: str, origin: Origin
+    ) -> str:
+        """Describe's six lines or feedback's two parts, one label at a time: the labels and
+        the parts chosen so far are the start of the model's reply, it writes what follows."""
+        describing = tool == "describe"
+        labels = DESCRIBE_LABELS if describing else FEEDBACK_LABELS
+        max_words = SENSE_LINE_WORDS if describing else FEEDBACK_PART_WORDS
+        max_tokens = SENSE_LINE_TOKENS if describing else FEEDBACK_PART_TOKENS
+        lines: list[str] = []
+        parts: list[str] = []
+        for label in labels:
+            so_far = "".join(f"{line}\n" for line in lines)
+            best: tuple[float, str] | None = None
+            for _ in range(2 if describing else 1):
+                drafts = await self._candidates(
+                    tool, messages, origin, CANDIDATES, max_tokens=max_tokens,
+                    continue_from=f"{so_far}{label}:",
+                )  # fmt: skip
+                for draft in drafts:
+                    part = sentences_within(one_part(draft), max_words, max_sentences=2)
+                    if describing:
+                        score = score_sense_line(label, part, passage, parts)
+                    else:
+                        suggestion = label == FEEDBACK_LABELS[-1]
+                        score = score_feedback_part(part, passage, parts, suggestion=suggestion)
+                    if score == float("-inf") or (best is not None and score <= best[0]):
+                        continue
+                    allowed = await self._allowed(part, origin)
+                    if allowed is not None:
+                        best = (score, allowed)
+                if best is not None and (not describing or names_its_sense(label, best[1])):
+                    break
+            if best is not None:
+                parts.append(best[1])
+                lines.append(f"{label}: {best[1]}")
+        if len(lines) < (3 if describing else 1):
+            raise InvalidInput(NOTHING_USABLE)
+        return "\n".join(lines)
+
+    async def _candidates(
+        self,
+        tool: Tool,
+        messages: tuple[ChatMessage, ...],
+        origin: Origin,
+        n: int,
+        *,
+        max_tokens: int | None = None,
+        continue_from: str | None = None,
     ) -> list[str]:
-        sampling = replace(self.sampling, max_tokens=self.tool_prompts[tool].max_tokens, n=n)
-        request = GenerationRequest(messages, sampling, priority=INTERACTIVE_PRIORITY)
+        """``n`` raw drafts in one request (vLLM shares the prompt among them)."""
+        tokens = self.tool_prompts[tool].max_tokens if max_tokens is None else max_tokens
+        sampling = replace(self.sampling, max_tokens=tokens, n=n)
+        request = GenerationRequest(
+            messages, sampling, priority=INTERACTIVE_PRIORITY, continue_from=continue_from
+        )
         raw: dict[int, str] = {}
         async for delta in self.backend.stream(request):
             raw[delta.index] = raw.get(delta.index, "") + delta.text
-        texts: list[str] = []
-        for index in sorted(raw):
-            text = self._finish(tool, raw[index])
-            verdict = await self.content_filter.check_output(text, origin, final=True)
-            if verdict.blocked or not verdict.text.strip():
-                continue
-            texts.append(verdict.text)
-        if not texts:
-            raise InvalidInput("The model wrote nothing usable for that passage. Try again.")
-        return texts
+        return [raw[index] for index in sorted(raw)]
 
-    @staticmethod
-    def _finish(tool: Tool, raw: str) -> str:
-        text = strip_chatter(raw, "story" if tool != "describe" else "poem")
-        if tool == "describe":
-            return cut_to_complete(text, "line") if not text.endswith("\n") else text.rstrip()
-        return cut_to_complete(text, "sentence")
+    async def _allowed(self, text: str, origin: Origin) -> str | None:
+        """``text`` as the content filter lets it out (redacted, perhaps), None if blocked."""
+        verdict = await self.content_filter.check_output(text, origin, final=True)
+        if verdict.blocked or not verdict.text.strip():
+            return None
+        return verdict.text
+
+
+def _prose(raw: str) -> str:
+    """A draft without the model's chatter around it or its asides in brackets."""
+    return without_asides(strip_chatter(raw, "story"))
+
+
+def _lead(passage: str, max_chars: int) -> str:
+    """The passage's last paragraph, at most ``max_chars`` (from a sentence's start)."""
+    last = passage.rstrip().split("\n\n")[-1].strip()
+    if len(last) <= max_chars:
+        return last
+    tail = last[-max_chars:]
+    starts = [end for end in sentence_ends(tail) if end < len(tail) - 1]
+    return tail[starts[0] :].strip() if starts else tail.strip()
 
 
 def _key(text: str) -> str:

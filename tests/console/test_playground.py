@@ -466,7 +466,9 @@ async def test_the_other_passage_tools_print_their_one_result(
 ) -> None:
     output = await play(services, f"/{name} The tide came in.")  # free words are the text
 
-    assert "\nSnow on the pine.\n" in output
+    opening = {"continue-text": "", "describe": "Sight: ", "feedback": "What works: "}[name]
+    assert f"…)\n{opening}" in output  # the answer follows the progress line
+    assert "Snow on the pine.\n" in output
     assert "1. " not in output
     backend = services.backend
     assert isinstance(backend, ScriptedBackend)

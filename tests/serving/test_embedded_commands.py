@@ -128,3 +128,32 @@ async def test_a_real_rewrite_offers_three_distinct_alternatives(services: Servi
     assert len(result.texts) == 3
     assert all(text.strip() for text in result.texts)
     assert len({" ".join(text.lower().split()) for text in result.texts}) == 3
+    passage_words = len(passage.split())
+    for text in result.texts:  # near the passage's length, ending on a whole sentence
+        assert len(text.split()) <= 2 * passage_words + 10
+        assert ends_complete(text, "sentence")
+
+
+async def test_a_real_describe_gives_one_line_per_sense_and_a_metaphor(
+    services: Services,
+) -> None:
+    result = await services.passages.describe("An old woman sells apples in the snow.", _origin())
+    labels = [line.split(":", 1)[0] for line in result.text.split("\n")]
+    assert labels == ["Sight", "Sound", "Smell", "Touch", "Taste", "Metaphor"]
+    assert all(line.split(":", 1)[1].strip() for line in result.text.split("\n"))
+
+
+async def test_a_real_feedback_is_what_works_then_one_thing_to_try(services: Services) -> None:
+    passage = "The sky was blue. The grass was green. I was happy. It was a good day."
+    result = await services.passages.feedback(passage, _origin())
+    lines = result.text.split("\n")
+    assert [line.split(":", 1)[0] for line in lines] == ["What works", "One thing to try"]
+    assert "rewrit" not in result.text.lower()
+
+
+async def test_a_real_continue_goes_on_in_a_few_whole_sentences(services: Services) -> None:
+    passage = "The lighthouse had been dark for a week when the letter arrived."
+    result = await services.passages.continue_text(passage, _origin())
+    assert ends_complete(result.text, "sentence")
+    assert not result.text.startswith(passage)
+    assert len(result.text.split()) <= 90
