@@ -73,11 +73,9 @@ _MAX_REDRAWS: Final = 2
 # none of whose candidates names its sense gets one more round.
 CANDIDATES: Final = 4
 FEEDBACK_LABELS: Final[tuple[str, ...]] = ("What works", "One thing to try")
-# A Describe line and a feedback part: their words, and tokens enough for them.
+# The words a Describe line and a feedback part may have (their tokens: passages.toml).
 SENSE_LINE_WORDS: Final = 24
-SENSE_LINE_TOKENS: Final = 40
 FEEDBACK_PART_WORDS: Final = 50
-FEEDBACK_PART_TOKENS: Final = 80
 # Continue: "the next few sentences".
 CONTINUE_WORDS: Final = (20, 90)
 CONTINUE_SENTENCES: Final = 5
@@ -222,9 +220,7 @@ class PassageService:
                 texts = await self._alternatives(messages, passage, origin)
             elif tool == "continue":
                 texts = (await self._continuation(messages, passage, origin),)
-            elif tool == "describe":
-                texts = (await self._labelled(tool, messages, passage, origin),)
-            else:
+            else:  # describe, feedback
                 texts = (await self._labelled(tool, messages, passage, origin),)
         return PassageResult(tool, texts, tuple(notes), lore.footer)
 
@@ -310,7 +306,6 @@ class PassageService:
         describing = tool == "describe"
         labels = DESCRIBE_LABELS if describing else FEEDBACK_LABELS
         max_words = SENSE_LINE_WORDS if describing else FEEDBACK_PART_WORDS
-        max_tokens = SENSE_LINE_TOKENS if describing else FEEDBACK_PART_TOKENS
         lines: list[str] = []
         parts: list[str] = []
         for label in labels:
@@ -318,9 +313,8 @@ class PassageService:
             best: tuple[float, str] | None = None
             for _ in range(2 if describing else 1):
                 drafts = await self._candidates(
-                    tool, messages, origin, CANDIDATES, max_tokens=max_tokens,
-                    continue_from=f"{so_far}{label}:",
-                )  # fmt: skip
+                    tool, messages, origin, CANDIDATES, continue_from=f"{so_far}{label}:"
+                )
                 for draft in drafts:
                     part = sentences_within(one_part(draft), max_words, max_sentences=2)
                     if describing:
