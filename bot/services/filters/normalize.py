@@ -85,6 +85,7 @@ _ONE_LETTER_WORDS: Final = frozenset("ai")
 # Spaced-out single letters join only when there are at least this many ("a b" stays apart).
 _MIN_SPACED_LETTERS: Final = 3
 
+_FRACTION_SLASH: Final = "\u2044"
 _HUMP: Final = re.compile(r"(?<=[a-z])[A-Z]")
 _ASCII_FOLD: Final = {code: None for code in range(32) if chr(code) not in "\t\n"} | {127: None}
 
@@ -105,6 +106,10 @@ def fold_char(char: str) -> str:
     latin = lookalike(char)
     if latin is not None:
         return latin
+    if _FRACTION_SLASH in unicodedata.normalize("NFKD", char):
+        # A vulgar fraction (¼) is a number of its own, never letters of the word it touches:
+        # "B@D¼" is "bad" and a quarter, not "badi".
+        return f" {unicodedata.normalize('NFKD', char)} "
     out: list[str] = []
     for part in unicodedata.normalize("NFKD", char):
         if unicodedata.category(part).startswith("M"):

@@ -72,6 +72,7 @@ def test_evasions_read_as_plain_letters(written: str, seen: str) -> None:
         pytest.param("I am a cat", "i am a cat", id="ordinary-single-letter-words"),
         pytest.param("b\n\na\n\nd", "b a d", id="letters-a-paragraph-apart-stay-apart"),
         pytest.param("1 2 3 and $ 5 0", "1 2 3 and 5 0", id="spaced-digits-stay-numbers"),
+        pytest.param("bad¼ cup", "bad 1 4 cup", id="a-vulgar-fraction-is-a-number-of-its-own"),
         pytest.param("don't", "don t", id="apostrophe"),
         pytest.param("Ça va, Zoë?", "ca va zoe", id="french"),
     ],

@@ -3,7 +3,7 @@ of the original text that really holds what matched, so redaction masks exactly 
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from inkwell.bot.services.filters.matching import RuleMatcher
@@ -41,6 +41,7 @@ def test_normalizing_any_text_never_raises_and_keeps_offsets_inside_it(text: str
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
+@example("B@D¼FUCK")  # found by CI: the fraction's "1" glued to "bad" until masking cut it off
 def test_every_match_is_a_span_of_the_original_that_holds_it(text: str) -> None:
     scan = MATCHER.scan(text)
     matches = scan.matches
