@@ -52,7 +52,7 @@ from inkwell.bot.services.passage_judging import (
 from inkwell.bot.services.prompts import DEFAULT_PROMPTS_DIR, fill_lines
 from inkwell.bot.services.styles import StyleService
 from inkwell.bot.text.cleaning import defuse_mentions
-from inkwell.bot.text.endings import cut_to_complete, ends_complete, sentence_ends
+from inkwell.bot.text.endings import ends_complete, sentence_ends
 from inkwell.bot.text.model_output import strip_chatter
 from inkwell.serving.backend import (
     INTERACTIVE_PRIORITY,
@@ -257,9 +257,7 @@ class PassageService:
                 "rewrite", messages, origin, REWRITE_DRAFTS, max_tokens=max_tokens
             )
             for draft in drafts:
-                text = sentences_within(
-                    cut_to_complete(_prose(draft), "sentence"), high, prose=True
-                )
+                text = sentences_within(_prose(draft), high, prose=True)
                 score = score_prose(text, passage, low=low, high=high)
                 if score == float("-inf") or _key(text) in scored:
                     continue
@@ -283,17 +281,12 @@ class PassageService:
         drafts = await self._candidates(
             "continue", messages, origin, CANDIDATES, continue_from=lead
         )
-        best: tuple[float, str] | None = None
-        for draft in drafts:
-            text = sentences_within(
-                _prose(draft), high, max_sentences=CONTINUE_SENTENCES, prose=True
-            )
-            score = score_prose(text, passage, low=low, high=high)
-            if score == float("-inf") or (best is not None and score <= best[0]):
-                continue
-            allowed = await self._allowed(text, origin)
-            if allowed is not None:
-                best = (score, allowed)
+        texts = [
+            sentences_within(_prose(draft), high, max_sentences=CONTINUE_SENTENCES, prose=True)
+            for draft in drafts
+        ]
+        scored = [(score_prose(text, passage, low=low, high=high), text) for text in texts]
+        best = await self._best(scored, origin)
         if best is None:
             raise InvalidInput(NOTHING_USABLE)
         return best[1]
@@ -315,18 +308,18 @@ class PassageService:
                 drafts = await self._candidates(
                     tool, messages, origin, CANDIDATES, continue_from=f"{so_far}{label}:"
                 )
-                for draft in drafts:
-                    part = sentences_within(one_part(draft), max_words, max_sentences=2)
-                    if describing:
-                        score = score_sense_line(label, part, passage, parts)
-                    else:
-                        suggestion = label == FEEDBACK_LABELS[-1]
-                        score = score_feedback_part(part, passage, parts, suggestion=suggestion)
-                    if score == float("-inf") or (best is not None and score <= best[0]):
-                        continue
-                    allowed = await self._allowed(part, origin)
-                    if allowed is not None:
-                        best = (score, allowed)
+                found = [sentences_within(one_part(d), max_words, max_sentences=2) for d in drafts]
+                if describing:
+                    scored = [(score_sense_line(label, t, passage, parts), t) for t in found]
+                else:
+                    suggestion = label == FEEDBACK_LABELS[-1]
+                    scored = [
+                        (score_feedback_part(t, passage, parts, suggestion=suggestion), t)
+                        for t in found
+                    ]
+                if best is not None:
+                    scored.append(best)  # the earlier round's choice, already allowed
+                best = await self._best(scored, origin)
                 if best is not None and (not describing or names_its_sense(label, best[1])):
                     break
             if best is not None:
@@ -357,6 +350,19 @@ class PassageService:
             raw[delta.index] = raw.get(delta.index, "") + delta.text
         return [raw[index] for index in sorted(raw)]
 
+    async def _best(
+        self, scored: list[tuple[float, str]], origin: Origin
+    ) -> tuple[float, str] | None:
+        """The best-scoring text the content filter lets out (as it lets it out), if any
+        scores at all; only as many are checked as it takes to find it."""
+        for score, text in sorted(scored, key=lambda item: item[0], reverse=True):
+            if score == float("-inf"):
+                break
+            allowed = await self._allowed(text, origin)
+            if allowed is not None:
+                return score, allowed
+        return None
+
     async def _allowed(self, text: str, origin: Origin) -> str | None:
         """``text`` as the content filter lets it out (redacted, perhaps), None if blocked."""
         verdict = await self.content_filter.check_output(text, origin, final=True)
@@ -376,8 +382,9 @@ def _lead(passage: str, max_chars: int) -> str:
     if len(last) <= max_chars:
         return last
     tail = last[-max_chars:]
-    starts = [end for end in sentence_ends(tail) if end < len(tail) - 1]
-    return tail[starts[0] :].strip() if starts else tail.strip()
+    # Start after the first sentence that ends inside the tail, so the lead begins whole.
+    ends = [end for end in sentence_ends(tail) if end < len(tail) - 1]
+    return tail[ends[0] :].strip() if ends else tail.strip()
 
 
 def _key(text: str) -> str:

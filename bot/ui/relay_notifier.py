@@ -35,6 +35,7 @@ from inkwell.bot.services.relay.models import (
     TurnRecord,
 )
 from inkwell.bot.services.relay.notifier import NoticeKey
+from inkwell.bot.services.relay.steering import STEERING
 from inkwell.bot.services.relay.words import first_chars
 from inkwell.bot.text.cleaning import neutralize_mentions
 from inkwell.bot.text.splitting import MESSAGE_LIMIT, split_message
@@ -73,7 +74,7 @@ def writer(user_id: int | None) -> str:
 def steering_notice(relay: RelayRecord, kind: SteeringKind, by: int) -> str:
     """ "📌 @Ada set the memory …": who changed what the model writes by, never the text
     itself (``/relay status`` shows it to whoever asks)."""
-    name = "memory" if kind == "memory" else "author's note"
+    name = STEERING[kind].name
     text = relay.memory if kind == "memory" else relay.note
     if not text:
         return f"📌 {writer(by)} cleared the {name}."
